@@ -1,0 +1,103 @@
+# aidants-connect: acd (the server), libac (the client library), the ac-* tools.
+# Objects and binaries go to $(B) so a sanitizer build (make SAN=1 B=build-san)
+# lives beside the normal one.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+B       ?= build
+VERSION := 0.1.0
+
+PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+           -DAC_VERSION='"$(VERSION)"' -Ilibac -Iacd -MMD -MP \
+           $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread
+ifdef SAN
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIBAC_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard libac/*.c))
+ACD_OBJ   := $(patsubst %.c,$(B)/%.o,$(filter-out acd/main.c,$(wildcard acd/*.c))) $(B)/gen/migrations.o
+TOOLS     := $(patsubst cmd/%.c,$(B)/bin/%,$(wildcard cmd/*.c))
+UNITS     := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*.c))
+
+all: $(B)/bin/acd $(TOOLS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libac.a: $(LIBAC_OBJ)
+	@$(AR) rcs $@ $^
+
+$(B)/libacd.a: $(ACD_OBJ)
+	@$(AR) rcs $@ $^
+
+# SQL migrations are compiled into acd so a single binary carries its schema.
+$(B)/gen/migrations.c: $(sort $(wildcard acd/sql/*.sql)) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	scripts/embed-sql.sh $(sort $(wildcard acd/sql/*.sql)) > $@
+
+$(B)/gen/migrations.o: $(B)/gen/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/bin/acd: $(B)/acd/main.o $(B)/libacd.a $(B)/libac.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bin/%: $(B)/cmd/%.o $(B)/libac.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/unit/%: $(B)/tests/unit/%.o $(B)/libacd.a $(B)/libac.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@scripts/deps.sh
+
+unit: $(UNITS)
+	@set -e; for t in $(UNITS); do $$t; done
+
+# The whole suite, then again under ASan+UBSan.
+check: deps
+	$(MAKE) all unit
+	tests/run.sh $(B)
+	$(MAKE) SAN=1 B=build-san all unit
+	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build-san
+
+bench: deps all
+	bench/run.sh $(B)
+
+demo: deps all
+	scripts/demo.sh $(B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(B)/bin/acd $(DESTDIR)$(SBINDIR)
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8
+	install -m 644 completions/ac.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ac
+	for t in $(notdir $(TOOLS)); do ln -sf ac $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; done
+	install -m 644 completions/_ac $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ac
+	install -m 644 completions/ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ac.fish
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps unit check bench demo install clean
+.SECONDARY:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,142 @@
+/* auth.c — sessions from bearer tokens, and the authorization predicates. */
+#include "auth.h"
+#include "crypto.h"
+#include "server.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+int auth_load_account(store_conn *db, int64_t account, struct who *w)
+{
+	static const char qa[] =
+		"SELECT email, is_operator FROM accounts WHERE id = $1 AND active = 1 AND locked = 0";
+	static const char qm[] =
+		"SELECT m.structure_id, m.is_aidant, m.is_referent FROM memberships m"
+		" JOIN structures s ON s.id = m.structure_id"
+		" WHERE m.account_id = $1 AND m.active = 1 AND s.active = 1 ORDER BY m.structure_id";
+	store_stmt *st = store_prep(db, qa);
+	store_bind_int(st, 1, account);
+	if (store_step(st) != STORE_ROW)
+		return -1;
+	w->account = account;
+	snprintf(w->email, sizeof w->email, "%s", store_col_text(st, 0));
+	w->operator = (int)store_col_int(st, 1);
+	st = store_prep(db, qm);
+	store_bind_int(st, 1, account);
+	w->nmember = 0;
+	while (store_step(st) == STORE_ROW && w->nmember < MAX_MEMBERSHIPS) {
+		struct membership *m = &w->member[w->nmember++];
+		m->structure = store_col_int(st, 0);
+		m->aidant = (int)store_col_int(st, 1);
+		m->referent = (int)store_col_int(st, 2);
+	}
+	return 0;
+}
+
+int auth_session(struct req *r)
+{
+	static const char q[] = "SELECT account_id, last_seen, expires_at FROM sessions"
+				" WHERE token_hash = $1";
+	static const char touch[] = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2";
+	const char *h = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND, "Authorization");
+	if (!h || strncmp(h, "Bearer ", 7) || strlen(h + 7) != TOKEN_HEX - 1) {
+		reply_error(r, 401, "not_logged_in", "log in first (ac-login)");
+		return -1;
+	}
+	uint8_t hash[32];
+	crypto_token_hash(h + 7, hash);
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_blob(st, 1, hash, sizeof hash);
+	int64_t idle = (int64_t)srv.cfg.idle_minutes * 60;
+	if (store_step(st) != STORE_ROW || store_col_int(st, 2) <= r->now ||
+	    store_col_int(st, 1) + idle <= r->now) {
+		reply_error(r, 401, "not_logged_in", "the session has expired or ended: log in again (ac-login)");
+		return -1;
+	}
+	int64_t account = store_col_int(st, 0), last = store_col_int(st, 1);
+	r->who.session_expires = (time_t)store_col_int(st, 2);
+	if (auth_load_account(r->db, account, &r->who)) {
+		reply_error(r, 401, "not_logged_in", "this account is no longer active");
+		return -1;
+	}
+	/* idle time is tracked to the minute: no write on every request */
+	if (r->now - last >= 60) {
+		st = store_prep(r->db, touch);
+		store_bind_int(st, 1, r->now);
+		store_bind_blob(st, 2, hash, sizeof hash);
+		store_exec(st);
+	}
+	return 0;
+}
+
+int authz_operator(const struct req *r) { return r->who.operator; }
+
+int authz_referent_of(const struct req *r, int64_t structure)
+{
+	if (r->who.operator)
+		return 1;
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].structure == structure && r->who.member[i].referent)
+			return 1;
+	return 0;
+}
+
+int authz_member_of(const struct req *r, int64_t structure)
+{
+	if (r->who.operator)
+		return 1;
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].structure == structure)
+			return 1;
+	return 0;
+}
+
+int authz_manages_account(struct req *r, int64_t account)
+{
+	static const char q[] = "SELECT structure_id FROM memberships WHERE account_id = $1";
+	if (r->who.operator)
+		return 1;
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_int(st, 1, account);
+	while (store_step(st) == STORE_ROW)
+		if (authz_referent_of(r, store_col_int(st, 0)))
+			return 1;
+	return 0;
+}
+
+json_t *who_roles(const struct who *w)
+{
+	int aidant = 0, referent = 0;
+	for (int i = 0; i < w->nmember; i++) {
+		aidant |= w->member[i].aidant;
+		referent |= w->member[i].referent;
+	}
+	json_t *a = json_array();
+	if (w->operator)
+		json_array_append_new(a, json_string("operator"));
+	if (referent)
+		json_array_append_new(a, json_string("referent"));
+	if (aidant)
+		json_array_append_new(a, json_string("aidant"));
+	return a;
+}
+
+json_t *who_structures(store_conn *db, const struct who *w)
+{
+	static const char q[] = "SELECT name FROM structures WHERE id = $1";
+	json_t *a = json_array();
+	for (int i = 0; i < w->nmember; i++) {
+		const struct membership *m = &w->member[i];
+		store_stmt *st = store_prep(db, q);
+		store_bind_int(st, 1, m->structure);
+		const char *name = store_step(st) == STORE_ROW ? store_col_text(st, 0) : "";
+		json_t *roles = json_array();
+		if (m->referent)
+			json_array_append_new(roles, json_string("referent"));
+		if (m->aidant)
+			json_array_append_new(roles, json_string("aidant"));
+		json_array_append_new(a, json_pack("{s:I,s:s,s:o}", "id", (json_int_t)m->structure,
+						   "name", name, "roles", roles));
+	}
+	return a;
+}

@@ -1,0 +1,22 @@
+/* auth.h — who is calling (sessions) and what they may touch (authorization).
+ * Every rule answers on the server; a foreign object is reported as missing. */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include "req.h"
+
+/* Loads r->who from the Bearer token; on failure replies 401 and returns -1. */
+int auth_session(struct req *r);
+/* Fills who's memberships and operator flag for an account id. */
+int auth_load_account(store_conn *db, int64_t account, struct who *w);
+
+int authz_operator(const struct req *r);
+int authz_referent_of(const struct req *r, int64_t structure);
+int authz_member_of(const struct req *r, int64_t structure);
+/* Operator, or référent of one of the account's active structures. */
+int authz_manages_account(struct req *r, int64_t account);
+/* JSON array of the caller's roles, and of its structures with their roles. */
+json_t *who_roles(const struct who *w);
+json_t *who_structures(store_conn *db, const struct who *w);
+
+#endif

@@ -1,0 +1,66 @@
+/* cards.c — see cards.h. */
+#include "cards.h"
+#include "crypto.h"
+#include "log.h"
+
+#include <liboath/oath.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int card_insert(struct txn *t, const struct card_new *c, int64_t *id)
+{
+	static const char qid[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM cards";
+	static const char ins[] =
+		"INSERT INTO cards (id, serial, kind, state, seed_box, seed_mac, digits, step,"
+		" algorithm, account_id, structure_id, created_at, linked_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+	uint8_t box[BOX_MAX], mac[32];
+	size_t boxlen = crypto_seal(c->seed, c->seedlen, box);
+	crypto_seed_mac(c->seed, c->seedlen, mac);
+	*id = store_int_or(store_prep(t->db, qid), 1);
+	store_stmt *st = store_prep(t->db, ins);
+	store_bind_int(st, 1, *id);
+	store_bind_text(st, 2, c->serial);
+	store_bind_text(st, 3, c->kind);
+	store_bind_text(st, 4, c->state);
+	store_bind_blob(st, 5, box, boxlen);
+	store_bind_blob(st, 6, mac, sizeof mac);
+	store_bind_int(st, 7, c->digits);
+	store_bind_int(st, 8, c->step);
+	store_bind_text(st, 9, c->algorithm);
+	if (c->account)
+		store_bind_int(st, 10, c->account);
+	if (c->structure)
+		store_bind_int(st, 11, c->structure);
+	store_bind_int(st, 12, t->now);
+	if (c->account)
+		store_bind_int(st, 13, t->now);
+	int rc = store_exec(st);
+	if (rc != STORE_DONE)
+		log_error("cards: cannot insert %s: %s", c->serial, store_errmsg(t->db));
+	return rc == STORE_DONE ? 0 : rc == STORE_CONSTRAINT ? 1 : -1;
+}
+
+char *card_otpauth_uri(const char *email, const uint8_t *seed, size_t n, int digits, int step,
+		       const char *algorithm, char **b32)
+{
+	char *enc = NULL;
+	size_t enclen = 0;
+	if (oath_base32_encode((const char *)seed, n, &enc, &enclen) != OATH_OK)
+		return NULL;
+	while (enclen && enc[enclen - 1] == '=')
+		enc[--enclen] = 0;
+	char alg[8];
+	snprintf(alg, sizeof alg, "%s", algorithm);
+	for (char *p = alg; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	char *uri = NULL;
+	if (asprintf(&uri,
+		     "otpauth://totp/Aidants%%20Connect:%s?secret=%s&issuer=Aidants%%20Connect"
+		     "&algorithm=%s&digits=%d&period=%d",
+		     email, enc, alg, digits, step) < 0)
+		uri = NULL;
+	*b32 = enc;
+	return uri;
+}

@@ -1,0 +1,223 @@
+/* http.c — libmicrohttpd glue: collects the body under its size cap, finds the
+ * route, authenticates, runs the handler, sends the reply, logs one line. */
+#include "server.h"
+#include "routes.h"
+#include "auth.h"
+#include "log.h"
+
+#include <microhttpd.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static atomic_int in_flight;
+
+static void security_headers(struct MHD_Response *resp, const char *ctype)
+{
+	MHD_add_response_header(resp, "Content-Type", ctype ? ctype : "application/json");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+}
+
+static enum MHD_Result send_reply(struct req *r)
+{
+	struct MHD_Response *resp = r->stream;
+	if (!resp) {
+		resp = MHD_create_response_from_buffer(r->outlen, r->out, MHD_RESPMEM_MUST_FREE);
+		r->out = NULL;
+	}
+	r->stream = NULL;
+	security_headers(resp, r->ctype);
+	if (r->status == 405)
+		MHD_add_response_header(resp, "Allow", r->route ? r->route->method : "GET, POST");
+	enum MHD_Result ok = MHD_queue_response(r->mc, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static int is_ndjson(struct MHD_Connection *mc)
+{
+	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
+	return ct && !strncmp(ct, "application/x-ndjson", 20);
+}
+
+static void dispatch(struct req *r)
+{
+	if (r->too_big) {
+		reply_error(r, 413, "too_large", "the body is larger than %u bytes",
+			    r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX);
+		return;
+	}
+	if (r->route->body == BODY_NONE && r->len) {
+		reply_error(r, 400, "unexpected_body", "%s %s takes no body", r->method, r->route->path);
+		return;
+	}
+	if (r->ndjson && r->route->body != BODY_BULK) {
+		reply_error(r, 415, "not_bulk", "%s %s takes one JSON object, not NDJSON", r->method,
+			    r->route->path);
+		return;
+	}
+	r->db = store_conn_get(srv.db);
+	if (!r->db) {
+		reply_error(r, 503, "unavailable", "the database cannot be opened; retry later");
+		return;
+	}
+	r->now = time(NULL);
+	if (r->route->auth == AUTH_SESSION && auth_session(r) != 0)
+		return;
+	r->route->handler(r);
+	if (!r->status)
+		reply_error(r, 500, "internal", "the server produced no answer");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **ctx)
+{
+	(void)cls;
+	(void)version;
+	struct req *r = *ctx;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		clock_gettime(CLOCK_MONOTONIC, &r->t0);
+		r->mc = mc;
+		r->method = method;
+		r->url = url;
+		r->ndjson = is_ndjson(mc);
+		*ctx = r;
+		atomic_fetch_add(&in_flight, 1);
+		int known;
+		r->route = route_find(method, url, r->arg, &known);
+		if (!r->route) {
+			if (known)
+				reply_error(r, 405, "method_not_allowed", "%s is not allowed on %s", method, url);
+			else
+				reply_error(r, 404, "not_found", "no such route: %s", url);
+			return MHD_YES; /* the body, if any, is read and dropped */
+		}
+		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+		size_t max = r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX;
+		if (cl && strtoull(cl, NULL, 10) > max)
+			r->too_big = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t max = r->route && r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX;
+		if (!r->status && !r->too_big) {
+			if (r->len + *upload_size > max) {
+				r->too_big = 1;
+				free(r->body);
+				r->body = NULL;
+				r->len = 0;
+			} else {
+				if (r->len + *upload_size + 1 > r->cap) {
+					r->cap = (r->len + *upload_size + 1) * 2;
+					if (r->cap > max + 1)
+						r->cap = max + 1;
+					r->body = realloc(r->body, r->cap);
+				}
+				memcpy(r->body + r->len, upload, *upload_size);
+				r->len += *upload_size;
+				r->body[r->len] = 0;
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!r->status)
+		dispatch(r);
+	return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)mc;
+	struct req *r = *ctx;
+	if (!r)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long us = (t1.tv_sec - r->t0.tv_sec) * 1000000L + (t1.tv_nsec - r->t0.tv_nsec) / 1000;
+	/* the path only: query strings may carry people's emails */
+	log_info("%s %s %d %ldus%s", r->method, r->url, r->status, us,
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (r->stream)
+		MHD_destroy_response(r->stream);
+	free(r->body);
+	free(r->out);
+	free(r);
+	*ctx = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+}
+
+static int parse_listen(const char *spec, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	if (!colon || (size_t)(colon - spec) >= sizeof host)
+		return -1;
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		strcpy(host, "127.0.0.1");
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+int http_serve(void)
+{
+	struct sockaddr_in sa;
+	if (parse_listen(srv.cfg.listen, &sa)) {
+		log_error("--listen %s: expected IPV4:PORT, as in 127.0.0.1:8080", srv.cfg.listen);
+		return 78;
+	}
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool threads inherit the mask */
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot listen on %s: %s", srv.cfg.listen, strerror(errno));
+		return 69;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char where[80];
+	snprintf(where, sizeof where, "%s", srv.cfg.listen);
+	*strrchr(where, ':') = 0;
+	log_info("listening on http://%s:%u/ (%d threads)", where, info ? info->port : 0,
+		 srv.cfg.threads);
+
+	int sig;
+	sigwait(&stop, &sig);
+	log_info("signal %d: finishing requests in flight", sig);
+	/* stop accepting; let what is running end (bounded), then stop */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,288 @@
+/* main.c — acd: "init" creates a database, its key file and the first
+ * operator; "serve" runs the HTTP API.  Every setting in one table, read from
+ * flags or from a configuration file (--config) with the same keys. */
+#include "server.h"
+#include "cards.h"
+#include "crypto.h"
+#include "log.h"
+#include "txn.h"
+#include "ac.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct server srv = {
+	.cfg = { .listen = "127.0.0.1:8080", .threads = 4, .session_hours = 12,
+		 .idle_minutes = 120, .throttle_cap = 60, .lockout_after = 10 },
+};
+
+static const char *operator_email;
+static const char *config_file;
+
+enum { S_STR, S_INT };
+static const struct setting {
+	const char *key;
+	int type;
+	void *ptr;
+	int min, max;
+	const char *help;
+} settings[] = {
+	{ "db", S_STR, &srv.cfg.db, 0, 0, "the SQLite database file (its key is PATH.key)" },
+	{ "listen", S_STR, &srv.cfg.listen, 0, 0, "IPV4:PORT to listen on (127.0.0.1:8080; port 0 picks one)" },
+	{ "threads", S_INT, &srv.cfg.threads, 1, 256, "worker threads (4)" },
+	{ "session-hours", S_INT, &srv.cfg.session_hours, 1, 24 * 30, "session lifetime (12)" },
+	{ "idle-minutes", S_INT, &srv.cfg.idle_minutes, 1, 24 * 60, "session idle limit (120)" },
+	{ "throttle-cap", S_INT, &srv.cfg.throttle_cap, 1, 3600, "longest delay between failed logins, s (60)" },
+	{ "lockout-after", S_INT, &srv.cfg.lockout_after, 2, 1000, "consecutive failures that lock an account (10)" },
+	{ "operator", S_STR, &operator_email, 0, 0, "init: the first operator's email" },
+	{ "config", S_STR, &config_file, 0, 0, "read settings from FILE (key = value lines)" },
+	{ 0 }
+};
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: acd init --db PATH --operator EMAIL\n"
+		    "       acd serve --db PATH [--listen 127.0.0.1:8080] [options]\n\noptions:\n");
+	for (const struct setting *s = settings; s->key; s++)
+		fprintf(to, "  --%-16s %s\n", s->key, s->help);
+	fprintf(to, "  --help, --version\nSee acd(8).\n");
+}
+
+static int set(const struct setting *s, const char *v, const char *where)
+{
+	if (s->type == S_STR) {
+		*(const char **)s->ptr = strdup(v);
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < s->min || n > s->max) {
+		fprintf(stderr, "acd: %s%s: expected a number from %d to %d, not \"%s\"\n", where,
+			s->key, s->min, s->max, v);
+		return -1;
+	}
+	*(int *)s->ptr = (int)n;
+	return 0;
+}
+
+static int read_config(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "acd: --config %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	int lineno = 0, rc = 0;
+	while (!rc && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *p = line + strspn(line, " \t");
+		p[strcspn(p, "#\r\n")] = 0;
+		if (!*p)
+			continue;
+		char *eq = strchr(p, '=');
+		if (!eq) {
+			fprintf(stderr, "acd: %s:%d: expected key = value\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		char *k = p, *v = eq + 1, *e = eq;
+		while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = 0;
+		v += strspn(v, " \t");
+		for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = 0;
+		const struct setting *s = settings;
+		while (s->key && strcmp(s->key, k))
+			s++;
+		if (!s->key || !strcmp(k, "config")) {
+			fprintf(stderr, "acd: %s:%d: unknown key \"%s\"\n", path, lineno, k);
+			rc = -1;
+		} else {
+			char where[300];
+			snprintf(where, sizeof where, "%s:%d: ", path, lineno);
+			rc = set(s, v, where);
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static int parse(int argc, char **argv)
+{
+	struct option lo[32];
+	int n = 0;
+	for (const struct setting *s = settings; s->key; s++, n++)
+		lo[n] = (struct option){ s->key, required_argument, NULL, n };
+	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+	lo[n] = (struct option){ 0 };
+	/* flags win over the file: read --config first */
+	for (int i = 2; i < argc - 1; i++)
+		if (!strcmp(argv[i], "--config") && read_config(argv[i + 1]))
+			return 78;
+	int c;
+	optind = 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c == 'V') {
+			printf("acd %s\n", AC_VERSION);
+			exit(0);
+		}
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "acd: unknown or incomplete option %s\n", argv[optind - 1]);
+			usage(stderr);
+			return 64;
+		}
+		if (set(&settings[c], optarg, "--"))
+			return 64;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "acd: unexpected argument \"%s\"\n", argv[optind]);
+		return 64;
+	}
+	if (!srv.cfg.db) {
+		fprintf(stderr, "acd: --db PATH is required\n");
+		return 64;
+	}
+	return 0;
+}
+
+static char *key_path(void)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s.key", srv.cfg.db) < 0)
+		exit(71);
+	return p;
+}
+
+struct first_operator {
+	char email[256];
+	uint8_t seed[20];
+};
+
+static int init_work(struct txn *t, void *arg)
+{
+	static const char ins[] = "INSERT INTO accounts (id, email, first_name, last_name,"
+				  " is_operator, created_at) VALUES (1, $1, '', '', 1, $2)";
+	struct first_operator *op = arg;
+	store_stmt *st = store_prep(t->db, ins);
+	store_bind_text(st, 1, op->email);
+	store_bind_int(st, 2, t->now);
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	char serial[32], hex[9];
+	uint8_t rnd[4];
+	crypto_random(rnd, sizeof rnd);
+	crypto_hex(rnd, sizeof rnd, hex);
+	snprintf(serial, sizeof serial, "APP-%s", hex);
+	struct card_new c = { serial, "app", "active", op->seed, sizeof op->seed, 6, 30, "sha1", 1, 0 };
+	int64_t id;
+	if (card_insert(t, &c, &id))
+		return -1;
+	return journal_append(t, "operator_create", 0, op->email,
+			      json_pack("{s:s}", "card", serial)) ||
+	       journal_append(t, "card_enroll", 0, serial,
+			      json_pack("{s:s,s:s}", "email", op->email, "kind", "app"));
+}
+
+static int cmd_init(void)
+{
+	char err[512];
+	struct first_operator op;
+	if (!operator_email) {
+		fprintf(stderr, "acd: init needs --operator EMAIL\n");
+		return 64;
+	}
+	snprintf(op.email, sizeof op.email, "%s", operator_email);
+	if (ac_email_normalize(op.email)) {
+		fprintf(stderr, "acd: --operator \"%s\" is not a valid email address\n", operator_email);
+		return 64;
+	}
+	char *kp = key_path();
+	FILE *probe = fopen(srv.cfg.db, "r");
+	if (probe) {
+		fclose(probe);
+		fprintf(stderr, "acd: %s already exists: refusing to overwrite a database\n", srv.cfg.db);
+		return 73;
+	}
+	if (crypto_key_create(kp, err, sizeof err)) {
+		fprintf(stderr, "acd: %s\n", err);
+		return 73;
+	}
+	srv.db = store_open(srv.cfg.db, 1, err, sizeof err);
+	if (!srv.db) {
+		fprintf(stderr, "acd: %s\n", err);
+		return 73;
+	}
+	crypto_random(op.seed, sizeof op.seed);
+	struct req r = { 0 };
+	r.db = store_conn_get(srv.db);
+	r.now = time(NULL);
+	r.who.account = 1;
+	snprintf(r.who.email, sizeof r.who.email, "%s", op.email);
+	if (!r.db || txn_run(&r, 1, init_work, &op)) {
+		fprintf(stderr, "acd: cannot create the first operator\n");
+		return 70;
+	}
+	char *b32 = NULL;
+	char *uri = card_otpauth_uri(op.email, op.seed, sizeof op.seed, 6, 30, "sha1", &b32);
+	json_t *out = json_pack("{s:s,s:s,s:s}", "email", op.email, "totp_secret", b32,
+				"otpauth_uri", uri);
+	ac_print(out);
+	json_decref(out);
+	free(uri);
+	free(b32);
+	free(kp);
+	store_close(srv.db);
+	return ac_finish(0);
+}
+
+static int cmd_serve(void)
+{
+	char err[512];
+	char *kp = key_path();
+	if (crypto_key_load(kp, err, sizeof err)) {
+		fprintf(stderr, "acd: %s\n", err);
+		return 78;
+	}
+	free(kp);
+	srv.db = store_open(srv.cfg.db, 0, err, sizeof err);
+	if (!srv.db) {
+		fprintf(stderr, "acd: %s\n", err);
+		return 78;
+	}
+	int rc = http_serve();
+	store_close(srv.db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 64 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("acd %s\n", AC_VERSION);
+		return 0;
+	}
+	int rc = parse(argc, argv);
+	if (rc)
+		return rc;
+	if (!strcmp(argv[1], "init"))
+		return cmd_init();
+	if (!strcmp(argv[1], "serve"))
+		return cmd_serve();
+	fprintf(stderr, "acd: unknown command \"%s\" (init or serve)\n", argv[1]);
+	return 64;
+}

@@ -1,0 +1,49 @@
+/* reply.c — JSON bodies and error objects {"error":{"code","message"}}. */
+#include "req.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int reply_json(struct req *r, int status, json_t *body)
+{
+	free(r->out);
+	r->out = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	r->outlen = r->out ? strlen(r->out) : 0;
+	if (r->out) {
+		/* one line, like every NDJSON record */
+		r->out = realloc(r->out, r->outlen + 2);
+		r->out[r->outlen++] = '\n';
+		r->out[r->outlen] = 0;
+	}
+	r->status = status;
+	r->ctype = "application/json";
+	return status;
+}
+
+int reply_fail(struct req *r, const struct fail *f)
+{
+	return reply_json(r, f->status,
+			  json_pack("{s:{s:s,s:s}}", "error", "code", f->code, "message",
+				    f->message));
+}
+
+int reply_error(struct req *r, int status, const char *code, const char *fmt, ...)
+{
+	struct fail f;
+	va_list ap;
+	f.status = status;
+	snprintf(f.code, sizeof f.code, "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(f.message, sizeof f.message, fmt, ap);
+	va_end(ap);
+	return reply_fail(r, &f);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->mc, MHD_GET_ARGUMENT_KIND, name);
+}

@@ -1,0 +1,92 @@
+/* req.h — one HTTP request as the handlers see it, and the reply they build. */
+#ifndef REQ_H
+#define REQ_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store.h"
+
+struct MHD_Connection;
+
+#define MAX_MEMBERSHIPS 64
+
+struct membership {
+	int64_t structure;
+	int aidant, referent;
+};
+
+/* Who is calling: filled from the session token before the handler runs. */
+struct who {
+	int64_t account;        /* 0: anonymous */
+	char email[256];
+	int operator;
+	int nmember;
+	struct membership member[MAX_MEMBERSHIPS];
+	time_t session_expires;
+};
+
+/* A handler's failure: HTTP status, a stable code, a sentence for people. */
+struct fail {
+	int status;
+	char code[40];
+	char message[400];
+};
+
+struct req {
+	struct MHD_Connection *mc;
+	const char *method;
+	const char *url;
+	const struct route *route;
+	char arg[128];          /* the {} segment of the route's path, if any */
+	char *body;
+	size_t len, cap;
+	int too_big;
+	int ndjson;             /* Content-Type: application/x-ndjson */
+	struct who who;
+	store_conn *db;
+	time_t now;
+	struct timespec t0;
+	/* the reply */
+	int status;
+	char *out;
+	size_t outlen;
+	const char *ctype;
+	void *stream;           /* a streamed reply (see reply_stream) */
+};
+
+/* Query string parameter, or NULL. */
+const char *req_query(struct req *, const char *name);
+
+int fail_set(struct fail *, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Replies: each sets status, body and content type; return their value. */
+int reply_json(struct req *, int status, json_t *body); /* steals body */
+int reply_fail(struct req *, const struct fail *);
+int reply_error(struct req *, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* NDJSON produced by next() until it returns 0; next fills *line (stolen). */
+typedef int (*stream_next)(struct req *, void *state, json_t **line);
+int reply_stream(struct req *, stream_next next, void *state, void (*free_state)(void *));
+
+/* Strict JSON: the body as one object matching spec, or a 400 in *f. */
+enum field_type { F_STR, F_INT, F_BOOL };
+struct field {
+	const char *name;
+	enum field_type type;
+	int required;
+};
+int fields_check(json_t *obj, const struct field *spec, struct fail *f);
+json_t *req_object(struct req *, const struct field *spec, struct fail *f);
+/* Helpers over a checked object: absent gives dflt. */
+const char *jstr(json_t *o, const char *k, const char *dflt);
+int64_t jint(json_t *o, const char *k, int64_t dflt);
+int jbool(json_t *o, const char *k, int dflt);
+
+/* ISO 8601 UTC for a Unix time. */
+void iso_time(time_t t, char out[32]);
+
+#endif

@@ -1,0 +1,51 @@
+/* routes.c — every route of /v1 in one table. */
+#include "routes.h"
+
+#include <string.h>
+
+static const struct route routes[] = {
+	/* health and sessions */
+	{ "GET",    "/v1/health",          AUTH_NONE,    BODY_NONE, api_health },
+	{ "POST",   "/v1/session",         AUTH_NONE,    BODY_JSON, api_session_create },
+	{ "GET",    "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_show },
+	{ "DELETE", "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_delete },
+
+	/* structures and aidants (api_structures.c, api_aidants.c) */
+
+	/* cards (api_cards*.c) */
+
+	/* the journal (api_journal.c) */
+
+	{ 0 }
+};
+
+static int match(const char *pattern, const char *path, char arg[128])
+{
+	const char *brace = strstr(pattern, "{}");
+	if (!brace)
+		return strcmp(pattern, path) == 0;
+	size_t pre = (size_t)(brace - pattern);
+	if (strncmp(pattern, path, pre))
+		return 0;
+	const char *seg = path + pre, *end = strchr(seg, '/');
+	size_t n = end ? (size_t)(end - seg) : strlen(seg);
+	if (n == 0 || n >= 128 || strcmp(end ? end : "", brace + 2))
+		return 0;
+	memcpy(arg, seg, n);
+	arg[n] = 0;
+	return 1;
+}
+
+const struct route *route_find(const char *method, const char *path, char arg[128],
+			       int *path_known)
+{
+	*path_known = 0;
+	for (const struct route *r = routes; r->path; r++) {
+		if (!match(r->path, path, arg))
+			continue;
+		*path_known = 1;
+		if (!strcmp(r->method, method))
+			return r;
+	}
+	return NULL;
+}

@@ -1,0 +1,43 @@
+/* routes.h — the route table: method, path, who may call, what body it takes. */
+#ifndef ROUTES_H
+#define ROUTES_H
+
+#include "req.h"
+
+enum auth { AUTH_NONE, AUTH_SESSION };
+enum body { BODY_NONE, BODY_JSON, BODY_BULK };
+
+#define BODY_MAX (1u << 20)     /* one object */
+#define BULK_MAX (64u << 20)    /* an NDJSON batch */
+
+struct route {
+	const char *method;
+	const char *path;       /* a trailing "{}" matches one segment into req.arg */
+	enum auth auth;
+	enum body body;
+	int (*handler)(struct req *);
+};
+
+const struct route *route_find(const char *method, const char *path, char arg[128],
+			       int *path_known);
+
+/* handlers, one file per resource */
+int api_health(struct req *);
+int api_session_create(struct req *);
+int api_session_show(struct req *);
+int api_session_delete(struct req *);
+int api_structure_create(struct req *);
+int api_structure_list(struct req *);
+int api_aidant_add(struct req *);
+int api_aidant_list(struct req *);
+int api_aidant_deactivate(struct req *);
+int api_aidant_unlock(struct req *);
+int api_card_import(struct req *);
+int api_card_list(struct req *);
+int api_card_link(struct req *);
+int api_card_unlink(struct req *);
+int api_card_enroll(struct req *);
+int api_card_activate(struct req *);
+int api_journal(struct req *);
+
+#endif

@@ -1,0 +1,26 @@
+/* server.h — what the whole server shares: configuration and the store. */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include "store.h"
+
+struct config {
+	const char *db;
+	const char *listen;     /* host:port, loopback by default */
+	int threads;
+	int session_hours;      /* absolute lifetime */
+	int idle_minutes;
+	int throttle_cap;       /* longest delay between failed logins, seconds */
+	int lockout_after;      /* consecutive failures */
+};
+
+struct server {
+	struct config cfg;
+	store *db;
+};
+
+extern struct server srv;
+
+int http_serve(void); /* runs until SIGTERM or SIGINT */
+
+#endif

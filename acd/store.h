@@ -1,0 +1,61 @@
+/* store.h — the database behind acd, engine-neutral.
+ *
+ * One connection per server thread (opened on first use), prepared statements
+ * cached per connection by the address of their SQL text, so callers write
+ *     static const char q[] = "SELECT ... WHERE id = $1";
+ *     store_stmt *st = store_prep(c, q);
+ * SQL uses $1..$n placeholders (numbered in order of first use): both SQLite
+ * and PostgreSQL read them.  Nothing engine-specific leaves store_<engine>.c. */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct migration migrations[]; /* generated from acd/sql/ */
+
+typedef struct store store;
+typedef struct store_conn store_conn;
+typedef struct store_stmt store_stmt;
+
+enum { STORE_OK = 0, STORE_ROW = 1, STORE_DONE = 2, STORE_BUSY = -2, STORE_ERR = -1,
+       STORE_CONSTRAINT = -3 };
+
+/* Opens (create != 0: creates, refusing an existing file) and migrates. */
+store *store_open(const char *path, int create, char *err, size_t errlen);
+void store_close(store *);
+/* This thread's connection; NULL on failure (logged). */
+store_conn *store_conn_get(store *);
+
+/* Transactions: write != 0 takes the write lock at once (no upgrade deadlock). */
+int store_begin(store_conn *, int write);
+int store_commit(store_conn *);
+void store_rollback(store_conn *);
+int store_savepoint(store_conn *);          /* per bulk line */
+void store_savepoint_release(store_conn *);
+void store_savepoint_rollback(store_conn *);
+
+store_stmt *store_prep(store_conn *, const char *sql); /* cached, reset, unbound */
+void store_bind_int(store_stmt *, int idx, int64_t v);
+void store_bind_text(store_stmt *, int idx, const char *v); /* NULL binds NULL */
+void store_bind_blob(store_stmt *, int idx, const void *v, size_t n);
+void store_bind_null(store_stmt *, int idx);
+int store_step(store_stmt *);               /* STORE_ROW, STORE_DONE or an error */
+int64_t store_col_int(store_stmt *, int col);
+const char *store_col_text(store_stmt *, int col); /* "" for NULL */
+const void *store_col_blob(store_stmt *, int col, size_t *n);
+int store_col_null(store_stmt *, int col);
+int64_t store_changes(store_conn *);
+const char *store_errmsg(store_conn *);
+
+/* Runs a statement that returns no row; STORE_DONE or an error. */
+int store_exec(store_stmt *);
+/* First column of the first row as an integer, or dflt when there is no row. */
+int64_t store_int_or(store_stmt *, int64_t dflt);
+
+#endif

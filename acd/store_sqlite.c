@@ -1,0 +1,312 @@
+/* store_sqlite.c — store.h on SQLite: WAL, synchronous=FULL (an acknowledged
+ * change survives a power loss), foreign keys on, busy timeout, migrations. */
+#include "store.h"
+#include "log.h"
+
+#include <sqlite3.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdio.h>
+
+#define CACHE_SLOTS 128
+
+struct store_stmt {
+	sqlite3_stmt *st;
+	store_conn *conn;
+};
+
+struct cache_slot {
+	const char *sql; /* identity: the address of the caller's static text */
+	store_stmt stmt;
+};
+
+struct store_conn {
+	sqlite3 *db;
+	store *owner;
+	struct cache_slot cache[CACHE_SLOTS];
+	int depth; /* savepoint nesting */
+	store_conn *next;
+};
+
+struct store {
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t lock;
+	store_conn *all; /* every connection, closed by store_close */
+};
+
+static int open_db(const char *path, int flags, sqlite3 **out)
+{
+	sqlite3 *db;
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_error("store: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 0);
+	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+	char *msg = NULL;
+	if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("store: %s: %s", path, msg);
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen))
+		return -1;
+	if (exec_sql(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+		     err, errlen))
+		goto fail;
+	sqlite3_stmt *st;
+	int have = 0;
+	if (sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1, &st,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			have = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	for (const struct migration *m = migrations; m->sql; m++) {
+		if (m->version <= have)
+			continue;
+		char buf[64];
+		snprintf(buf, sizeof buf, "INSERT INTO schema_version VALUES (%d)", m->version);
+		if (exec_sql(db, m->sql, err, errlen) || exec_sql(db, buf, err, errlen)) {
+			size_t n = strlen(err);
+			snprintf(err + n, errlen - n, " (migration %s)", m->name);
+			goto fail;
+		}
+	}
+	return exec_sql(db, "COMMIT", err, errlen);
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+store *store_open(const char *path, int create, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (create && stat(path, &sb) == 0) {
+		snprintf(err, errlen, "%s already exists: refusing to overwrite a database", path);
+		return NULL;
+	}
+	if (!create && stat(path, &sb) != 0) {
+		snprintf(err, errlen, "%s: no such database (create it with acd init)", path);
+		return NULL;
+	}
+	sqlite3 *db;
+	if (open_db(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), &db)) {
+		snprintf(err, errlen, "cannot open %s", path);
+		return NULL;
+	}
+	if (create)
+		chmod(path, 0600);
+	if (migrate(db, err, errlen)) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_close(db);
+	store *s = calloc(1, sizeof *s);
+	s->path = strdup(path);
+	pthread_key_create(&s->key, NULL);
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+static void conn_free(store_conn *c)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->cache[i].stmt.st)
+			sqlite3_finalize(c->cache[i].stmt.st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	for (store_conn *c = s->all, *n; c; c = n) {
+		n = c->next;
+		conn_free(c);
+	}
+	pthread_key_delete(s->key);
+	pthread_mutex_destroy(&s->lock);
+	free(s->path);
+	free(s);
+}
+
+store_conn *store_conn_get(store *s)
+{
+	store_conn *c = pthread_getspecific(s->key);
+	if (c)
+		return c;
+	c = calloc(1, sizeof *c);
+	if (!c || open_db(s->path, SQLITE_OPEN_READWRITE, &c->db)) {
+		free(c);
+		return NULL;
+	}
+	c->owner = s;
+	pthread_mutex_lock(&s->lock);
+	c->next = s->all;
+	s->all = c;
+	pthread_mutex_unlock(&s->lock);
+	pthread_setspecific(s->key, c);
+	return c;
+}
+
+static int code_of(int rc)
+{
+	switch (rc) {
+	case SQLITE_OK: return STORE_OK;
+	case SQLITE_ROW: return STORE_ROW;
+	case SQLITE_DONE: return STORE_DONE;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return STORE_BUSY;
+	case SQLITE_CONSTRAINT: return STORE_CONSTRAINT;
+	default: return STORE_ERR;
+	}
+}
+
+static int run(store_conn *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_error("store: %s: %s", sql, sqlite3_errmsg(c->db));
+	return rc == SQLITE_OK ? STORE_OK : code_of(rc);
+}
+
+int store_begin(store_conn *c, int write)
+{
+	c->depth = 0;
+	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+/* A statement left mid-result would keep the transaction's snapshot alive. */
+static void reset_all(store_conn *c)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+}
+
+int store_commit(store_conn *c)
+{
+	reset_all(c);
+	return run(c, "COMMIT");
+}
+
+void store_rollback(store_conn *c)
+{
+	reset_all(c);
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_savepoint(store_conn *c) { return run(c, "SAVEPOINT line"); }
+void store_savepoint_release(store_conn *c) { run(c, "RELEASE line"); }
+void store_savepoint_rollback(store_conn *c)
+{
+	run(c, "ROLLBACK TO line");
+	run(c, "RELEASE line");
+}
+
+store_stmt *store_prep(store_conn *c, const char *sql)
+{
+	/* open addressing on the text's address: cheap and collision-tolerant */
+	size_t h = ((uintptr_t)sql >> 4) % CACHE_SLOTS;
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_slot *slot = &c->cache[(h + i) % CACHE_SLOTS];
+		if (slot->sql == sql) {
+			sqlite3_reset(slot->stmt.st);
+			sqlite3_clear_bindings(slot->stmt.st);
+			return &slot->stmt;
+		}
+		if (!slot->sql) {
+			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					       &slot->stmt.st, NULL) != SQLITE_OK) {
+				log_error("store: prepare: %s: %s", sqlite3_errmsg(c->db), sql);
+				abort(); /* a bad statement is a programming error */
+			}
+			slot->sql = sql;
+			slot->stmt.conn = c;
+			return &slot->stmt;
+		}
+	}
+	log_error("store: statement cache full");
+	abort();
+}
+
+void store_bind_int(store_stmt *s, int i, int64_t v) { sqlite3_bind_int64(s->st, i, v); }
+void store_bind_text(store_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s->st, i);
+}
+void store_bind_blob(store_stmt *s, int i, const void *v, size_t n)
+{
+	sqlite3_bind_blob64(s->st, i, v, n, SQLITE_TRANSIENT);
+}
+void store_bind_null(store_stmt *s, int i) { sqlite3_bind_null(s->st, i); }
+
+int store_step(store_stmt *s)
+{
+	int rc = sqlite3_step(s->st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT && rc != SQLITE_BUSY)
+		log_error("store: step: %s", sqlite3_errmsg(s->conn->db));
+	return code_of(rc);
+}
+
+int64_t store_col_int(store_stmt *s, int col) { return sqlite3_column_int64(s->st, col); }
+const char *store_col_text(store_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s->st, col);
+	return t ? (const char *)t : "";
+}
+const void *store_col_blob(store_stmt *s, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(s->st, col);
+	*n = (size_t)sqlite3_column_bytes(s->st, col);
+	return p;
+}
+int store_col_null(store_stmt *s, int col) { return sqlite3_column_type(s->st, col) == SQLITE_NULL; }
+int64_t store_changes(store_conn *c) { return sqlite3_changes64(c->db); }
+const char *store_errmsg(store_conn *c) { return sqlite3_errmsg(c->db); }
+
+int store_exec(store_stmt *s)
+{
+	int rc = store_step(s);
+	while (rc == STORE_ROW)
+		rc = store_step(s);
+	sqlite3_reset(s->st);
+	return rc;
+}
+
+int64_t store_int_or(store_stmt *s, int64_t dflt)
+{
+	int64_t v = store_step(s) == STORE_ROW && !store_col_null(s, 0) ? store_col_int(s, 0) : dflt;
+	sqlite3_reset(s->st);
+	return v;
+}

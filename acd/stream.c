@@ -1,0 +1,79 @@
+/* stream.c — NDJSON replies produced a record at a time, so a long journal
+ * never sits whole in memory.  MHD calls back on the connection's thread. */
+#include "req.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ndstream {
+	struct req *r;
+	stream_next next;
+	void *state;
+	void (*free_state)(void *);
+	char *pending; /* a record that did not fit the previous buffer */
+	size_t plen, poff;
+	int done;
+};
+
+static ssize_t fill(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct ndstream *s = cls;
+	size_t n = 0;
+	while (n < max) {
+		if (s->pending) {
+			size_t take = s->plen - s->poff < max - n ? s->plen - s->poff : max - n;
+			memcpy(buf + n, s->pending + s->poff, take);
+			n += take;
+			s->poff += take;
+			if (s->poff == s->plen) {
+				free(s->pending);
+				s->pending = NULL;
+			}
+			continue;
+		}
+		if (s->done)
+			break;
+		json_t *line = NULL;
+		if (s->next(s->r, s->state, &line) <= 0 || !line) {
+			s->done = 1;
+			json_decref(line);
+			break;
+		}
+		char *txt = json_dumps(line, JSON_COMPACT);
+		json_decref(line);
+		if (!txt)
+			continue;
+		size_t len = strlen(txt);
+		s->pending = realloc(txt, len + 1);
+		s->pending[len] = '\n';
+		s->plen = len + 1;
+		s->poff = 0;
+	}
+	if (n == 0 && s->done)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return (ssize_t)n;
+}
+
+static void finish(void *cls)
+{
+	struct ndstream *s = cls;
+	if (s->free_state)
+		s->free_state(s->state);
+	free(s->pending);
+	free(s);
+}
+
+int reply_stream(struct req *r, stream_next next, void *state, void (*free_state)(void *))
+{
+	struct ndstream *s = calloc(1, sizeof *s);
+	s->r = r;
+	s->next = next;
+	s->state = state;
+	s->free_state = free_state;
+	r->stream = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, fill, s, finish);
+	r->status = 200;
+	r->ctype = "application/x-ndjson";
+	return 200;
+}

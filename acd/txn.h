@@ -1,0 +1,35 @@
+/* txn.h — one state change = one transaction: BEGIN, the work, its journal
+ * entries, COMMIT; retried when the database is busy.  Bulk requests run every
+ * line in one transaction, each line under a savepoint. */
+#ifndef TXN_H
+#define TXN_H
+
+#include "req.h"
+
+struct txn {
+	struct req *r;
+	store_conn *db;
+	time_t now;
+	const char *actor;      /* journal actor: the caller's email by default */
+	int have_head;          /* the journal head, cached across appends */
+	int64_t head_seq;
+	uint8_t head_chain[32];
+};
+
+/* work returns 0 to commit, non-zero to roll back.  txn_run returns 0 when
+ * committed; otherwise it has replied 503/500 unless work already replied. */
+int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *arg);
+
+/* Appends a journal entry in t's transaction; details is stolen (may be NULL).
+ * structure 0 means none.  Returns 0, or -1 (the transaction must roll back). */
+int journal_append(struct txn *t, const char *action, int64_t structure, const char *subject,
+		   json_t *details);
+
+/* One item of a single or bulk request: fills out (an object) or f. */
+typedef int (*item_fn)(struct txn *t, json_t *in, json_t *out, struct fail *f);
+
+/* Runs fn over the body: one JSON object (reply: the object, or the error) or
+ * NDJSON lines (reply: one result line per input line, in order). */
+int run_items(struct req *r, const struct field *spec, item_fn fn);
+
+#endif

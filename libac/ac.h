@@ -1,0 +1,136 @@
+/* ac.h — libac, the client library of the ac-* tools, and what the tools and
+ * acd share (validation, the catalogue, the journal's canonical form).
+ * One section per file. */
+#ifndef AC_H
+#define AC_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- exit.c: exit statuses (DESIGN §3), one table ---------------------- */
+enum {
+	AC_EXIT_OK = 0,
+	AC_EXIT_SOME = 1,        /* some items failed */
+	AC_EXIT_USAGE = 64,
+	AC_EXIT_DATA = 65,       /* bad input data */
+	AC_EXIT_UNAVAILABLE = 69,/* server unreachable */
+	AC_EXIT_TEMP = 75,       /* retry later */
+	AC_EXIT_NOPERM = 77,     /* not logged in, or not allowed */
+	AC_EXIT_CONFIG = 78,
+};
+/* The exit status for an HTTP status of acd. */
+int ac_exit_for_http(long status);
+
+/* ---- msg.c: messages to people, on stderr ------------------------------ */
+extern const char *ac_prog;       /* set by ac_init */
+void ac_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+void ac_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the server's {"error":{...}} as "prog: message" and exits with status. */
+void ac_die_reply(long http_status, json_t *reply) __attribute__((noreturn));
+
+/* ---- opt.c: options, --help, --version, --list-options ----------------- */
+struct ac_opt {
+	const char *name;        /* long name, without -- */
+	int has_arg;             /* 0 or 1 */
+	int key;                 /* returned by ac_getopt; a short letter or >= 256 */
+	const char *arg;         /* argument's name in --help, e.g. "EMAIL" */
+	const char *help;
+};
+/* Parses argv against opts (plus --help, --version, --list-options, which it
+ * handles and exits); returns the next key, -1 at the end; *optarg_out is set.
+ * usage is the synopsis line, summary one sentence. */
+int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usage,
+	      const char *summary, const char **optarg_out);
+/* Strict integer option: dies with 64 on anything else. */
+long ac_opt_long(const char *name, const char *value, long min, long max);
+
+/* ---- config.c: where acd is ------------------------------------------- */
+/* AC_URL, else url= in $XDG_CONFIG_HOME/ac/config; dies 78 when unset. */
+const char *ac_url(void);
+
+/* ---- session.c: the token of ac-login --------------------------------- */
+/* $XDG_STATE_HOME/ac/session (0600).  AC_TOKEN wins when set. */
+char *ac_session_token(void);                /* NULL: not logged in */
+int ac_session_save(const char *token);
+int ac_session_clear(void);
+const char *ac_session_path(void);
+
+/* ---- http.c: requests to acd (libcurl, one handle reused) ------------- */
+/* Sends method path (with query) and an optional JSON body, returns the HTTP
+ * status and the parsed reply (NULL when empty).  Dies 69 when unreachable. */
+long ac_call(const char *method, const char *path, json_t *body, json_t **reply);
+/* Same with a raw body of content type ctype; each reply line goes to on_line. */
+long ac_call_lines(const char *method, const char *path, const char *ctype, const char *body,
+		   size_t len, int (*on_line)(json_t *line, void *arg), void *arg,
+		   json_t **error_reply);
+/* URL-encodes s into a fresh string. */
+char *ac_urlencode(const char *s);
+
+/* ---- json.c: output ---------------------------------------------------- */
+/* Prints o as one compact line on stdout. */
+void ac_print(json_t *o);
+/* Flushes and closes stdout; dies 1 when the output could not be written. */
+int ac_finish(int status);
+
+/* ---- stream.c: bulk input, NDJSON or CSV, one record at a time ---------- */
+enum ac_format { AC_NDJSON, AC_CSV };
+/* Calls cb for every record of in, with its 1-based line (record) number.
+ * A record that is not valid JSON (or a CSV row with the wrong field count)
+ * comes as rec == NULL with err set.  cb returns non-zero to stop. */
+typedef int (*ac_record_fn)(json_t *rec, size_t line, const char *err, void *arg);
+int ac_stream_each(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg);
+/* CSV column value to JSON: "true"/"false" for bool_cols, integers for
+ * int_cols, strings otherwise; empty cells are left out. */
+void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
+
+/* ---- bulk.c: bulk tools ---------------------------------------------- */
+/* Reads records from stdin (fmt), sends them to acd in batches as NDJSON on
+ * one kept-alive connection, prints a result line per record in order,
+ * shows a progress bar on a terminal.  Returns the exit status. */
+int ac_bulk(const char *path, enum ac_format fmt);
+/* Same with records given in memory (e.g. from a PSKC file). */
+int ac_bulk_array(const char *path, json_t *records);
+
+/* ---- progress.c: a progress bar on stderr, on a terminal only ---------- */
+struct ac_progress;
+struct ac_progress *ac_progress_start(const char *title, size_t total); /* NULL: none */
+void ac_progress_update(struct ac_progress *, size_t done);
+void ac_progress_stop(struct ac_progress *);
+
+/* ---- prompt.c: questions to the person at the terminal ----------------- */
+/* Reads a line from the terminal without echo; NULL when there is none. */
+char *ac_prompt_secret(const char *question);
+
+/* ---- validate.c: input checks shared by the tools and acd ------------- */
+/* Lower-cases email in place; 0 when it is a plausible address. */
+int ac_email_normalize(char *email);
+int ac_siret_valid(const char *siret);        /* 14 digits, Luhn */
+int ac_zipcode_valid(const char *zipcode);    /* 5 digits */
+int ac_code_valid(const char *code);          /* 6 or 8 digits */
+
+/* ---- catalogue.c: stable API values (DESIGN §4) ----------------------- */
+extern const char *const ac_structure_types[];
+extern const char *const ac_card_states[];
+extern const char *const ac_unlink_reasons[];
+extern const char *const ac_journal_actions[];
+int ac_in_list(const char *const *list, const char *value);
+
+/* ---- chain.c: the journal's canonical form and hash chain ------------- */
+/* The entry as hashed: keys sorted, compact, integers only.  details is
+ * borrowed; structure 0 is null. */
+json_t *ac_journal_entry(int64_t seq, const char *time, const char *action, const char *actor,
+			 int64_t structure, const char *subject, json_t *details);
+/* BLAKE2b-256 of the canonical JSON of entry (without digest and chain). */
+void ac_journal_digest(json_t *entry, uint8_t digest[32]);
+/* chain = BLAKE2b-256(prev || digest) */
+void ac_chain_next(const uint8_t prev[32], const uint8_t digest[32], uint8_t chain[32]);
+/* Checks one exported line against the previous chain (updated). 0 when good. */
+int ac_chain_verify_line(json_t *line, int64_t *prev_seq, uint8_t prev_chain[32], int first,
+			 char *why, size_t whylen);
+
+/* ---- init.c: every tool starts here ----------------------------------- */
+void ac_init(int argc, char **argv);
+
+#endif

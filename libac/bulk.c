@@ -1,0 +1,153 @@
+/* bulk.c — the loop every bulk tool shares (mblaze's blaze822_loop, for acd):
+ * records in, batches of NDJSON to acd over one connection, one result line
+ * out per record in input order, a progress bar, the exit status. */
+#include "ac.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_RECORDS 1000
+#define BATCH_BYTES (8u << 20)
+
+struct record {
+	size_t line;
+	char *text;   /* compact JSON sent to acd, or NULL */
+	char *error;  /* why the record could not be read */
+};
+
+struct input {
+	struct record *v;
+	size_t n, cap;
+};
+
+static int collect(json_t *rec, size_t line, const char *err, void *arg)
+{
+	struct input *in = arg;
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 256;
+		in->v = realloc(in->v, in->cap * sizeof *in->v);
+	}
+	struct record *r = &in->v[in->n++];
+	r->line = line;
+	r->text = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+	r->error = rec ? NULL : strdup(err ? err : "unreadable record");
+	return 0;
+}
+
+struct batch {
+	struct record *first;
+	size_t count;      /* records in this batch, sent or not */
+	size_t *sent;      /* index in batch of each sent line */
+	json_t **results;  /* by index in batch */
+	size_t nsent;
+};
+
+static int on_result(json_t *line, void *arg)
+{
+	struct batch *b = arg;
+	json_int_t n = json_integer_value(json_object_get(line, "line"));
+	if (n >= 1 && (size_t)n <= b->nsent) {
+		size_t i = b->sent[n - 1];
+		json_decref(b->results[i]);
+		b->results[i] = json_incref(line);
+	}
+	return 0;
+}
+
+static json_t *fail_line(size_t line, const char *code, const char *msg)
+{
+	return json_pack("{s:I,s:b,s:{s:s,s:s}}", "line", (json_int_t)line, "ok", 0, "error", "code",
+			 code, "message", msg);
+}
+
+static int send_batch(const char *path, struct batch *b, int *failed)
+{
+	size_t len = 0, cap = 0, k = 0;
+	char *body = NULL;
+	for (size_t i = 0; i < b->count; i++) {
+		struct record *r = &b->first[i];
+		if (!r->text)
+			continue;
+		size_t n = strlen(r->text);
+		if (len + n + 2 > cap) {
+			cap = (len + n + 2) * 2;
+			body = realloc(body, cap);
+		}
+		memcpy(body + len, r->text, n);
+		len += n;
+		body[len++] = '\n';
+		b->sent[k++] = i;
+	}
+	json_t *err = NULL;
+	b->nsent = k;
+	if (k) {
+		long st = ac_call_lines("POST", path, "application/x-ndjson", body, len, on_result, b, &err);
+		if (st < 200 || st >= 300)
+			ac_die_reply(st, err);
+	}
+	free(body);
+	for (size_t i = 0; i < b->count; i++) {
+		struct record *r = &b->first[i];
+		json_t *res = b->results[i];
+		if (!res)
+			res = r->text ? fail_line(r->line, "no_answer", "acd gave no result for this line")
+				      : fail_line(r->line, "bad_input", r->error);
+		else
+			json_object_set_new(res, "line", json_integer((json_int_t)r->line));
+		if (!json_is_true(json_object_get(res, "ok")))
+			*failed = 1;
+		ac_print(res);
+		json_decref(res);
+		b->results[i] = NULL;
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static int run(const char *path, struct input *in)
+{
+	int failed = 0;
+	struct ac_progress *p = ac_progress_start(ac_prog, in->n);
+	struct batch b = { 0 };
+	b.sent = calloc(BATCH_RECORDS, sizeof *b.sent);
+	b.results = calloc(BATCH_RECORDS, sizeof *b.results);
+	for (size_t i = 0; i < in->n;) {
+		size_t bytes = 0, n = 0;
+		while (i + n < in->n && n < BATCH_RECORDS && bytes < BATCH_BYTES) {
+			if (in->v[i + n].text)
+				bytes += strlen(in->v[i + n].text) + 1;
+			n++;
+		}
+		b.first = &in->v[i];
+		b.count = n;
+		send_batch(path, &b, &failed);
+		i += n;
+		ac_progress_update(p, i);
+	}
+	ac_progress_stop(p);
+	for (size_t i = 0; i < in->n; i++) {
+		free(in->v[i].text);
+		free(in->v[i].error);
+	}
+	free(in->v);
+	free(b.sent);
+	free(b.results);
+	return failed ? AC_EXIT_SOME : AC_EXIT_OK;
+}
+
+int ac_bulk(const char *path, enum ac_format fmt)
+{
+	struct input in = { 0 };
+	ac_stream_each(stdin, fmt, collect, &in);
+	return run(path, &in);
+}
+
+int ac_bulk_array(const char *path, json_t *records)
+{
+	struct input in = { 0 };
+	size_t i;
+	json_t *rec;
+	json_array_foreach(records, i, rec)
+		collect(rec, i + 1, NULL, &in);
+	return run(path, &in);
+}

@@ -1,0 +1,30 @@
+/* catalogue.c — the stable values of the API (DESIGN §4). */
+#include "ac.h"
+
+#include <string.h>
+
+const char *const ac_structure_types[] = {
+	"ccas", "france_services", "association", "mairie", "departement", "autre", NULL
+};
+
+const char *const ac_card_states[] = {
+	"stock", "linked", "active", "lost", "broken", "retired", NULL
+};
+
+const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", NULL };
+
+const char *const ac_journal_actions[] = {
+	"login", "login_failed", "lockout", "unlock", "activity_check",
+	"structure_create", "structure_update",
+	"aidant_add", "aidant_update", "aidant_deactivate", "aidant_reactivate",
+	"card_import", "card_link", "card_validate", "card_unlink", "card_lost",
+	"card_enroll", "session_end", NULL
+};
+
+int ac_in_list(const char *const *list, const char *value)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, value))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,96 @@
+/* opt.c — getopt_long over one declarative table per tool.  The same table
+ * prints --help and feeds the shell completions (--list-options). */
+#include "ac.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_HELP = 1000, K_VERSION, K_LIST };
+
+static void help(const struct ac_opt *opts, const char *usage, const char *summary)
+{
+	printf("usage: %s %s\n%s\n\noptions:\n", ac_prog, usage, summary);
+	for (const struct ac_opt *o = opts; o->name; o++) {
+		char left[64];
+		snprintf(left, sizeof left, "--%s%s%s", o->name, o->has_arg ? " " : "",
+			 o->has_arg ? o->arg : "");
+		printf("  %-28s %s\n", left, o->help);
+	}
+	printf("  %-28s %s\n  %-28s %s\n", "--help", "show this help", "--version",
+	       "show the version");
+	printf("\nenvironment: AC_URL (acd's address), AC_TOKEN (an API token),\n"
+	       "XDG_CONFIG_HOME, XDG_STATE_HOME.  See %s(1) and ac(7).\n", ac_prog);
+}
+
+int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usage,
+	      const char *summary, const char **optarg_out)
+{
+	static struct option lo[64];
+	static char shorts[128];
+	static int built;
+	if (!built) {
+		int n = 0, s = 0;
+		for (const struct ac_opt *o = opts; o->name && n < 60; o++) {
+			lo[n++] = (struct option){ o->name, o->has_arg ? required_argument : no_argument,
+						   NULL, o->key };
+			if (o->key < 256) {
+				shorts[s++] = (char)o->key;
+				if (o->has_arg)
+					shorts[s++] = ':';
+			}
+		}
+		lo[n++] = (struct option){ "help", no_argument, NULL, K_HELP };
+		lo[n++] = (struct option){ "version", no_argument, NULL, K_VERSION };
+		lo[n++] = (struct option){ "list-options", no_argument, NULL, K_LIST };
+		lo[n] = (struct option){ 0 };
+		shorts[s++] = 'h';
+		shorts[s] = 0;
+		built = 1;
+		opterr = 0;
+	}
+	for (;;) {
+		int c = getopt_long(argc, argv, shorts, lo, NULL);
+		*optarg_out = optarg;
+		switch (c) {
+		case -1:
+			return -1;
+		case 'h': case K_HELP:
+			help(opts, usage, summary);
+			exit(ac_finish(0));
+		case K_VERSION:
+			printf("%s %s\n", ac_prog, AC_VERSION);
+			exit(ac_finish(0));
+		case K_LIST:
+			for (const struct ac_opt *o = opts; o->name; o++)
+				printf("--%s%s\n", o->name, o->has_arg ? "=" : "");
+			printf("--help\n--version\n");
+			exit(ac_finish(0));
+		case '?':
+			if (optopt && optopt < 256)
+				ac_warn("unknown option -%c", optopt);
+			else
+				ac_warn("unknown option %s", argv[optind - 1]);
+			ac_die(AC_EXIT_USAGE, "usage: %s %s (see --help)", ac_prog, usage);
+		case ':':
+			ac_die(AC_EXIT_USAGE, "%s needs a value (see --help)", argv[optind - 1]);
+		default:
+			for (const struct ac_opt *o = opts; o->name; o++)
+				if (o->key == c && o->has_arg && (!optarg || !*optarg))
+					ac_die(AC_EXIT_USAGE, "--%s needs a value", o->name);
+			return c;
+		}
+	}
+}
+
+long ac_opt_long(const char *name, const char *value, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || end == value || *end || v < min || v > max)
+		ac_die(AC_EXIT_USAGE, "--%s: expected a whole number from %ld to %ld, not \"%s\"",
+		       name, min, max, value);
+	return v;
+}

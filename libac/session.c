@@ -1,0 +1,75 @@
+/* session.c — the session token ac-login saves, in a 0600 file. */
+#include "ac.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char path[1024];
+
+const char *ac_session_path(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(path, sizeof path, "%s/ac/session", xdg);
+	else
+		snprintf(path, sizeof path, "%s/.local/state/ac/session", home ? home : ".");
+	return path;
+}
+
+static void mkdirs(const char *file)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", file);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		mkdir(dir, 0700);
+		*p = '/';
+	}
+}
+
+char *ac_session_token(void)
+{
+	const char *env = getenv("AC_TOKEN");
+	if (env && *env)
+		return strdup(env);
+	FILE *f = fopen(ac_session_path(), "r");
+	if (!f)
+		return NULL;
+	char buf[256] = "";
+	char *ok = fgets(buf, sizeof buf, f);
+	fclose(f);
+	if (!ok)
+		return NULL;
+	buf[strcspn(buf, "\r\n")] = 0;
+	return *buf ? strdup(buf) : NULL;
+}
+
+int ac_session_save(const char *token)
+{
+	const char *p = ac_session_path();
+	mkdirs(p);
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.%ld", p, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	size_t n = strlen(token);
+	int ok = write(fd, token, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+	close(fd);
+	if (!ok || rename(tmp, p)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int ac_session_clear(void)
+{
+	return unlink(ac_session_path()) == 0 || errno == ENOENT ? 0 : -1;
+}

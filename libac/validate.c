@@ -1,0 +1,72 @@
+/* validate.c — input checks shared by the tools (early, friendly) and acd
+ * (authoritative). */
+#include "ac.h"
+
+#include <ctype.h>
+#include <string.h>
+
+int ac_email_normalize(char *email)
+{
+	size_t n = strlen(email);
+	if (n < 3 || n > 254)
+		return -1;
+	const char *at = strchr(email, '@');
+	if (!at || at == email || strchr(at + 1, '@') || (size_t)(at - email) > 64)
+		return -1;
+	const char *dom = at + 1;
+	const char *dot = strrchr(dom, '.');
+	if (!dot || dot == dom || !dot[1] || dom[0] == '.' || dom[0] == '-' || strstr(dom, ".."))
+		return -1;
+	for (const char *p = email; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7f || strchr("()<>,;:\\\"[]", c))
+			return -1;
+		if (p > at && !(isalnum(c) || c == '.' || c == '-' || c >= 0x80))
+			return -1;
+	}
+	if (email[0] == '.' || at[-1] == '.' || strstr(email, ".."))
+		return -1;
+	for (char *p = email; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+int ac_siret_valid(const char *s)
+{
+	if (strlen(s) != 14)
+		return 0;
+	int sum = 0;
+	for (int i = 0; i < 14; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		int d = s[i] - '0';
+		if (i % 2 == 0) { /* from the left, odd positions (1st, 3rd...) are doubled */
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+int ac_zipcode_valid(const char *z)
+{
+	if (strlen(z) != 5)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if (!isdigit((unsigned char)z[i]))
+			return 0;
+	return 1;
+}
+
+int ac_code_valid(const char *c)
+{
+	size_t n = strlen(c);
+	if (n != 6 && n != 8)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)c[i]))
+			return 0;
+	return 1;
+}

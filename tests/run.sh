@@ -1,0 +1,16 @@
+#!/bin/sh
+# Runs the bats suite against the binaries of build folder $1 and ends with
+# the plain closing line "N passed, N failed".
+set -u
+B=${1:-build}
+cd "$(dirname "$0")/.." || exit 1
+PATH="$PWD/$B/bin:$PATH"
+export PATH
+out=$(mktemp)
+bats --tap tests/*.bats | tee "$out"
+rc=$?
+pass=$(grep -c '^ok ' "$out")
+fail=$(grep -c '^not ok ' "$out")
+rm -f "$out"
+echo "$pass passed, $fail failed"
+[ "$rc" -eq 0 ] && [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
