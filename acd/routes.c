@@ -13,6 +13,12 @@ static const struct route routes[] = {
 	/* structures and aidants (api_structures.c, api_aidants.c) */
 
 	/* cards (api_cards*.c) */
+	{ "POST",   "/v1/cards",           AUTH_SESSION, BODY_BULK, api_card_import },
+	{ "GET",    "/v1/cards",           AUTH_SESSION, BODY_NONE, api_card_list },
+	{ "POST",   "/v1/cards/link",      AUTH_SESSION, BODY_BULK, api_card_link },
+	{ "POST",   "/v1/cards/unlink",    AUTH_SESSION, BODY_BULK, api_card_unlink },
+	{ "POST",   "/v1/cards/enroll",    AUTH_SESSION, BODY_JSON, api_card_enroll },
+	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate },
 
 	/* the journal (api_journal.c) */
 
