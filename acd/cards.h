@@ -20,4 +20,10 @@ int card_insert(struct txn *t, const struct card_new *c, int64_t *id);
 /* otpauth://totp/... for an app (malloc'd), and the base32 secret in *b32. */
 char *card_otpauth_uri(const char *email, const uint8_t *seed, size_t n, int digits, int step,
 		       const char *algorithm, char **b32);
+
+
+/* Unlinks the cards an account holds for structure (0: every structure) on a
+ * departure: physical cards go back to their structure's stock, apps are
+ * retired.  Journals card_unlink for each.  Returns the count, or -1. */
+int cards_release(struct txn *t, int64_t account, const char *email, int64_t structure);
 #endif
