@@ -142,4 +142,34 @@ int card_seed_from_base32(const char *b32, uint8_t seed[SEED_MAX])
 	sodium_memzero(raw, len);
 	free(raw);
 	return rc;
+int cards_release(struct txn *t, int64_t account, const char *email, int64_t structure)
+{
+	static const char q[] = "SELECT id, serial, kind, structure_id FROM cards WHERE account_id = $1"
+				" AND state IN ('linked', 'active') AND ($2 = 0 OR structure_id = $2)";
+	static const char up[] = "UPDATE cards SET account_id = NULL, resync_step = NULL,"
+				 " drift = 0, linked_at = NULL,"
+				 " state = CASE WHEN kind = 'app' THEN 'retired' ELSE 'stock' END"
+				 " WHERE id = $1";
+	/* collect first: the journal writes between steps of q */
+	int64_t ids[16], structs[16];
+	char serials[16][64];
+	int n = 0;
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_int(st, 1, account);
+	store_bind_int(st, 2, structure);
+	while (n < 16 && store_step(st) == STORE_ROW) {
+		ids[n] = store_col_int(st, 0);
+		snprintf(serials[n], sizeof serials[n], "%s", store_col_text(st, 1));
+		structs[n] = store_col_int(st, 3);
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		store_stmt *u = store_prep(t->db, up);
+		store_bind_int(u, 1, ids[i]);
+		if (store_exec(u) != STORE_DONE ||
+		    journal_append(t, "card_unlink", structs[i], serials[i],
+				   json_pack("{s:s,s:s}", "reason", "departure", "email", email)))
+			return -1;
+	}
+	return n;
 }

@@ -43,4 +43,9 @@ int card_check_code(const struct card_row *c, const char *code, time_t now, int6
 /* Seed bytes from hex (as card makers ship them) or base32; the length, or -1. */
 int card_seed_from_hex(const char *hex, uint8_t seed[SEED_MAX]);
 int card_seed_from_base32(const char *b32, uint8_t seed[SEED_MAX]);
+
+/* Unlinks the cards an account holds for structure (0: every structure) on a
+ * departure: physical cards go back to their structure's stock, apps are
+ * retired.  Journals card_unlink for each.  Returns the count, or -1. */
+int cards_release(struct txn *t, int64_t account, const char *email, int64_t structure);
 #endif

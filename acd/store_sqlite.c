@@ -196,18 +196,25 @@ static int run(store_conn *c, const char *sql)
 	return rc == SQLITE_OK ? STORE_OK : code_of(rc);
 }
 
-int store_begin(store_conn *c, int write)
-{
-	c->depth = 0;
-	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
-}
+static void reset_all(store_conn *c);
 
 /* A statement left mid-result would keep the transaction's snapshot alive. */
+void store_idle(store_conn *c) { reset_all(c); }
+
 static void reset_all(store_conn *c)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
 		if (sqlite3_stmt_busy(st))
 			sqlite3_reset(st);
+}
+
+int store_begin(store_conn *c, int write)
+{
+	/* a pending read would pin an old snapshot, and the write lock on a stale
+	 * snapshot is refused as busy forever */
+	reset_all(c);
+	c->depth = 0;
+	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 int store_commit(store_conn *c)

@@ -92,6 +92,11 @@ void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
 int ac_bulk(const char *path, enum ac_format fmt);
 /* Same with records given in memory (e.g. from a PSKC file). */
 int ac_bulk_array(const char *path, json_t *records);
+/* One item from flags: POSTs item (stolen), prints acd's answer as one line,
+ * returns the exit status (dies with the server's message on refusal). */
+int ac_submit(const char *path, json_t *item);
+/* GETs path and copies the NDJSON lines of the answer to stdout. */
+int ac_list(const char *path);
 
 /* ---- progress.c: a progress bar on stderr, on a terminal only ---------- */
 struct ac_progress;
