@@ -142,6 +142,8 @@ int card_seed_from_base32(const char *b32, uint8_t seed[SEED_MAX])
 	sodium_memzero(raw, len);
 	free(raw);
 	return rc;
+}
+
 int cards_release(struct txn *t, int64_t account, const char *email, int64_t structure)
 {
 	static const char q[] = "SELECT id, serial, kind, structure_id FROM cards WHERE account_id = $1"
