@@ -135,6 +135,11 @@ void ac_chain_next(const uint8_t prev[32], const uint8_t digest[32], uint8_t cha
 int ac_chain_verify_line(json_t *line, int64_t *prev_seq, uint8_t prev_chain[32], int first,
 			 char *why, size_t whylen);
 
+/* ---- pskc.c: card makers' PSKC files (RFC 6030) ----------------------- */
+/* The key packages of a PSKC file as import records {serial, seed (hex),
+ * digits, step, algorithm}; NULL with a message in err when unreadable. */
+json_t *ac_pskc_records(const char *path, char *err, size_t errlen);
+
 /* ---- init.c: every tool starts here ----------------------------------- */
 void ac_init(int argc, char **argv);
 
