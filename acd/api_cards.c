@@ -27,8 +27,10 @@ static int record_seed(json_t *in, uint8_t seed[SEED_MAX], struct fail *f)
 	if (n < 0)
 		return fail_set(f, 400, "bad_seed", "\"%s\" is not %s of at most %d bytes",
 				hex ? "seed" : "seed_base32", hex ? "hexadecimal" : "base32", SEED_MAX);
-	if (n < 10)
+	if (n < 10) {
+		sodium_memzero(seed, SEED_MAX);
 		return fail_set(f, 400, "bad_seed", "the seed is too short: at least 10 bytes (80 bits)");
+	}
 	return n;
 }
 
@@ -47,7 +49,8 @@ static int record_params(json_t *in, struct card_new *c, struct fail *f)
 	return 0;
 }
 
-/* A known serial: the same seed and parameters are no change, anything else an error. */
+/* A known serial: the same seed and parameters are no change (1), anything
+ * else an error (-1); 0 for a new serial. */
 static int compare_known(struct txn *t, struct card_new *c, const uint8_t mac[32], struct fail *f)
 {
 	static const char q[] = "SELECT seed_mac, digits, step, algorithm, kind FROM cards"
@@ -86,19 +89,21 @@ static int import_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	c.seed = seed;
 	c.seedlen = (size_t)n;
 	crypto_seed_mac(seed, c.seedlen, mac);
-	int rc = compare_known(t, &c, mac, f);
+	int known = compare_known(t, &c, mac, f), stored = 0;
 	int64_t id;
-	if (rc == 0)
-		rc = card_insert(t, &c, &id) ? -1 : 2;
+	if (known == 0)
+		stored = card_insert(t, &c, &id) == 0;
 	sodium_memzero(seed, sizeof seed);
-	if (rc < 0)
-		return f->status ? -1 : fail_set(f, 500, "internal", "card %s could not be stored", c.serial);
-	if (rc == 2 && journal_append(t, "card_import", 0, c.serial,
-				      json_pack("{s:s,s:i,s:i,s:s}", "kind", "physical", "digits",
-						c.digits, "step", c.step, "algorithm", c.algorithm)))
+	if (known < 0)
+		return -1;
+	if (!known && !stored)
+		return fail_set(f, 500, "internal", "card %s could not be stored", c.serial);
+	if (stored && journal_append(t, "card_import", 0, c.serial,
+				     json_pack("{s:s,s:i,s:i,s:s}", "kind", "physical", "digits",
+					       c.digits, "step", c.step, "algorithm", c.algorithm)))
 		return fail_set(f, 500, "internal", "the journal could not be written");
 	json_object_set_new(out, "serial", json_string(c.serial));
-	json_object_set_new(out, "changed", json_boolean(rc == 2));
+	json_object_set_new(out, "changed", json_boolean(stored));
 	return 0;
 }
 

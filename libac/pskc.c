@@ -79,7 +79,9 @@ json_t *ac_pskc_records(const char *path, char *err, size_t errlen)
 	free(buf);
 	if (rc != PSKC_OK) {
 		snprintf(err, errlen, "%s: not a PSKC file: %s", path, pskc_strerror(rc));
-		pskc_done(c);
+		if (c)
+			pskc_done(c);
+		pskc_global_done();
 		return NULL;
 	}
 	json_t *records = json_array();
