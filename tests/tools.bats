@@ -33,8 +33,8 @@ tools() {
 		assert_success
 		assert_line "--help"
 		grep -q -- "$t" "$BATS_TEST_DIRNAME/../completions/ac.bash"
-		grep -q -- "$t" "$BATS_TEST_DIRNAME/../completions/ac.fish"
-		grep -q -- "$t" "$BATS_TEST_DIRNAME/../completions/_ac"
+		grep -q -- "${t#ac-}" "$BATS_TEST_DIRNAME/../completions/ac.fish"
+		grep -q -- "${t#ac-}" "$BATS_TEST_DIRNAME/../completions/_ac"
 		[ -f "$BATS_TEST_DIRNAME/../man/$t.1" ]
 	done
 }
