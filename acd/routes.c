@@ -11,7 +11,7 @@ static const struct route routes[] = {
 	{ "DELETE", "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_delete },
 
 	/* structures and aidants (api_structures.c, api_aidants.c) */
-	{ "POST",   "/v1/structures",      AUTH_SESSION, BODY_JSON, api_structure_create },
+	{ "POST",   "/v1/structures",      AUTH_SESSION, BODY_BULK, api_structure_create },
 	{ "GET",    "/v1/structures",      AUTH_SESSION, BODY_NONE, api_structure_list },
 	{ "POST",   "/v1/aidants",         AUTH_SESSION, BODY_BULK, api_aidant_add },
 	{ "GET",    "/v1/aidants",         AUTH_SESSION, BODY_NONE, api_aidant_list },

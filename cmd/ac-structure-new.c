@@ -8,6 +8,7 @@ static const struct ac_opt opts[] = {
 	{ "city", 1, 'c', "CITY", "the city" },
 	{ "address", 1, 'a', "ADDRESS", "street address" },
 	{ "type", 1, 't', "TYPE", "ccas, france_services, association, mairie, departement, autre" },
+	{ "csv", 0, 'C', NULL, "stdin is CSV with a header row" },
 	{ 0 }
 };
 
@@ -15,14 +16,25 @@ int main(int argc, char **argv)
 {
 	ac_init(argc, argv);
 	json_t *item = json_object();
+	enum ac_format fmt = AC_NDJSON;
 	const char *arg;
 	int c;
 	while ((c = ac_getopt(argc, argv, opts,
-			      "--name NAME --siret SIRET --zipcode ZIPCODE --city CITY [--address A] [--type T]",
-			      "Create a structure; prints it as one JSON line.", &arg)) != -1)
+			      "--name NAME --siret SIRET --zipcode ZIPCODE --city CITY [--address A] [--type T]"
+			      "  |  < structures.ndjson",
+			      "Create structures (operators); idempotent by SIRET.", &arg)) != -1) {
+		if (c == 'C') {
+			fmt = AC_CSV;
+			continue;
+		}
 		for (const struct ac_opt *o = opts; o->name; o++)
 			if (o->key == c)
 				json_object_set_new(item, o->name, json_string(arg));
+	}
+	if (!json_object_size(item)) {
+		json_decref(item);
+		return ac_finish(ac_bulk("/v1/structures", fmt));
+	}
 	const char *need[] = { "name", "siret", "zipcode", "city" };
 	for (int i = 0; i < 4; i++)
 		if (!json_object_get(item, need[i]))

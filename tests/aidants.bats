@@ -78,7 +78,7 @@ teardown() { acd_stop; }
 	assert_success
 	jq -e '.structures == [1] and .active == true and .changed == true' <<<"$output"
 	run ac-aidant-list --structure 1
-	assert_equal "${#lines[@]}" 0
+	assert_output ""
 	run ac-aidant-list --structure 1 --inactive
 	jq -e '.active == false' <<<"$output"
 	run ac-aidant-deactivate --email multi@ex.fr

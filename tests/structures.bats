@@ -56,9 +56,24 @@ teardown() { acd_stop; }
 }
 
 @test "NDJSON is refused where one object is expected" {
-	run curl -s -w '\n%{http_code}' -H "Authorization: Bearer $(cat "$XDG_STATE_HOME/ac/session")" \
-		-H 'Content-Type: application/x-ndjson' -X POST "$AC_URL/v1/structures" --data-binary $'{}\n{}\n'
+	run curl -s -w '\n%{http_code}' -H 'Content-Type: application/x-ndjson' -X POST \
+		"$AC_URL/v1/session" --data-binary $'{}\n{}\n'
 	assert_equal "${lines[1]}" 415
+}
+
+@test "structures in bulk from NDJSON and CSV, idempotent by SIRET" {
+	printf '%s\n' '{"name":"CCAS A","siret":"'"$SIRET_A"'","zipcode":"69001","city":"Lyon","type":"ccas"}' \
+		'{"name":"Bad","siret":"1","zipcode":"69001","city":"Lyon"}' > "$T/s.ndjson"
+	run ac-structure-new < "$T/s.ndjson"
+	assert_failure 1
+	jq -e '.line == 1 and .ok and .id == 1' <<<"${lines[0]}"
+	jq -e '.line == 2 and .error.code == "bad_siret"' <<<"${lines[1]}"
+	printf 'name,siret,zipcode,city\n"Association B, Brest",%s,29200,Brest\nCCAS A,%s,69001,Lyon\n' \
+		"$SIRET_B" "$SIRET_A" > "$T/s.csv"
+	run ac-structure-new --csv < "$T/s.csv"
+	assert_success
+	jq -e '.name == "Association B, Brest" and .changed' <<<"${lines[0]}"
+	jq -e '.id == 1 and .changed == false' <<<"${lines[1]}"
 }
 
 @test "unknown routes and methods answer 404 and 405 with an error object" {
