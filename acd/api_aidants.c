@@ -211,7 +211,7 @@ int api_aidant_list(struct req *r)
 
 /* The account of a checked email field, or a 400/404 in f. */
 static int64_t account_of(struct txn *t, json_t *in, char email[256], int *is_operator,
-			  struct fail *f)
+			  int past, struct fail *f)
 {
 	static const char q[] = "SELECT id, is_operator FROM accounts WHERE email = $1";
 	snprintf(email, 256, "%s", jstr(in, "email", ""));
@@ -225,7 +225,7 @@ static int64_t account_of(struct txn *t, json_t *in, char email[256], int *is_op
 	int64_t id = store_col_int(st, 0);
 	if (is_operator)
 		*is_operator = (int)store_col_int(st, 1);
-	if (!authz_manages_account(t->r, id))
+	if (!authz_manages_account(t->r, id, past))
 		return fail_set(f, 404, "not_found", "no such aidant: %s", email);
 	return id;
 }
@@ -241,7 +241,7 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 	static const char ends[] = "DELETE FROM sessions WHERE account_id = $1";
 	char email[256];
 	int is_operator = 0;
-	int64_t account = account_of(t, in, email, &is_operator, f);
+	int64_t account = account_of(t, in, email, &is_operator, 1, f);
 	if (account < 0)
 		return -1;
 	int64_t only = jint(in, "structure", 0);
@@ -303,7 +303,7 @@ static int unlock_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	static const char up[] = "UPDATE accounts SET locked = 0, failures = 0, next_try_at = 0"
 				 " WHERE id = $1";
 	char email[256];
-	int64_t account = account_of(t, in, email, NULL, f);
+	int64_t account = account_of(t, in, email, NULL, 0, f);
 	if (account < 0)
 		return -1;
 	store_stmt *st = store_prep(t->db, q);

@@ -22,7 +22,7 @@ static int not_found(struct fail *f)
 /* The caller may manage this account's app: itself, a référent, an operator. */
 static int manages(struct req *r, int64_t account)
 {
-	return account == r->who.account || authz_manages_account(r, account);
+	return account == r->who.account || authz_manages_account(r, account, 0);
 }
 
 /* The structure the app is shown under: one the caller manages, else the
