@@ -50,7 +50,8 @@ void ac_progress_update(struct ac_progress *p, size_t done)
 {
 	if (!p)
 		return;
-	if (!p->shown && since(&p->start) < 0.5)
+	/* small work that ends quickly draws nothing; large work shows at once */
+	if (!p->shown && p->total < 1000 && since(&p->start) < 0.5)
 		return;
 	if (p->shown && since(&p->last) < 0.2 && done < p->total)
 		return;
