@@ -31,12 +31,18 @@ void ac_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ac_die_reply(long http_status, json_t *reply) __attribute__((noreturn));
 
 /* ---- opt.c: options, --help, --version, --list-options ----------------- */
+enum ac_field_type { AC_F_STR = 0, AC_F_INT, AC_F_TRUE, AC_F_FALSE };
 struct ac_opt {
 	const char *name;        /* long name, without -- */
 	int has_arg;             /* 0 or 1 */
 	int key;                 /* returned by ac_getopt; a short letter or >= 256 */
 	const char *arg;         /* argument's name in --help, e.g. "EMAIL" */
 	const char *help;
+	/* for ac_item_tool: the JSON field this flag sets, how, and its values */
+	const char *field;
+	enum ac_field_type type;
+	const char *const *choices;
+	int required;            /* a single item needs it */
 };
 /* Parses argv against opts (plus --help, --version, --list-options, which it
  * handles and exits); returns the next key, -1 at the end; *optarg_out is set.
@@ -97,6 +103,18 @@ int ac_bulk_array(const char *path, json_t *records);
 int ac_submit(const char *path, json_t *item);
 /* GETs path and copies the NDJSON lines of the answer to stdout. */
 int ac_list(const char *path);
+
+/* ---- item.c: tools that take one item from flags, or many from stdin ---- */
+struct ac_item_tool {
+	const char *path;                /* POSTed to */
+	const struct ac_opt *opts;       /* flags with a field fill the item */
+	const char *usage, *summary;
+	const char *const *csv_bools, *const *csv_ints; /* CSV column types */
+};
+/* Flags with a field make one item, POSTed and printed as one line; no such
+ * flag reads records from stdin (NDJSON, or --csv, which it adds) in bulk.
+ * Checks required flags, integers and choices (exit 64).  Returns the status. */
+int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t);
 
 /* ---- progress.c: a progress bar on stderr, on a terminal only ---------- */
 struct ac_progress;

@@ -33,13 +33,14 @@ teardown() { acd_stop; }
 @test "bad SIRET, zipcode, type, missing flags: refused, nothing created" {
 	n=$(journal_count)
 	run ac-structure-new --name X --siret 12345678901234 --zipcode 69001 --city Lyon
-	assert_failure 64
+	assert_failure 65
 	assert_output --partial "Luhn"
 	run ac-structure-new --name X --siret "$SIRET_A" --zipcode 6900 --city Lyon
 	assert_failure 65
 	assert_output --partial "zipcode"
 	run ac-structure-new --name X --siret "$SIRET_A" --zipcode 69001 --city Lyon --type hotel
-	assert_failure 65
+	assert_failure 64
+	assert_output --partial "must be one of: ccas"
 	run ac-structure-new --name X --siret "$SIRET_A"
 	assert_failure 64
 	# the server checks too, whatever the client

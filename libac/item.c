@@ -1,0 +1,76 @@
+/* item.c — the shape of every tool that changes things: flags describe one
+ * item, stdin carries many (DESIGN §3).  The option table says which flag
+ * fills which field, so each tool is a table and a call. */
+#include "ac.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { K_CSV = 900 };
+
+static void set_field(json_t *item, const struct ac_opt *o, const char *arg)
+{
+	if (o->choices && !ac_in_list(o->choices, arg)) {
+		char list[256] = "";
+		for (const char *const *c = o->choices; *c; c++) {
+			strncat(list, *c, sizeof list - strlen(list) - 1);
+			if (c[1])
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+		}
+		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name, list);
+	}
+	switch (o->type) {
+	case AC_F_INT:
+		json_object_set_new(item, o->field, json_integer(ac_opt_long(o->name, arg, 1, 1L << 53)));
+		break;
+	case AC_F_TRUE:
+		json_object_set_new(item, o->field, json_true());
+		break;
+	case AC_F_FALSE:
+		json_object_set_new(item, o->field, json_false());
+		break;
+	default:
+		json_object_set_new(item, o->field, json_string(arg));
+	}
+}
+
+int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t)
+{
+	/* the tool's table plus --csv */
+	size_t n = 0;
+	while (t->opts[n].name)
+		n++;
+	struct ac_opt *opts = calloc(n + 2, sizeof *opts);
+	memcpy(opts, t->opts, n * sizeof *opts);
+	opts[n] = (struct ac_opt){ "csv", 0, K_CSV, NULL, "stdin is CSV with a header row" };
+
+	json_t *item = json_object();
+	enum ac_format fmt = AC_NDJSON;
+	const char *arg;
+	int c;
+	while ((c = ac_getopt(argc, argv, opts, t->usage, t->summary, &arg)) != -1) {
+		if (c == K_CSV) {
+			fmt = AC_CSV;
+			continue;
+		}
+		for (const struct ac_opt *o = opts; o->name; o++)
+			if (o->key == c && o->field)
+				set_field(item, o, arg);
+	}
+	free(opts);
+	if (optind < argc)
+		ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
+	if (!json_object_size(item)) {
+		json_decref(item);
+		ac_csv_types(t->csv_bools, t->csv_ints);
+		return ac_bulk(t->path, fmt);
+	}
+	if (fmt == AC_CSV)
+		ac_die(AC_EXIT_USAGE, "--csv reads stdin: give it without the item's flags");
+	for (const struct ac_opt *o = t->opts; o->name; o++)
+		if (o->required && !json_object_get(item, o->field))
+			ac_die(AC_EXIT_USAGE, "--%s is required for one item (or give no flag and use stdin)",
+			       o->name);
+	return ac_submit(t->path, item);
+}
