@@ -15,6 +15,7 @@ static const struct route routes[] = {
 	/* cards (api_cards*.c) */
 
 	/* the journal (api_journal.c) */
+	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },
 
 	{ 0 }
 };
