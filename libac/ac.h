@@ -139,6 +139,19 @@ struct ac_chain_check {
 };
 /* 0 when line is good (c advances), -1 when the chain breaks there. */
 int ac_chain_verify_line(json_t *line, struct ac_chain_check *c);
+/* The same check straight from the line's text, ten times faster: 0 when
+ * the line is good (c advances); 1 when it cannot say (anything unusual,
+ * or a broken line): then parse the line and ask ac_chain_verify_line. */
+int ac_chain_verify_text(const char *line, size_t len, struct ac_chain_check *c);
+
+/* ---- canon.c: canonical JSON from text, fast (not thread-safe) -------- */
+/* The canonical text (json_dumps with JSON_COMPACT | JSON_SORT_KEYS) of the
+ * JSON object in txt, without its top-level "digest" and "chain" members,
+ * whose raw strings it returns (NULL when absent), and its integer "seq".
+ * NULL when txt needs jansson's slower judgement: malformed, a real number, a
+ * duplicate key, a NUL, or no integer seq.  Valid until the next call. */
+const char *ac_canon_entry(const char *txt, size_t len, size_t *outlen, int64_t *seq,
+			   const char **digest_hex, const char **chain_hex);
 
 /* ---- init.c: every tool starts here ----------------------------------- */
 void ac_init(int argc, char **argv);

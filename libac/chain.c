@@ -68,9 +68,29 @@ static int broken(struct ac_chain_check *c, int64_t at, const char *fmt, ...)
 	return -1;
 }
 
+/* Links a good entry's digest to the chain: 0 and c advances, or -1. */
+static int extend(struct ac_chain_check *c, int64_t seq, const uint8_t digest[32],
+		  const uint8_t want_chain[32])
+{
+	uint8_t chain[32];
+	if (c->entries == 0 && seq != 1) {
+		/* an export that starts mid-journal anchors on its first entry's chain */
+		memcpy(chain, want_chain, 32);
+	} else {
+		static const uint8_t genesis[32];
+		ac_chain_next(c->entries ? c->chain : genesis, digest, chain);
+		if (sodium_memcmp(chain, want_chain, 32) != 0)
+			return -1;
+	}
+	c->seq = seq;
+	c->entries++;
+	memcpy(c->chain, chain, 32);
+	return 0;
+}
+
 int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 {
-	uint8_t digest[32], chain[32], want_digest[32], want_chain[32];
+	uint8_t digest[32], want_digest[32], want_chain[32];
 	int first = c->entries == 0;
 	int64_t expected = c->seq + 1;
 	json_t *seqv = json_object_get(line, "seq");
@@ -93,19 +113,24 @@ int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 	if (sodium_memcmp(digest, want_digest, 32) != 0)
 		return broken(c, seq, "entry %lld: its content does not match its digest (altered)",
 			      (long long)seq);
-	/* an export that starts mid-journal anchors on its first entry's chain */
-	if (first && seq != 1) {
-		memcpy(chain, want_chain, 32);
-	} else {
-		if (first)
-			memset(c->chain, 0, 32);
-		ac_chain_next(c->chain, digest, chain);
-		if (sodium_memcmp(chain, want_chain, 32) != 0)
-			return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does not "
-				      "follow from entry %lld's)", (long long)seq, (long long)seq - 1);
-	}
-	c->seq = seq;
-	c->entries++;
-	memcpy(c->chain, chain, 32);
+	if (extend(c, seq, digest, want_chain))
+		return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does not "
+			      "follow from entry %lld's)", (long long)seq, (long long)seq - 1);
+	return 0;
+}
+
+int ac_chain_verify_text(const char *line, size_t len, struct ac_chain_check *c)
+{
+	uint8_t digest[32], want_digest[32], want_chain[32];
+	size_t n;
+	int64_t seq;
+	const char *dhex, *chex;
+	const char *canon = ac_canon_entry(line, len, &n, &seq, &dhex, &chex);
+	if (!canon || unhex(dhex, want_digest) || unhex(chex, want_chain) ||
+	    (c->entries && seq != c->seq + 1))
+		return 1;
+	crypto_generichash(digest, 32, (const uint8_t *)canon, n, NULL, 0);
+	if (sodium_memcmp(digest, want_digest, 32) != 0 || extend(c, seq, digest, want_chain))
+		return 1;
 	return 0;
 }
