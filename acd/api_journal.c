@@ -82,11 +82,12 @@ static json_t *line_of(store_stmt *st)
 	return line;
 }
 
-/* Reads the next page to its end, so no read transaction outlives the call. */
+/* Reads the next page in a read transaction of its own: a consistent, fresh
+ * snapshot per page, and none held while the client reads. */
 static int fetch(struct cursor *c)
 {
 	store_conn *db = store_conn_get(srv.db);
-	if (!db)
+	if (!db || store_begin(db, 0) != STORE_OK)
 		return -1;
 	store_stmt *st = store_prep(db, page_sql);
 	store_bind_int(st, 1, c->last);
@@ -106,8 +107,10 @@ static int fetch(struct cursor *c)
 	}
 	if (rc != STORE_DONE) {
 		log_error("journal: reading after seq %lld: %s", (long long)c->last, store_errmsg(db));
+		store_rollback(db);
 		return -1;
 	}
+	store_commit(db);
 	if (json_array_size(c->page) < PAGE)
 		c->end = 1;
 	return 0;

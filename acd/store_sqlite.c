@@ -196,18 +196,22 @@ static int run(store_conn *c, const char *sql)
 	return rc == SQLITE_OK ? STORE_OK : code_of(rc);
 }
 
-int store_begin(store_conn *c, int write)
-{
-	c->depth = 0;
-	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
-}
-
 /* A statement left mid-result would keep the transaction's snapshot alive. */
 static void reset_all(store_conn *c)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
 		if (sqlite3_stmt_busy(st))
 			sqlite3_reset(st);
+}
+
+int store_begin(store_conn *c, int write)
+{
+	c->depth = 0;
+	/* a read left mid-result outside a transaction (auth_session's lookup)
+	 * pins an old snapshot: BEGIN would start on it, and BEGIN IMMEDIATE
+	 * fail with SQLITE_BUSY_SNAPSHOT until the retries give up (a 503) */
+	reset_all(c);
+	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 int store_commit(store_conn *c)
