@@ -94,6 +94,7 @@ install: all
 	for t in $(notdir $(TOOLS)); do ln -sf ac $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; done
 	install -m 644 completions/_ac $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ac
 	install -m 644 completions/ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ac.fish
+	for t in $(notdir $(TOOLS)); do ln -sf ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$t.fish; done
 
 clean:
 	rm -rf build build-san

@@ -55,7 +55,12 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 			   json_pack("{s:s,s:I}", "reason", reason, "failures", (json_int_t)n)))
 		return -1;
 	if (locked) {
-		if (journal_append(t, "lockout", 0, l->email, json_pack("{s:I}", "failures", (json_int_t)n)))
+		/* a locked account keeps no session: an unlock does not revive them */
+		static const char ends[] = "DELETE FROM sessions WHERE account_id = $1";
+		st = store_prep(t->db, ends);
+		store_bind_int(st, 1, l->account);
+		if (store_exec(st) != STORE_DONE ||
+		    journal_append(t, "lockout", 0, l->email, json_pack("{s:I}", "failures", (json_int_t)n)))
 			return -1;
 		refuse_locked(l);
 	} else if (!strcmp(reason, "replayed")) {

@@ -91,13 +91,15 @@ int authz_member_of(const struct req *r, int64_t structure)
 	return 0;
 }
 
-int authz_manages_account(struct req *r, int64_t account)
+int authz_manages_account(struct req *r, int64_t account, int past)
 {
-	static const char q[] = "SELECT structure_id FROM memberships WHERE account_id = $1";
+	static const char q[] = "SELECT structure_id FROM memberships WHERE account_id = $1"
+				" AND (active = 1 OR $2 = 1)";
 	if (r->who.operator)
 		return 1;
 	store_stmt *st = store_prep(r->db, q);
 	store_bind_int(st, 1, account);
+	store_bind_int(st, 2, past);
 	while (store_step(st) == STORE_ROW)
 		if (authz_referent_of(r, store_col_int(st, 0)))
 			return 1;

@@ -2,8 +2,10 @@
 #include "cards.h"
 #include "crypto.h"
 #include "log.h"
+#include "otp.h"
 
 #include <liboath/oath.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,4 +65,113 @@ char *card_otpauth_uri(const char *email, const uint8_t *seed, size_t n, int dig
 		uri = NULL;
 	*b32 = enc;
 	return uri;
+}
+
+int card_load(store_conn *db, const char *serial, struct card_row *c)
+{
+	static const char q[] =
+		"SELECT c.id, c.serial, c.kind, c.state, c.account_id, c.structure_id, a.email,"
+		" c.seed_box, c.digits, c.step, c.algorithm, c.drift, c.last_step"
+		" FROM cards c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.serial = $1";
+	store_stmt *st = store_prep(db, q);
+	store_bind_text(st, 1, serial);
+	int rc = store_step(st);
+	if (rc != STORE_ROW)
+		return rc == STORE_DONE ? 0 : -1;
+	memset(c, 0, sizeof *c);
+	c->id = store_col_int(st, 0);
+	snprintf(c->serial, sizeof c->serial, "%s", store_col_text(st, 1));
+	snprintf(c->kind, sizeof c->kind, "%s", store_col_text(st, 2));
+	snprintf(c->state, sizeof c->state, "%s", store_col_text(st, 3));
+	c->account = store_col_int(st, 4);
+	c->structure = store_col_int(st, 5);
+	snprintf(c->email, sizeof c->email, "%s", store_col_text(st, 6));
+	const void *box = store_col_blob(st, 7, &c->boxlen);
+	if (c->boxlen > sizeof c->box)
+		return -1;
+	memcpy(c->box, box, c->boxlen);
+	c->digits = (int)store_col_int(st, 8);
+	c->step = (int)store_col_int(st, 9);
+	snprintf(c->algorithm, sizeof c->algorithm, "%s", store_col_text(st, 10));
+	c->drift = store_col_int(st, 11);
+	c->last_step = store_col_int(st, 12);
+	return 1;
+}
+
+int card_check_code(const struct card_row *c, const char *code, time_t now, int64_t *step,
+		    int64_t *drift, struct fail *f)
+{
+	uint8_t seed[SEED_MAX];
+	int n = crypto_open(c->box, c->boxlen, seed);
+	if (n < 0)
+		return fail_set(f, 500, "sealed", "card %s cannot be read with this server's key",
+				c->serial);
+	struct otp_card oc = { seed, (size_t)n, c->digits, c->step, c->algorithm };
+	int64_t now_step = otp_step_of(&oc, now);
+	int found = otp_find(&oc, code, now_step + c->drift, 1, step) == 0;
+	sodium_memzero(seed, sizeof seed);
+	if (!found)
+		return fail_set(f, 422, "wrong_code",
+				"the code does not match card %s: type the code it shows now", c->serial);
+	if (*step <= c->last_step)
+		return fail_set(f, 422, "code_used",
+				"this code of card %s was already used: wait for the next one", c->serial);
+	*drift = *step - now_step;
+	return 0;
+}
+
+int card_seed_from_hex(const char *hex, uint8_t seed[SEED_MAX])
+{
+	size_t n = strlen(hex), len = 0;
+	if (n == 0 || n % 2 || n / 2 > SEED_MAX || strspn(hex, "0123456789abcdefABCDEF") != n)
+		return -1;
+	if (sodium_hex2bin(seed, SEED_MAX, hex, n, NULL, &len, NULL) != 0)
+		return -1;
+	return (int)len;
+}
+
+int card_seed_from_base32(const char *b32, uint8_t seed[SEED_MAX])
+{
+	char *raw = NULL;
+	size_t len = 0;
+	if (!*b32 || oath_base32_decode(b32, strlen(b32), &raw, &len) != OATH_OK)
+		return -1;
+	int rc = len > 0 && len <= SEED_MAX ? (int)len : -1;
+	if (rc > 0)
+		memcpy(seed, raw, len);
+	sodium_memzero(raw, len);
+	free(raw);
+	return rc;
+}
+
+int cards_release(struct txn *t, int64_t account, const char *email, int64_t structure)
+{
+	static const char q[] = "SELECT id, serial, kind, structure_id FROM cards WHERE account_id = $1"
+				" AND state IN ('linked', 'active') AND ($2 = 0 OR structure_id = $2)";
+	static const char up[] = "UPDATE cards SET account_id = NULL, resync_step = NULL,"
+				 " drift = 0, linked_at = NULL,"
+				 " state = CASE WHEN kind = 'app' THEN 'retired' ELSE 'stock' END"
+				 " WHERE id = $1";
+	/* collect first: the journal writes between steps of q */
+	int64_t ids[16], structs[16];
+	char serials[16][64];
+	int n = 0;
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_int(st, 1, account);
+	store_bind_int(st, 2, structure);
+	while (n < 16 && store_step(st) == STORE_ROW) {
+		ids[n] = store_col_int(st, 0);
+		snprintf(serials[n], sizeof serials[n], "%s", store_col_text(st, 1));
+		structs[n] = store_col_int(st, 3);
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		store_stmt *u = store_prep(t->db, up);
+		store_bind_int(u, 1, ids[i]);
+		if (store_exec(u) != STORE_DONE ||
+		    journal_append(t, "card_unlink", structs[i], serials[i],
+				   json_pack("{s:s,s:s}", "reason", "departure", "email", email)))
+			return -1;
+	}
+	return n;
 }

@@ -2,6 +2,7 @@
  * otpauth:// URI of an authenticator app. */
 #ifndef CARDS_H
 #define CARDS_H
+#include "crypto.h"
 #include "txn.h"
 
 struct card_new {
@@ -20,4 +21,31 @@ int card_insert(struct txn *t, const struct card_new *c, int64_t *id);
 /* otpauth://totp/... for an app (malloc'd), and the base32 secret in *b32. */
 char *card_otpauth_uri(const char *email, const uint8_t *seed, size_t n, int digits, int step,
 		       const char *algorithm, char **b32);
+
+/* A card as the routes read it, with its holder's email ("" when none).  The
+ * seed stays sealed here: only card_check_code opens it, and wipes it. */
+struct card_row {
+	int64_t id, account, structure; /* 0: none */
+	char serial[65], kind[10], state[10], email[256];
+	uint8_t box[BOX_MAX];
+	size_t boxlen;
+	int digits, step;
+	char algorithm[8];
+	int64_t drift, last_step;
+};
+/* 1 found, 0 no such serial, -1 database error. */
+int card_load(store_conn *db, const char *serial, struct card_row *c);
+/* Checks a code shown by the card now, in a ±1 step window around its learned
+ * drift, refusing a step already used.  0 with the step and the new drift;
+ * fills f (wrong_code, code_used) otherwise. */
+int card_check_code(const struct card_row *c, const char *code, time_t now, int64_t *step,
+		    int64_t *drift, struct fail *f);
+/* Seed bytes from hex (as card makers ship them) or base32; the length, or -1. */
+int card_seed_from_hex(const char *hex, uint8_t seed[SEED_MAX]);
+int card_seed_from_base32(const char *b32, uint8_t seed[SEED_MAX]);
+
+/* Unlinks the cards an account holds for structure (0: every structure) on a
+ * departure: physical cards go back to their structure's stock, apps are
+ * retired.  Journals card_unlink for each.  Returns the count, or -1. */
+int cards_release(struct txn *t, int64_t account, const char *email, int64_t structure);
 #endif

@@ -73,6 +73,7 @@ static void dispatch(struct req *r)
 	if (r->route->auth == AUTH_SESSION && auth_session(r) != 0)
 		return;
 	r->route->handler(r);
+	store_idle(r->db);
 	if (!r->status)
 		reply_error(r, 500, "internal", "the server produced no answer");
 }

@@ -3,7 +3,6 @@
  * line changes nothing and the good ones all land together. */
 #include "txn.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 struct items {
@@ -97,25 +96,6 @@ static int single_work(struct txn *t, void *arg)
 	return rc;
 }
 
-static int next_result(struct req *r, void *state, json_t **line)
-{
-	(void)r;
-	struct items *it = state;
-	size_t n = json_array_size(it->results);
-	if (n == 0)
-		return 0;
-	*line = json_incref(json_array_get(it->results, n - 1));
-	json_array_remove(it->results, n - 1);
-	return 1;
-}
-
-static void free_items(void *state)
-{
-	struct items *it = state;
-	json_decref(it->results);
-	free(it);
-}
-
 int run_items(struct req *r, const struct field *spec, item_fn fn)
 {
 	if (!r->ndjson) {
@@ -128,20 +108,10 @@ int run_items(struct req *r, const struct field *spec, item_fn fn)
 		json_decref(it.out);
 		return r->status;
 	}
-	struct items *it = calloc(1, sizeof *it);
-	it->spec = spec;
-	it->fn = fn;
-	it->results = json_array();
-	if (txn_run(r, 1, bulk_work, it) != 0) {
-		free_items(it);
+	struct items it = { .spec = spec, .fn = fn, .results = json_array() };
+	if (txn_run(r, 1, bulk_work, &it) != 0) {
+		json_decref(it.results);
 		return r->status;
 	}
-	/* reversed once so each result is popped from the end in O(1) */
-	size_t n = json_array_size(it->results);
-	for (size_t i = 0; i < n / 2; i++) {
-		json_t *a = json_incref(json_array_get(it->results, i));
-		json_array_set(it->results, i, json_array_get(it->results, n - 1 - i));
-		json_array_set_new(it->results, n - 1 - i, a);
-	}
-	return reply_stream(r, next_result, it, free_items);
+	return reply_lines(r, it.results);
 }

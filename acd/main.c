@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct server srv = {
 	.cfg = { .listen = "127.0.0.1:8080", .threads = 4, .session_hours = 12,
@@ -123,9 +124,12 @@ static int parse(int argc, char **argv)
 	lo[n++] = (struct option){ "version", no_argument, NULL, 'V' };
 	lo[n] = (struct option){ 0 };
 	/* flags win over the file: read --config first */
-	for (int i = 2; i < argc - 1; i++)
-		if (!strcmp(argv[i], "--config") && read_config(argv[i + 1]))
+	for (int i = 2; i < argc; i++) {
+		const char *file = !strcmp(argv[i], "--config") && i + 1 < argc ? argv[i + 1]
+				   : !strncmp(argv[i], "--config=", 9) ? argv[i] + 9 : NULL;
+		if (file && read_config(file))
 			return 78;
+	}
 	int c;
 	optind = 2;
 	opterr = 0;
@@ -222,6 +226,7 @@ static int cmd_init(void)
 	srv.db = store_open(srv.cfg.db, 1, err, sizeof err);
 	if (!srv.db) {
 		fprintf(stderr, "acd: %s\n", err);
+		unlink(kp); /* no half-made installation left behind */
 		return 73;
 	}
 	crypto_random(op.seed, sizeof op.seed);

@@ -71,6 +71,8 @@ int reply_error(struct req *, int status, const char *code, const char *fmt, ...
 /* NDJSON produced by next() until it returns 0; next fills *line (stolen). */
 typedef int (*stream_next)(struct req *, void *state, json_t **line);
 int reply_stream(struct req *, stream_next next, void *state, void (*free_state)(void *));
+/* Each element of a JSON array (stolen) as one NDJSON line. */
+int reply_lines(struct req *, json_t *array);
 
 /* Strict JSON: the body as one object matching spec, or a 400 in *f. */
 enum field_type { F_STR, F_INT, F_BOOL };

@@ -11,8 +11,20 @@ static const struct route routes[] = {
 	{ "DELETE", "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_delete },
 
 	/* structures and aidants (api_structures.c, api_aidants.c) */
+	{ "POST",   "/v1/structures",      AUTH_SESSION, BODY_BULK, api_structure_create },
+	{ "GET",    "/v1/structures",      AUTH_SESSION, BODY_NONE, api_structure_list },
+	{ "POST",   "/v1/aidants",         AUTH_SESSION, BODY_BULK, api_aidant_add },
+	{ "GET",    "/v1/aidants",         AUTH_SESSION, BODY_NONE, api_aidant_list },
+	{ "POST",   "/v1/aidants/deactivate", AUTH_SESSION, BODY_BULK, api_aidant_deactivate },
+	{ "POST",   "/v1/aidants/unlock",  AUTH_SESSION, BODY_BULK, api_aidant_unlock },
 
 	/* cards (api_cards*.c) */
+	{ "POST",   "/v1/cards",           AUTH_SESSION, BODY_BULK, api_card_import },
+	{ "GET",    "/v1/cards",           AUTH_SESSION, BODY_NONE, api_card_list },
+	{ "POST",   "/v1/cards/link",      AUTH_SESSION, BODY_BULK, api_card_link },
+	{ "POST",   "/v1/cards/unlink",    AUTH_SESSION, BODY_BULK, api_card_unlink },
+	{ "POST",   "/v1/cards/enroll",    AUTH_SESSION, BODY_JSON, api_card_enroll },
+	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate },
 
 	/* the journal (api_journal.c) */
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },

@@ -32,6 +32,9 @@ void store_close(store *);
 /* This thread's connection; NULL on failure (logged). */
 store_conn *store_conn_get(store *);
 
+/* Ends every pending read of this connection (after each request). */
+void store_idle(store_conn *);
+
 /* Transactions: write != 0 takes the write lock at once (no upgrade deadlock). */
 int store_begin(store_conn *, int write);
 int store_commit(store_conn *);

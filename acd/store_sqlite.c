@@ -196,7 +196,11 @@ static int run(store_conn *c, const char *sql)
 	return rc == SQLITE_OK ? STORE_OK : code_of(rc);
 }
 
+static void reset_all(store_conn *c);
+
 /* A statement left mid-result would keep the transaction's snapshot alive. */
+void store_idle(store_conn *c) { reset_all(c); }
+
 static void reset_all(store_conn *c)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
@@ -206,11 +210,10 @@ static void reset_all(store_conn *c)
 
 int store_begin(store_conn *c, int write)
 {
-	c->depth = 0;
-	/* a read left mid-result outside a transaction (auth_session's lookup)
-	 * pins an old snapshot: BEGIN would start on it, and BEGIN IMMEDIATE
-	 * fail with SQLITE_BUSY_SNAPSHOT until the retries give up (a 503) */
+	/* a pending read would pin an old snapshot, and the write lock on a stale
+	 * snapshot is refused as busy forever */
 	reset_all(c);
+	c->depth = 0;
 	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 

@@ -77,3 +77,32 @@ int reply_stream(struct req *r, stream_next next, void *state, void (*free_state
 	r->ctype = "application/x-ndjson";
 	return 200;
 }
+
+struct lines {
+	json_t *array;
+	size_t next;
+};
+
+static int next_line(struct req *r, void *state, json_t **line)
+{
+	(void)r;
+	struct lines *l = state;
+	if (l->next >= json_array_size(l->array))
+		return 0;
+	*line = json_incref(json_array_get(l->array, l->next++));
+	return 1;
+}
+
+static void free_lines(void *state)
+{
+	struct lines *l = state;
+	json_decref(l->array);
+	free(l);
+}
+
+int reply_lines(struct req *r, json_t *array)
+{
+	struct lines *l = calloc(1, sizeof *l);
+	l->array = array;
+	return reply_stream(r, next_line, l, free_lines);
+}

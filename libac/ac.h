@@ -92,6 +92,11 @@ void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
 int ac_bulk(const char *path, enum ac_format fmt);
 /* Same with records given in memory (e.g. from a PSKC file). */
 int ac_bulk_array(const char *path, json_t *records);
+/* One item from flags: POSTs item (stolen), prints acd's answer as one line,
+ * returns the exit status (dies with the server's message on refusal). */
+int ac_submit(const char *path, json_t *item);
+/* GETs path and copies the NDJSON lines of the answer to stdout. */
+int ac_list(const char *path);
 
 /* ---- progress.c: a progress bar on stderr, on a terminal only ---------- */
 struct ac_progress;
@@ -152,6 +157,11 @@ int ac_chain_verify_text(const char *line, size_t len, struct ac_chain_check *c)
  * duplicate key, a NUL, or no integer seq.  Valid until the next call. */
 const char *ac_canon_entry(const char *txt, size_t len, size_t *outlen, int64_t *seq,
 			   const char **digest_hex, const char **chain_hex);
+
+/* ---- pskc.c: card makers' PSKC files (RFC 6030) ----------------------- */
+/* The key packages of a PSKC file as import records {serial, seed (hex),
+ * digits, step, algorithm}; NULL with a message in err when unreadable. */
+json_t *ac_pskc_records(const char *path, char *err, size_t errlen);
 
 /* ---- init.c: every tool starts here ----------------------------------- */
 void ac_init(int argc, char **argv);

@@ -14,7 +14,7 @@ const char *const ac_card_states[] = {
 const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", NULL };
 
 const char *const ac_journal_actions[] = {
-	"login", "login_failed", "lockout", "unlock", "activity_check",
+	"login", "login_failed", "lockout", "unlock", "activity_check", "operator_create",
 	"structure_create", "structure_update",
 	"aidant_add", "aidant_update", "aidant_deactivate", "aidant_reactivate",
 	"card_import", "card_link", "card_validate", "card_unlink", "card_lost",

@@ -32,6 +32,8 @@ static void append(struct sink *s, const char *p, size_t n)
 static void drain_lines(struct sink *s, int final)
 {
 	size_t start = 0;
+	if (!s->len)
+		return;
 	for (;;) {
 		char *nl = memchr(s->buf + start, '\n', s->len - start);
 		size_t end = nl ? (size_t)(nl - s->buf) : s->len;

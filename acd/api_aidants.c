@@ -1,0 +1,329 @@
+/* api_aidants.c — people in structures: POST /v1/aidants (add, idempotent by
+ * email and structure), GET /v1/aidants, POST /v1/aidants/deactivate (a
+ * departure), POST /v1/aidants/unlock (after a lockout).  A référent acts on
+ * its own structures only; anything else is "not found". */
+#include "routes.h"
+#include "auth.h"
+#include "cards.h"
+#include "txn.h"
+#include "ac.h"
+
+#include <string.h>
+
+static int structure_exists(store_conn *db, int64_t id)
+{
+	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
+	store_stmt *st = store_prep(db, q);
+	store_bind_int(st, 1, id);
+	return store_int_or(st, 0) == 1;
+}
+
+static int text_ok(const char *s, size_t max) { return strlen(s) <= max; }
+
+static int phone_ok(const char *p)
+{
+	if (strlen(p) > 20)
+		return 0;
+	for (; *p; p++)
+		if (!strchr("0123456789+ .-", *p))
+			return 0;
+	return 1;
+}
+
+/* The account for email, created or brought up to date; its id, or -1. */
+static int64_t upsert_account(struct txn *t, const char *email, json_t *in, int *changed,
+			      struct fail *f)
+{
+	static const char q[] = "SELECT id, first_name, last_name, profession, phone, active"
+				" FROM accounts WHERE email = $1";
+	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM accounts";
+	static const char ins[] = "INSERT INTO accounts (id, email, first_name, last_name, profession,"
+				  " phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+	static const char up[] = "UPDATE accounts SET first_name = $1, last_name = $2,"
+				 " profession = $3, phone = $4, active = 1 WHERE id = $5";
+	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", "");
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_text(st, 1, email);
+	if (store_step(st) != STORE_ROW) {
+		int64_t id = store_int_or(store_prep(t->db, next_id), 1);
+		st = store_prep(t->db, ins);
+		store_bind_int(st, 1, id);
+		store_bind_text(st, 2, email);
+		store_bind_text(st, 3, first);
+		store_bind_text(st, 4, last);
+		store_bind_text(st, 5, jstr(in, "profession", ""));
+		store_bind_text(st, 6, jstr(in, "phone", ""));
+		store_bind_int(st, 7, t->now);
+		if (store_exec(st) != STORE_DONE)
+			return fail_set(f, 500, "internal", "cannot create the account");
+		*changed = 1;
+		return id;
+	}
+	int64_t id = store_col_int(st, 0);
+	char prof[256], phone[64];
+	snprintf(prof, sizeof prof, "%s", jstr(in, "profession", store_col_text(st, 3)));
+	snprintf(phone, sizeof phone, "%s", jstr(in, "phone", store_col_text(st, 4)));
+	if (!strcmp(first, store_col_text(st, 1)) && !strcmp(last, store_col_text(st, 2)) &&
+	    !strcmp(prof, store_col_text(st, 3)) && !strcmp(phone, store_col_text(st, 4)) &&
+	    store_col_int(st, 5) == 1)
+		return id;
+	st = store_prep(t->db, up);
+	store_bind_text(st, 1, first);
+	store_bind_text(st, 2, last);
+	store_bind_text(st, 3, prof);
+	store_bind_text(st, 4, phone);
+	store_bind_int(st, 5, id);
+	if (store_exec(st) != STORE_DONE)
+		return fail_set(f, 500, "internal", "cannot update the account");
+	*changed = 1;
+	return id;
+}
+
+static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	static const char qm[] = "SELECT is_aidant, is_referent, active FROM memberships"
+				 " WHERE account_id = $1 AND structure_id = $2";
+	static const char insm[] = "INSERT INTO memberships (account_id, structure_id, is_aidant,"
+				   " is_referent, active, created_at) VALUES ($1, $2, $3, $4, 1, $5)";
+	static const char upm[] = "UPDATE memberships SET is_aidant = $1, is_referent = $2, active = 1"
+				  " WHERE account_id = $3 AND structure_id = $4";
+	char email[256];
+	int64_t structure = jint(in, "structure", 0);
+	snprintf(email, sizeof email, "%s", jstr(in, "email", ""));
+	if (strlen(jstr(in, "email", "")) >= sizeof email || ac_email_normalize(email))
+		return fail_set(f, 400, "bad_email", "\"%.80s\" is not a valid email address",
+				jstr(in, "email", ""));
+	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", "");
+	if (!*first || !*last || !text_ok(first, 100) || !text_ok(last, 100))
+		return fail_set(f, 400, "bad_name", "\"first_name\" and \"last_name\" must be 1 to 100 characters");
+	if (!text_ok(jstr(in, "profession", ""), 200))
+		return fail_set(f, 400, "bad_profession", "\"profession\" is longer than 200 characters");
+	if (!phone_ok(jstr(in, "phone", "")))
+		return fail_set(f, 400, "bad_phone", "\"phone\" must be digits, spaces, +, . or -");
+	if (!structure_exists(t->db, structure) || !authz_referent_of(t->r, structure))
+		return fail_set(f, 404, "not_found", "no such structure: %lld", (long long)structure);
+
+	int had = 0, was_aidant = 0, was_referent = 0, was_active = 0, changed = 0;
+	int64_t account = upsert_account(t, email, in, &changed, f);
+	if (account < 0)
+		return -1;
+	store_stmt *st = store_prep(t->db, qm);
+	store_bind_int(st, 1, account);
+	store_bind_int(st, 2, structure);
+	if (store_step(st) == STORE_ROW) {
+		had = 1;
+		was_aidant = (int)store_col_int(st, 0);
+		was_referent = (int)store_col_int(st, 1);
+		was_active = (int)store_col_int(st, 2);
+	}
+	/* absent flags keep what is; a newcomer is an aidant, not a référent */
+	int aidant = jbool(in, "aidant", had ? was_aidant : 1);
+	int referent = jbool(in, "referent", had ? was_referent : 0);
+	if (!aidant && !referent)
+		return fail_set(f, 400, "no_role", "a member must be an aidant, a référent, or both");
+	if (referent != (had ? was_referent : 0) && !authz_operator(t->r))
+		return fail_set(f, 403, "forbidden", "only an operator makes or unmakes a référent");
+	if (!had) {
+		st = store_prep(t->db, insm);
+		store_bind_int(st, 1, account);
+		store_bind_int(st, 2, structure);
+		store_bind_int(st, 3, aidant);
+		store_bind_int(st, 4, referent);
+		store_bind_int(st, 5, t->now);
+	} else if (aidant != was_aidant || referent != was_referent || !was_active) {
+		st = store_prep(t->db, upm);
+		store_bind_int(st, 1, aidant);
+		store_bind_int(st, 2, referent);
+		store_bind_int(st, 3, account);
+		store_bind_int(st, 4, structure);
+	} else {
+		st = NULL;
+	}
+	if (st && store_exec(st) != STORE_DONE)
+		return fail_set(f, 500, "internal", "cannot record the membership");
+	if (st || changed) {
+		const char *action = !had ? "aidant_add" : !was_active ? "aidant_reactivate" : "aidant_update";
+		if (journal_append(t, action, structure, email,
+				   json_pack("{s:s,s:s,s:b,s:b}", "first_name", first, "last_name",
+					     last, "aidant", aidant, "referent", referent)))
+			return fail_set(f, 500, "internal", "cannot write the journal");
+	}
+	json_object_update_new(out, json_pack("{s:s,s:I,s:s,s:s,s:b,s:b,s:b}", "email", email,
+					      "structure", (json_int_t)structure, "first_name", first,
+					      "last_name", last, "aidant", aidant, "referent",
+					      referent, "changed", st || changed));
+	return 0;
+}
+
+int api_aidant_add(struct req *r)
+{
+	static const struct field spec[] = {
+		{ "structure", F_INT, 1 }, { "email", F_STR, 1 }, { "first_name", F_STR, 1 },
+		{ "last_name", F_STR, 1 }, { "profession", F_STR, 0 }, { "phone", F_STR, 0 },
+		{ "referent", F_BOOL, 0 }, { "aidant", F_BOOL, 0 }, { 0 }
+	};
+	return run_items(r, spec, add_one);
+}
+
+int api_aidant_list(struct req *r)
+{
+	static const char q[] =
+		"SELECT a.id, a.email, a.first_name, a.last_name, a.profession, a.phone, m.structure_id,"
+		" m.is_aidant, m.is_referent, m.active, a.locked,"
+		" (SELECT MIN(c.serial) FROM cards c WHERE c.account_id = a.id AND c.kind = 'physical'"
+		"  AND c.state IN ('linked', 'active'))"
+		" FROM memberships m JOIN accounts a ON a.id = m.account_id"
+		" WHERE ($1 = 0 OR m.structure_id = $1) AND ($2 = 1 OR m.active = 1)"
+		" ORDER BY m.structure_id, a.email";
+	const char *s = req_query(r, "structure"), *inactive = req_query(r, "inactive");
+	int64_t structure = 0;
+	if (s) {
+		char *end;
+		structure = strtoll(s, &end, 10);
+		if (*end || structure <= 0)
+			return reply_error(r, 400, "bad_structure", "structure must be a structure id");
+		if (!structure_exists(r->db, structure) || !authz_member_of(r, structure))
+			return reply_error(r, 404, "not_found", "no such structure: %s", s);
+	}
+	if (inactive && strcmp(inactive, "1") && strcmp(inactive, "0"))
+		return reply_error(r, 400, "bad_inactive", "inactive must be 0 or 1");
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_int(st, 1, structure);
+	store_bind_int(st, 2, inactive && !strcmp(inactive, "1"));
+	json_t *lines = json_array();
+	while (store_step(st) == STORE_ROW) {
+		/* a référent sees its structures' people; an aidant sees itself */
+		if (!authz_referent_of(r, store_col_int(st, 6)) && store_col_int(st, 0) != r->who.account)
+			continue;
+		json_t *card = store_col_null(st, 11) ? json_null() : json_string(store_col_text(st, 11));
+		json_array_append_new(
+			lines, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:b,s:b,s:b,s:o}", "email",
+					 store_col_text(st, 1), "first_name", store_col_text(st, 2),
+					 "last_name", store_col_text(st, 3), "profession",
+					 store_col_text(st, 4), "phone", store_col_text(st, 5),
+					 "structure", (json_int_t)store_col_int(st, 6), "aidant",
+					 (int)store_col_int(st, 7), "referent", (int)store_col_int(st, 8),
+					 "active", (int)store_col_int(st, 9), "locked",
+					 (int)store_col_int(st, 10), "card", card));
+	}
+	return reply_lines(r, lines);
+}
+
+/* The account of a checked email field, or a 400/404 in f. */
+static int64_t account_of(struct txn *t, json_t *in, char email[256], int *is_operator,
+			  int past, struct fail *f)
+{
+	static const char q[] = "SELECT id, is_operator FROM accounts WHERE email = $1";
+	snprintf(email, 256, "%s", jstr(in, "email", ""));
+	if (strlen(jstr(in, "email", "")) >= 256 || ac_email_normalize(email))
+		return fail_set(f, 400, "bad_email", "\"%.80s\" is not a valid email address",
+				jstr(in, "email", ""));
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_text(st, 1, email);
+	if (store_step(st) != STORE_ROW)
+		return fail_set(f, 404, "not_found", "no such aidant: %s", email);
+	int64_t id = store_col_int(st, 0);
+	if (is_operator)
+		*is_operator = (int)store_col_int(st, 1);
+	if (!authz_manages_account(t->r, id, past))
+		return fail_set(f, 404, "not_found", "no such aidant: %s", email);
+	return id;
+}
+
+static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	static const char qm[] = "SELECT structure_id, active FROM memberships WHERE account_id = $1"
+				 " ORDER BY structure_id";
+	static const char off[] = "UPDATE memberships SET active = 0"
+				  " WHERE account_id = $1 AND structure_id = $2";
+	static const char left[] = "SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND active = 1";
+	static const char gone[] = "UPDATE accounts SET active = 0 WHERE id = $1";
+	static const char ends[] = "DELETE FROM sessions WHERE account_id = $1";
+	char email[256];
+	int is_operator = 0;
+	int64_t account = account_of(t, in, email, &is_operator, 1, f);
+	if (account < 0)
+		return -1;
+	int64_t only = jint(in, "structure", 0);
+	int64_t targets[MAX_MEMBERSHIPS];
+	int n = 0, found = 0;
+	store_stmt *st = store_prep(t->db, qm);
+	store_bind_int(st, 1, account);
+	while (store_step(st) == STORE_ROW && n < MAX_MEMBERSHIPS) {
+		int64_t s = store_col_int(st, 0);
+		if ((only && s != only) || !authz_referent_of(t->r, s))
+			continue;
+		found = 1;
+		if (store_col_int(st, 1))
+			targets[n++] = s;
+	}
+	if (!found)
+		return fail_set(f, 404, "not_found", "no such aidant in that structure: %s", email);
+	json_t *done = json_array();
+	for (int i = 0; i < n; i++) {
+		st = store_prep(t->db, off);
+		store_bind_int(st, 1, account);
+		store_bind_int(st, 2, targets[i]);
+		if (store_exec(st) != STORE_DONE ||
+		    journal_append(t, "aidant_deactivate", targets[i], email, NULL) ||
+		    cards_release(t, account, email, targets[i]) < 0) {
+			json_decref(done);
+			return fail_set(f, 500, "internal", "cannot record the departure");
+		}
+		json_array_append_new(done, json_integer(targets[i]));
+	}
+	st = store_prep(t->db, left);
+	store_bind_int(st, 1, account);
+	int remaining = (int)store_int_or(st, 0);
+	if (n && remaining == 0 && !is_operator) {
+		/* gone from every structure: no card, no session, no login */
+		store_stmt *a = store_prep(t->db, gone), *b = store_prep(t->db, ends);
+		store_bind_int(a, 1, account);
+		store_bind_int(b, 1, account);
+		if (store_exec(a) != STORE_DONE || store_exec(b) != STORE_DONE ||
+		    cards_release(t, account, email, 0) < 0) {
+			json_decref(done);
+			return fail_set(f, 500, "internal", "cannot record the departure");
+		}
+	}
+	json_object_update_new(out, json_pack("{s:s,s:o,s:b,s:b}", "email", email, "structures", done,
+					      "active", remaining > 0 || is_operator, "changed", n > 0));
+	return 0;
+}
+
+int api_aidant_deactivate(struct req *r)
+{
+	static const struct field spec[] = { { "email", F_STR, 1 }, { "structure", F_INT, 0 }, { 0 } };
+	return run_items(r, spec, deactivate_one);
+}
+
+static int unlock_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	static const char q[] = "SELECT locked, failures FROM accounts WHERE id = $1";
+	static const char up[] = "UPDATE accounts SET locked = 0, failures = 0, next_try_at = 0"
+				 " WHERE id = $1";
+	char email[256];
+	int64_t account = account_of(t, in, email, NULL, 0, f);
+	if (account < 0)
+		return -1;
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_int(st, 1, account);
+	int changed = store_step(st) == STORE_ROW && (store_col_int(st, 0) || store_col_int(st, 1));
+	int was_locked = (int)store_col_int(st, 0);
+	if (changed) {
+		st = store_prep(t->db, up);
+		store_bind_int(st, 1, account);
+		if (store_exec(st) != STORE_DONE ||
+		    journal_append(t, "unlock", 0, email, json_pack("{s:b}", "was_locked", was_locked)))
+			return fail_set(f, 500, "internal", "cannot unlock");
+	}
+	json_object_update_new(out, json_pack("{s:s,s:b,s:b}", "email", email, "locked", 0,
+					      "changed", changed));
+	return 0;
+}
+
+int api_aidant_unlock(struct req *r)
+{
+	static const struct field spec[] = { { "email", F_STR, 1 }, { 0 } };
+	return run_items(r, spec, unlock_one);
+}

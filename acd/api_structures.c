@@ -1,0 +1,98 @@
+/* api_structures.c — POST /v1/structures (operators), GET /v1/structures
+ * (operators: all; others: their own). */
+#include "routes.h"
+#include "auth.h"
+#include "txn.h"
+#include "ac.h"
+
+#include <string.h>
+
+#define COLS "id, name, siret, type, address, zipcode, city, active"
+
+static json_t *structure_json(store_stmt *st)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)store_col_int(st, 0),
+			 "name", store_col_text(st, 1), "siret", store_col_text(st, 2), "type",
+			 store_col_text(st, 3), "address", store_col_text(st, 4), "zipcode",
+			 store_col_text(st, 5), "city", store_col_text(st, 6), "active",
+			 (int)store_col_int(st, 7));
+}
+
+static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	static const char by_siret[] = "SELECT " COLS " FROM structures WHERE siret = $1";
+	static const char ins[] = "INSERT INTO structures (" COLS ", created_at)"
+				  " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)";
+	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM structures";
+	if (!authz_operator(t->r))
+		return fail_set(f, 403, "forbidden", "only an operator creates structures");
+	const char *name = jstr(in, "name", ""), *siret = jstr(in, "siret", ""),
+		   *type = jstr(in, "type", "autre"), *zip = jstr(in, "zipcode", ""),
+		   *city = jstr(in, "city", ""), *addr = jstr(in, "address", "");
+	if (!*name || strlen(name) > 200)
+		return fail_set(f, 400, "bad_name", "\"name\" must be 1 to 200 characters");
+	if (!ac_siret_valid(siret))
+		return fail_set(f, 400, "bad_siret", "\"siret\" must be 14 digits with a valid Luhn key");
+	if (!ac_zipcode_valid(zip))
+		return fail_set(f, 400, "bad_zipcode", "\"zipcode\" must be 5 digits");
+	if (!*city || strlen(city) > 200)
+		return fail_set(f, 400, "bad_city", "\"city\" must be 1 to 200 characters");
+	if (strlen(addr) > 500)
+		return fail_set(f, 400, "bad_address", "\"address\" is longer than 500 characters");
+	if (!ac_in_list(ac_structure_types, type))
+		return fail_set(f, 400, "bad_type", "\"type\" must be one of ccas, france_services, "
+			       "association, mairie, departement, autre");
+	store_stmt *st = store_prep(t->db, by_siret);
+	store_bind_text(st, 1, siret);
+	if (store_step(st) == STORE_ROW) {
+		/* idempotent by SIRET: the same structure again changes nothing */
+		if (strcmp(store_col_text(st, 1), name))
+			return fail_set(f, 409, "siret_taken",
+					"SIRET %s is already structure %lld, \"%s\"", siret,
+					(long long)store_col_int(st, 0), store_col_text(st, 1));
+		json_object_update_new(out, structure_json(st));
+		json_object_set_new(out, "changed", json_false());
+		return 0;
+	}
+	int64_t id = store_int_or(store_prep(t->db, next_id), 1);
+	st = store_prep(t->db, ins);
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, siret);
+	store_bind_text(st, 4, type);
+	store_bind_text(st, 5, addr);
+	store_bind_text(st, 6, zip);
+	store_bind_text(st, 7, city);
+	store_bind_int(st, 8, t->now);
+	if (store_exec(st) != STORE_DONE)
+		return fail_set(f, 500, "internal", "cannot create the structure");
+	if (journal_append(t, "structure_create", id, siret,
+			   json_pack("{s:s,s:s,s:s,s:s}", "name", name, "type", type, "zipcode", zip,
+				     "city", city)))
+		return fail_set(f, 500, "internal", "cannot write the journal");
+	json_object_update_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id",
+					      (json_int_t)id, "name", name, "siret", siret, "type",
+					      type, "address", addr, "zipcode", zip, "city", city,
+					      "active", 1, "changed", 1));
+	return 0;
+}
+
+int api_structure_create(struct req *r)
+{
+	static const struct field spec[] = {
+		{ "name", F_STR, 1 }, { "siret", F_STR, 1 }, { "zipcode", F_STR, 1 },
+		{ "city", F_STR, 1 }, { "address", F_STR, 0 }, { "type", F_STR, 0 }, { 0 }
+	};
+	return run_items(r, spec, create_one);
+}
+
+int api_structure_list(struct req *r)
+{
+	static const char all[] = "SELECT " COLS " FROM structures ORDER BY id";
+	json_t *lines = json_array();
+	store_stmt *st = store_prep(r->db, all);
+	while (store_step(st) == STORE_ROW)
+		if (authz_member_of(r, store_col_int(st, 0)))
+			json_array_append_new(lines, structure_json(st));
+	return reply_lines(r, lines);
+}

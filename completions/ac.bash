@@ -1,0 +1,123 @@
+# bash completion for ac (the dispatcher) and the ac-* tools of aidants-connect.
+# Installed once and linked under each tool's name, so bash-completion loads it
+# for whichever command is completed first.
+
+_ac_tools='login logout whoami structure-new structure-list aidant-add aidant-list
+aidant-deactivate aidant-unlock card-import card-list card-link card-unlink
+card-enroll audit'
+
+# The long options of each tool, "--name=" when it takes a value (the form of
+# the tools' hidden --list-options, which is asked for a tool not listed here).
+_ac_options()
+{
+	case $1 in
+	ac-login)             echo '--email= --code=' ;;
+	ac-logout|ac-whoami)  echo '' ;;
+	ac-structure-new)     echo '--name= --siret= --zipcode= --city= --address= --type= --csv' ;;
+	ac-structure-list)    echo '' ;;
+	ac-aidant-add)        echo '--structure= --email= --first-name= --last-name= --profession= --phone= --referent --no-aidant --csv' ;;
+	ac-aidant-list)       echo '--structure= --inactive' ;;
+	ac-aidant-deactivate) echo '--email= --structure= --csv' ;;
+	ac-aidant-unlock)     echo '--email= --csv' ;;
+	ac-card-import)       echo '--csv --pskc=' ;;
+	ac-card-list)         echo '--state= --structure=' ;;
+	ac-card-link)         echo '--serial= --email= --code= --csv' ;;
+	ac-card-unlink)       echo '--serial= --reason= --csv' ;;
+	ac-card-enroll)       echo '--email=' ;;
+	ac-audit)             echo '--since= --until= --action= --structure= --actor= --verify' ;;
+	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' ;;
+	esac
+	echo '--help --version'
+}
+
+# Completes the value of option $1 into COMPREPLY from the word $2.
+_ac_value()
+{
+	local values
+	case $1 in
+	--reason) values='lost broken departure error' ;;
+	--state)  values='stock linked active lost broken retired' ;;
+	--type)   values='ccas france_services association mairie departement autre' ;;
+	--action) values='login login_failed lockout unlock activity_check structure_create
+		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
+		card_import card_link card_validate card_unlink card_lost card_enroll session_end
+		operator_create' ;;
+	--pskc)   compopt -o filenames 2>/dev/null
+		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
+	*)        COMPREPLY=(); return 0 ;;
+	esac
+	mapfile -t COMPREPLY < <(compgen -W "$values" -- "$2")
+}
+
+# Completes the words of tool $1, whose own words start at index $2 of COMP_WORDS.
+_ac_complete_tool()
+{
+	local tool=$1 first=$2 cur=${COMP_WORDS[COMP_CWORD]} prev=''
+	(( COMP_CWORD > first )) && prev=${COMP_WORDS[COMP_CWORD-1]}
+	local opts; opts=$(_ac_options "$tool" | tr "\n" " ")
+	# --opt=VALUE in one word (bash splits it at "=" when "=" is in COMP_WORDBREAKS)
+	if [[ $cur == --*=* ]]; then
+		_ac_value "${cur%%=*}" "${cur#*=}"
+		return 0
+	fi
+	if [[ $cur == = ]] && [[ $prev == --* ]]; then
+		_ac_value "$prev" ''
+		return 0
+	fi
+	if [[ ${COMP_WORDS[COMP_CWORD-1]} == = ]] && (( COMP_CWORD >= 2 )); then
+		_ac_value "${COMP_WORDS[COMP_CWORD-2]}" "$cur"
+		return 0
+	fi
+	# --opt VALUE in two words
+	if [[ $prev == --* ]] && [[ " $opts " == *" $prev= "* ]]; then
+		_ac_value "$prev" "$cur"
+		return 0
+	fi
+	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]]; then
+		compopt -o nospace 2>/dev/null
+	fi
+	return 0
+}
+
+# ac-TOOL ...
+_ac_tool()
+{
+	_ac_complete_tool "$1" 1
+}
+
+# ac NOUN [VERB] ...
+_ac()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]}
+	if (( COMP_CWORD == 1 )); then
+		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card audit help' -- "$cur")
+		return 0
+	fi
+	local noun=${COMP_WORDS[1]}
+	case $noun in
+	structure|aidant|card)
+		if (( COMP_CWORD == 2 )); then
+			local verbs
+			case $noun in
+			structure) verbs='new list' ;;
+			aidant)    verbs='add list deactivate unlock' ;;
+			card)      verbs='import list link unlink enroll' ;;
+			esac
+			mapfile -t COMPREPLY < <(compgen -W "$verbs" -- "$cur")
+			return 0
+		fi
+		_ac_complete_tool "ac-$noun-${COMP_WORDS[2]}" 3 ;;
+	help)
+		COMPREPLY=() ;;
+	*)
+		_ac_complete_tool "ac-$noun" 2 ;;
+	esac
+	return 0
+}
+
+complete -F _ac ac
+for _ac_t in $_ac_tools; do
+	complete -F _ac_tool "ac-$_ac_t"
+done
+unset _ac_t

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# What every tool shares: --help, --version, usage errors (64), the dispatcher.
+
+load helpers
+
+tools() {
+	local d; d=$(dirname "$(command -v ac-login)")
+	for t in "$d"/ac-*; do basename "$t"; done
+}
+
+@test "every tool answers --help (exit 0, a usage line) and --version" {
+	for t in $(tools); do
+		run "$t" --help
+		assert_success
+		assert_line --partial "usage: $t"
+		run "$t" --version
+		assert_success
+		assert_output --regexp "^$t [0-9]+\.[0-9]+\.[0-9]+$"
+	done
+}
+
+@test "every tool refuses an unknown option with exit 64" {
+	for t in $(tools); do
+		run "$t" --no-such-option
+		assert_failure 64
+		assert_output --partial "unknown option"
+	done
+}
+
+@test "every tool lists its options for the completions, and the completions know every tool" {
+	for t in $(tools); do
+		run "$t" --list-options
+		assert_success
+		assert_line "--help"
+		grep -q -- "$t" "$BATS_TEST_DIRNAME/../completions/ac.bash"
+		grep -q -- "${t#ac-}" "$BATS_TEST_DIRNAME/../completions/ac.fish"
+		grep -q -- "${t#ac-}" "$BATS_TEST_DIRNAME/../completions/_ac"
+		[ -f "$BATS_TEST_DIRNAME/../man/$t.1" ]
+	done
+}
+
+@test "ac dispatches: 'ac structure list' runs ac-structure-list; 'ac help' lists the tools" {
+	run ac help
+	assert_success
+	assert_output --partial "card-link"
+	run ac structure list --help
+	assert_success
+	assert_line --partial "usage: ac-structure-list"
+	run ac card nonsense
+	assert_failure 64
+	assert_output --partial "not an ac command"
+	run ac
+	assert_failure 64
+}
+
+@test "acd: usage errors, bad settings and a missing database are refused clearly" {
+	run acd
+	assert_failure 64
+	run acd serve
+	assert_failure 64
+	assert_output --partial "--db"
+	run acd serve --db "$BATS_TEST_TMPDIR/none.db"
+	assert_failure 78
+	run acd serve --db x --threads zero
+	assert_failure 64
+	run acd init --db "$BATS_TEST_TMPDIR/a.db" --operator "not an email"
+	assert_failure 64
+	[ ! -e "$BATS_TEST_TMPDIR/a.db" ]
+}
+
+@test "acd init: key file 0600, refuses to overwrite, seeds never in clear" {
+	run acd init --db "$BATS_TEST_TMPDIR/a.db" --operator Op@Example.org
+	assert_success
+	jq -e '.email == "op@example.org" and (.totp_secret | length) == 32
+		and (.otpauth_uri | startswith("otpauth://totp/"))' <<<"$output"
+	secret=$(jq -r .totp_secret <<<"$output")
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/a.db.key")" = 600 ]
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/a.db.key")" = 32 ]
+	run acd init --db "$BATS_TEST_TMPDIR/a.db" --operator other@example.org
+	assert_failure
+	assert_output --partial "refusing to overwrite"
+	hex=$(oathtool -v --totp -b "$secret" | sed -n 's/^Hex secret: //p')
+	! grep -qi "$hex" "$BATS_TEST_TMPDIR/a.db"
+	! grep -q "$secret" "$BATS_TEST_TMPDIR/a.db"
+	raw=$(printf '%s' "$hex" | sed 's/../\\x&/g')
+	! LC_ALL=C grep -qaF "$(printf "$raw")" "$BATS_TEST_TMPDIR/a.db"
+}
+
+@test "acd serve: a key file readable by others is refused" {
+	acd init --db "$BATS_TEST_TMPDIR/a.db" --operator op@example.org >/dev/null
+	chmod 644 "$BATS_TEST_TMPDIR/a.db.key"
+	run acd serve --db "$BATS_TEST_TMPDIR/a.db" --listen 127.0.0.1:0
+	assert_failure 78
+	assert_output --partial "chmod 600"
+}
+
+@test "acd --config: keys as the flags; an unknown key is refused" {
+	acd init --db "$BATS_TEST_TMPDIR/a.db" --operator op@example.org >/dev/null
+	printf 'threads = 0\n' > "$BATS_TEST_TMPDIR/acd.conf"
+	run acd serve --db "$BATS_TEST_TMPDIR/a.db" --config "$BATS_TEST_TMPDIR/acd.conf"
+	assert_failure 78
+	assert_output --partial "threads"
+	printf 'colour = blue\n' > "$BATS_TEST_TMPDIR/acd.conf"
+	run acd serve --db "$BATS_TEST_TMPDIR/a.db" --config "$BATS_TEST_TMPDIR/acd.conf"
+	assert_failure 78
+	assert_output --partial 'unknown key "colour"'
+}
+
+@test "acd stops cleanly on SIGTERM: the database is closed and consistent" {
+	acd_start
+	op_login
+	ac-structure-new --name S --siret "$SIRET_A" --zipcode 69001 --city Lyon >/dev/null
+	kill -TERM "$ACD_PID"
+	wait "$ACD_PID"
+	grep -q stopped "$T/acd.log"
+	[ "$(sqlite3 "$T/ac.db" 'PRAGMA integrity_check')" = ok ]
+	[ "$(sqlite3 "$T/ac.db" 'SELECT COUNT(*) FROM structures')" = 1 ]
+}
