@@ -179,9 +179,11 @@ tamper() {
 	# 1,100 more failed logins (throttled, then locked: each one journaled)
 	curl -s -o /dev/null -X POST -d "{\"email\":\"$OP_EMAIL\",\"code\":\"000000\"}" \
 		"$AC_URL/v1/session?n=[1-1100]"
-	# the tenth failure locked the operator out; lift it (ac-aidant-unlock is
-	# not there yet: a test fixture writes the database directly)
+	# the tenth failure locked the operator out; lift it (a fixture writing
+	# the database: ac-aidant-unlock is for référents' people, not operators)
 	sqlite3 "$T/ac.db" "UPDATE accounts SET locked = 0, failures = 0, next_try_at = 0"
+	# the lockout ended the session: log in again with the next step's code
+	ac-login --email "$OP_EMAIL" --code "$(totp_b32 "$OP_SECRET" 1)" > /dev/null
 	n=$(journal_count)
 	[ "$n" -gt 1100 ]
 	ac-audit > "$T/export.ndjson"
