@@ -27,6 +27,7 @@ static const struct route routes[] = {
 	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate },
 
 	/* the journal (api_journal.c) */
+	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },
 
 	{ 0 }
 };

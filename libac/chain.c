@@ -4,6 +4,7 @@
 #include "ac.h"
 
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,51 +41,96 @@ static int unhex(const char *hex, uint8_t out[32])
 	       sodium_hex2bin(out, 32, hex, 64, NULL, &n, NULL) == 0 && n == 32 ? 0 : -1;
 }
 
-int ac_chain_verify_line(json_t *line, int64_t *prev_seq, uint8_t prev_chain[32], int first,
-			 char *why, size_t whylen)
+/* The entry as it was hashed: the line without digest and chain.  A shallow
+ * copy: the values are shared, not copied (a deep copy per line dominated the
+ * time of verifying a large export). */
+static json_t *without_hashes(json_t *line)
 {
-	uint8_t digest[32], chain[32], want_digest[32], want_chain[32];
-	json_t *seqv = json_object_get(line, "seq");
-	if (!json_is_integer(seqv)) {
-		snprintf(why, whylen, "an entry without a sequence number");
-		return -1;
-	}
-	int64_t seq = json_integer_value(seqv);
-	if (unhex(json_string_value(json_object_get(line, "digest")), want_digest) ||
-	    unhex(json_string_value(json_object_get(line, "chain")), want_chain)) {
-		snprintf(why, whylen, "entry %lld: digest or chain missing or not 64 hex digits",
-			 (long long)seq);
-		return -1;
-	}
-	if (!first && seq != *prev_seq + 1) {
-		snprintf(why, whylen, "entry %lld follows entry %lld: entries are missing or out of order",
-			 (long long)seq, (long long)*prev_seq);
-		return -1;
-	}
-	json_t *entry = json_deep_copy(line);
-	json_object_del(entry, "digest");
-	json_object_del(entry, "chain");
-	ac_journal_digest(entry, digest);
-	json_decref(entry);
-	if (sodium_memcmp(digest, want_digest, 32) != 0) {
-		snprintf(why, whylen, "entry %lld: its content does not match its digest (altered)",
-			 (long long)seq);
-		return -1;
-	}
-	/* an export that starts mid-journal anchors on its first entry's chain */
-	if (first && seq != 1) {
+	json_t *entry = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(line, k, v)
+		if (strcmp(k, "digest") && strcmp(k, "chain"))
+			json_object_set(entry, k, v);
+	return entry;
+}
+
+static int broken(struct ac_chain_check *c, int64_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int broken(struct ac_chain_check *c, int64_t at, const char *fmt, ...)
+{
+	va_list ap;
+	c->broken_at = at;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Links a good entry's digest to the chain: 0 and c advances, or -1. */
+static int extend(struct ac_chain_check *c, int64_t seq, const uint8_t digest[32],
+		  const uint8_t want_chain[32])
+{
+	uint8_t chain[32];
+	if (c->entries == 0 && seq != 1) {
+		/* an export that starts mid-journal anchors on its first entry's chain */
 		memcpy(chain, want_chain, 32);
 	} else {
-		if (first)
-			memset(prev_chain, 0, 32);
-		ac_chain_next(prev_chain, digest, chain);
-		if (sodium_memcmp(chain, want_chain, 32) != 0) {
-			snprintf(why, whylen, "entry %lld: the chain breaks here (an entry before it was "
-				 "altered, removed or reordered)", (long long)seq);
+		static const uint8_t genesis[32];
+		ac_chain_next(c->entries ? c->chain : genesis, digest, chain);
+		if (sodium_memcmp(chain, want_chain, 32) != 0)
 			return -1;
-		}
 	}
-	*prev_seq = seq;
-	memcpy(prev_chain, chain, 32);
+	c->seq = seq;
+	c->entries++;
+	memcpy(c->chain, chain, 32);
+	return 0;
+}
+
+int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
+{
+	uint8_t digest[32], want_digest[32], want_chain[32];
+	int first = c->entries == 0;
+	int64_t expected = c->seq + 1;
+	json_t *seqv = json_object_get(line, "seq");
+	if (!json_is_integer(seqv))
+		return broken(c, expected, "the entry after entry %lld has no sequence number",
+			      (long long)c->seq);
+	int64_t seq = json_integer_value(seqv);
+	/* the lowest sequence number that cannot be vouched for is the broken one */
+	if (!first && seq != expected)
+		return broken(c, expected, "entry %lld is %s (entry %lld comes in its place)",
+			      (long long)expected, seq > expected ? "missing or out of order" :
+			      "out of order", (long long)seq);
+	if (unhex(json_string_value(json_object_get(line, "digest")), want_digest) ||
+	    unhex(json_string_value(json_object_get(line, "chain")), want_chain))
+		return broken(c, seq, "entry %lld: digest or chain missing or not 64 hex digits",
+			      (long long)seq);
+	json_t *entry = without_hashes(line);
+	ac_journal_digest(entry, digest);
+	json_decref(entry);
+	if (sodium_memcmp(digest, want_digest, 32) != 0)
+		return broken(c, seq, "entry %lld: its content does not match its digest (altered)",
+			      (long long)seq);
+	if (extend(c, seq, digest, want_chain))
+		return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does not "
+			      "follow from entry %lld's)", (long long)seq, (long long)seq - 1);
+	return 0;
+}
+
+int ac_chain_verify_text(const char *line, size_t len, struct ac_chain_check *c)
+{
+	uint8_t digest[32], want_digest[32], want_chain[32];
+	size_t n;
+	int64_t seq;
+	const char *dhex, *chex;
+	const char *canon = ac_canon_entry(line, len, &n, &seq, &dhex, &chex);
+	if (!canon || unhex(dhex, want_digest) || unhex(chex, want_chain) ||
+	    (c->entries && seq != c->seq + 1))
+		return 1;
+	crypto_generichash(digest, 32, (const uint8_t *)canon, n, NULL, 0);
+	if (sodium_memcmp(digest, want_digest, 32) != 0 || extend(c, seq, digest, want_chain))
+		return 1;
 	return 0;
 }

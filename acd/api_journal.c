@@ -1,0 +1,204 @@
+/* api_journal.c — GET /v1/journal: the journal as NDJSON, one entry per line
+ * with its digest and chain, streamed a page at a time.  Operators read it
+ * all, référents the entries of their structures; no route changes an entry. */
+#include "routes.h"
+#include "auth.h"
+#include "journal_query.h"
+#include "log.h"
+#include "server.h"
+#include "ac.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE 500
+
+/* A NULL parameter means "no such filter"; the casts give PostgreSQL the
+ * parameters' types. */
+static const char page_sql[] =
+	"SELECT seq, time, action, actor, structure_id, subject, details, digest, chain"
+	" FROM journal WHERE seq > $1"
+	" AND (CAST($2 AS TEXT) IS NULL OR time >= $2)"
+	" AND (CAST($3 AS TEXT) IS NULL OR time <= $3)"
+	" AND (CAST($4 AS TEXT) IS NULL OR action = $4)"
+	" AND (CAST($5 AS BIGINT) IS NULL OR structure_id = $5)"
+	" AND (CAST($6 AS TEXT) IS NULL OR actor = $6)"
+	" AND (CAST($7 AS BIGINT) IS NULL OR structure_id IN ("
+	"   SELECT m.structure_id FROM memberships m JOIN structures s ON s.id = m.structure_id"
+	"   WHERE m.account_id = $7 AND m.is_referent = 1 AND m.active = 1 AND s.active = 1))"
+	" ORDER BY seq LIMIT 500"; /* PAGE */
+
+struct cursor {
+	struct journal_filter f;
+	int64_t referent;       /* restrict to this référent's structures; 0: all */
+	int64_t last;           /* keyset: the last seq sent */
+	json_t *page;           /* lines fetched, not yet sent */
+	size_t next;
+	int end;
+};
+
+static void bind_text_or_null(store_stmt *st, int i, const char *v)
+{
+	if (*v)
+		store_bind_text(st, i, v);
+	else
+		store_bind_null(st, i);
+}
+
+static void bind_int_or_null(store_stmt *st, int i, int64_t v)
+{
+	if (v)
+		store_bind_int(st, i, v);
+	else
+		store_bind_null(st, i);
+}
+
+static json_t *hex(const void *blob, size_t n)
+{
+	char buf[65];
+	if (n != 32)
+		return json_string("");
+	sodium_bin2hex(buf, sizeof buf, blob, n);
+	return json_string(buf);
+}
+
+/* One row as exported: exactly what ac_journal_entry hashes, then digest
+ * and chain, so ac-audit --verify recomputes both. */
+static json_t *line_of(store_stmt *st)
+{
+	json_t *details = json_loads(store_col_text(st, 6), 0, NULL);
+	json_t *line = ac_journal_entry(store_col_int(st, 0), store_col_text(st, 1),
+					store_col_text(st, 2), store_col_text(st, 3),
+					store_col_null(st, 4) ? 0 : store_col_int(st, 4),
+					store_col_text(st, 5), details);
+	json_decref(details);
+	size_t n;
+	const void *b = store_col_blob(st, 7, &n);
+	json_object_set_new(line, "digest", hex(b, n));
+	b = store_col_blob(st, 8, &n);
+	json_object_set_new(line, "chain", hex(b, n));
+	return line;
+}
+
+/* Reads the next page in a read transaction of its own: a consistent, fresh
+ * snapshot per page, and none held while the client reads. */
+static int fetch(struct cursor *c)
+{
+	store_conn *db = store_conn_get(srv.db);
+	if (!db || store_begin(db, 0) != STORE_OK)
+		return -1;
+	store_stmt *st = store_prep(db, page_sql);
+	store_bind_int(st, 1, c->last);
+	bind_text_or_null(st, 2, c->f.since);
+	bind_text_or_null(st, 3, c->f.until);
+	bind_text_or_null(st, 4, c->f.action);
+	bind_int_or_null(st, 5, c->f.structure);
+	bind_text_or_null(st, 6, c->f.actor);
+	bind_int_or_null(st, 7, c->referent);
+	json_array_clear(c->page);
+	c->next = 0;
+	int rc;
+	while ((rc = store_step(st)) == STORE_ROW) {
+		json_t *line = line_of(st);
+		c->last = store_col_int(st, 0);
+		json_array_append_new(c->page, line);
+	}
+	if (rc != STORE_DONE) {
+		log_error("journal: reading after seq %lld: %s", (long long)c->last, store_errmsg(db));
+		store_rollback(db);
+		return -1;
+	}
+	store_commit(db);
+	if (json_array_size(c->page) < PAGE)
+		c->end = 1;
+	return 0;
+}
+
+static int next_line(struct req *r, void *state, json_t **line)
+{
+	(void)r;
+	struct cursor *c = state;
+	if (c->next == json_array_size(c->page)) {
+		if (c->end)
+			return 0;
+		if (fetch(c)) {
+			/* the status is sent already: say it on the last line */
+			c->end = 1;
+			json_array_clear(c->page);
+			*line = json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
+					  "the journal could not be read to its end; retry");
+			return 1;
+		}
+		if (c->next == json_array_size(c->page))
+			return 0;
+	}
+	*line = json_incref(json_array_get(c->page, c->next++));
+	return 1;
+}
+
+static void cursor_free(void *state)
+{
+	struct cursor *c = state;
+	json_decref(c->page);
+	free(c);
+}
+
+struct parse {
+	struct journal_filter *f;
+	char why[300];
+	int bad;
+};
+
+static enum MHD_Result each_param(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	(void)kind;
+	struct parse *p = cls;
+	if (journal_filter_set(p->f, key, value, p->why, sizeof p->why)) {
+		p->bad = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static int structure_exists(struct req *r, int64_t id)
+{
+	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_int(st, 1, id);
+	return store_int_or(st, 0) > 0;
+}
+
+static int referent_anywhere(const struct req *r)
+{
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].referent)
+			return 1;
+	return 0;
+}
+
+int api_journal(struct req *r)
+{
+	if (!authz_operator(r) && !referent_anywhere(r))
+		return reply_error(r, 403, "forbidden",
+				   "only operators and référents read the journal");
+	struct journal_filter f = { 0 };
+	struct parse p = { .f = &f };
+	MHD_get_connection_values(r->mc, MHD_GET_ARGUMENT_KIND, each_param, &p);
+	if (p.bad)
+		return reply_error(r, 400, "bad_filter", "%s", p.why);
+	if (f.since[0] && f.until[0] && strcmp(f.since, f.until) > 0)
+		return reply_error(r, 400, "bad_filter", "since (%s) is after until (%s)", f.since,
+				   f.until);
+	/* a structure one may not read answers as a missing one */
+	if (f.structure && (!authz_referent_of(r, f.structure) || !structure_exists(r, f.structure)))
+		return reply_error(r, 404, "not_found", "no such structure: %lld",
+				   (long long)f.structure);
+	struct cursor *c = calloc(1, sizeof *c);
+	c->f = f;
+	c->referent = authz_operator(r) ? 0 : r->who.account;
+	c->page = json_array();
+	return reply_stream(r, next_line, c, cursor_free);
+}

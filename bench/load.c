@@ -1,0 +1,131 @@
+/* load — a small closed-loop HTTP load generator for make bench: T threads,
+ * each on its own kept-alive libcurl handle, for S seconds.
+ *   load health URL T S            GET URL/v1/health
+ *   load login  URL T S ACCOUNTS   POST URL/v1/session, each login a distinct
+ *                                  account (ACCOUNTS: "email hexseed step" lines),
+ *                                  its code computed at send time, so none is a replay
+ * Prints {"requests":N,"failed":F,"seconds":S,"per_second":R}. */
+#include <curl/curl.h>
+#include <liboath/oath.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct account {
+	char email[128];
+	char seed[64];
+	size_t seedlen;
+	int step;
+};
+
+static const char *base;
+static int login_mode;
+static struct account *accounts;
+static size_t naccounts;
+static atomic_size_t next_account, done, failed;
+static double deadline;
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static size_t sink(char *p, size_t s, size_t n, void *u)
+{
+	(void)p;
+	(void)u;
+	return s * n;
+}
+
+static void *client(void *arg)
+{
+	(void)arg;
+	CURL *c = curl_easy_init();
+	char url[512], body[300];
+	snprintf(url, sizeof url, "%s%s", base, login_mode ? "/v1/session" : "/v1/health");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	while (now() < deadline) {
+		long want = 200;
+		if (login_mode) {
+			size_t i = atomic_fetch_add(&next_account, 1);
+			if (i >= naccounts)
+				break; /* out of fresh accounts: the run ends early */
+			struct account *a = &accounts[i];
+			char code[9];
+			oath_totp_generate((char *)a->seed, a->seedlen, time(NULL), (unsigned)a->step, 0, 6,
+					   code);
+			snprintf(body, sizeof body, "{\"email\":\"%s\",\"code\":\"%s\"}", a->email, code);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+			want = 201;
+		}
+		long status = 0;
+		if (curl_easy_perform(c) == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		atomic_fetch_add(status == want ? &done : &failed, 1);
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+static void load_accounts(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		perror(path);
+		exit(66);
+	}
+	char line[512], hex[129];
+	size_t cap = 0;
+	struct account a;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%127s %128s %d", a.email, hex, &a.step) != 3)
+			continue;
+		if (oath_hex2bin(hex, a.seed, &(size_t){ sizeof a.seed }) != OATH_OK)
+			continue;
+		a.seedlen = strlen(hex) / 2;
+		if (naccounts == cap)
+			accounts = realloc(accounts, (cap = cap * 2 + 1024) * sizeof *accounts);
+		accounts[naccounts++] = a;
+	}
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 5 || (strcmp(argv[1], "health") && strcmp(argv[1], "login")) ||
+	    (!strcmp(argv[1], "login") && argc != 6)) {
+		fprintf(stderr, "usage: load health URL THREADS SECONDS | load login URL THREADS SECONDS ACCOUNTS\n");
+		return 64;
+	}
+	login_mode = !strcmp(argv[1], "login");
+	base = argv[2];
+	int threads = atoi(argv[3]);
+	double secs = atof(argv[4]);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	oath_init();
+	if (login_mode)
+		load_accounts(argv[5]);
+	pthread_t t[64];
+	if (threads < 1 || threads > 64)
+		return 64;
+	double t0 = now();
+	deadline = t0 + secs;
+	for (int i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, client, NULL);
+	for (int i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	double el = now() - t0;
+	printf("{\"requests\":%zu,\"failed\":%zu,\"seconds\":%.3f,\"per_second\":%.1f}\n",
+	       atomic_load(&done), atomic_load(&failed), el, atomic_load(&done) / el);
+	return atomic_load(&failed) ? 1 : 0;
+}
