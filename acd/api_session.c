@@ -46,7 +46,7 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 	int locked = n >= srv.cfg.lockout_after;
 	store_stmt *st = store_prep(t->db, up);
 	store_bind_int(st, 1, n);
-	store_bind_int(st, 2, t->now + throttle_delay((int)n, srv.cfg.throttle_cap));
+	store_bind_int(st, 2, throttle_until(t->now, (int)n, srv.cfg.throttle_cap));
 	store_bind_int(st, 3, locked);
 	store_bind_int(st, 4, l->account);
 	if (store_exec(st) != STORE_DONE)
@@ -67,8 +67,8 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 		fail_set(&l->f, 401, "code_used",
 			 "this code was already used: wait for the card to show the next one");
 	} else if (!strcmp(reason, "throttled")) {
-		fail_set(&l->f, 429, "throttled", "too many failed attempts: wait %d s before the next one",
-			 throttle_delay((int)n, srv.cfg.throttle_cap));
+		fail_set(&l->f, 429, "throttled", "too many failed attempts: wait %lld s before the next one",
+			 throttle_until(t->now, (int)n, srv.cfg.throttle_cap) - t->now);
 	} else {
 		fail_set(&l->f, 401, "login_refused", "%s", REFUSED);
 	}

@@ -30,7 +30,7 @@ int shadow_fail(const char *email, time_t now, int cap, int lockout, int *wait)
 		*wait = (int)(s->next_try - now);
 	if (answer != 2) {
 		s->failures++;
-		s->next_try = now + throttle_delay(s->failures, cap);
+		s->next_try = throttle_until(now, s->failures, cap);
 		if (s->failures >= lockout)
 			answer = 2;
 	}

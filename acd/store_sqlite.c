@@ -28,11 +28,15 @@ struct store_conn {
 	store *owner;
 	struct cache_slot cache[CACHE_SLOTS];
 	int depth; /* savepoint nesting */
+	int writing; /* holds owner->writer */
 	store_conn *next;
 };
 
 struct store {
 	char *path;
+	/* writers queue here rather than in SQLite's busy handler, which sleeps
+	 * in steps of milliseconds: one process, one writer at a time anyway */
+	pthread_mutex_t writer;
 	pthread_key_t key;
 	pthread_mutex_t lock;
 	store_conn *all; /* every connection, closed by store_close */
@@ -131,6 +135,7 @@ store *store_open(const char *path, int create, char *err, size_t errlen)
 	s->path = strdup(path);
 	pthread_key_create(&s->key, NULL);
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->writer, NULL);
 	return s;
 }
 
@@ -153,6 +158,7 @@ void store_close(store *s)
 	}
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->writer);
 	free(s->path);
 	free(s);
 }
@@ -208,19 +214,37 @@ static void reset_all(store_conn *c)
 			sqlite3_reset(st);
 }
 
+static void release_writer(store_conn *c)
+{
+	if (c->writing) {
+		c->writing = 0;
+		pthread_mutex_unlock(&c->owner->writer);
+	}
+}
+
 int store_begin(store_conn *c, int write)
 {
 	/* a pending read would pin an old snapshot, and the write lock on a stale
 	 * snapshot is refused as busy forever */
 	reset_all(c);
 	c->depth = 0;
-	return run(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (!write)
+		return run(c, "BEGIN");
+	pthread_mutex_lock(&c->owner->writer);
+	c->writing = 1;
+	int rc = run(c, "BEGIN IMMEDIATE"); /* still needed: other processes may write */
+	if (rc != STORE_OK)
+		release_writer(c);
+	return rc;
 }
 
 int store_commit(store_conn *c)
 {
 	reset_all(c);
-	return run(c, "COMMIT");
+	int rc = run(c, "COMMIT");
+	if (rc == STORE_OK)
+		release_writer(c);
+	return rc;
 }
 
 void store_rollback(store_conn *c)
@@ -228,6 +252,7 @@ void store_rollback(store_conn *c)
 	reset_all(c);
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	release_writer(c);
 }
 
 int store_savepoint(store_conn *c) { return run(c, "SAVEPOINT line"); }
