@@ -250,7 +250,7 @@ db_has() {
 	run as a1 ac-login --email a1@lyon.fr --code "$code"
 	assert_failure 77
 	assert_output --partial "already used"
-	sleep 1 # the failed attempt's throttle delay
+	sleep 2 # the throttle after a failure: at least one full second
 	run login a1@lyon.fr 1 1
 	assert_success
 }
@@ -377,7 +377,7 @@ db_has() {
 	# a pending app cannot log in
 	run as a1 ac-login --email a1@lyon.fr --code "$(totp_b32 "$secret")"
 	assert_failure 77
-	sleep 1
+	sleep 2 # the throttle after a failure: at least one full second
 	run as ref-a ac-card-enroll --serial "$serial" --code 000000
 	assert_failure 1
 	run as ref-a ac-card-enroll --serial "$serial" --code "$(totp_b32 "$secret")"
