@@ -161,11 +161,11 @@ static int parse(int argc, char **argv)
 	return 0;
 }
 
-static char *key_path(void)
+/* The key file beside the database: PATH.key. */
+static const char *key_path(void)
 {
-	char *p = NULL;
-	if (asprintf(&p, "%s.key", srv.cfg.db) < 0)
-		exit(71);
+	static char p[4096 + 8];
+	snprintf(p, sizeof p, "%s.key", srv.cfg.db);
 	return p;
 }
 
@@ -212,7 +212,7 @@ static int cmd_init(void)
 		fprintf(stderr, "acd: --operator \"%s\" is not a valid email address\n", operator_email);
 		return 64;
 	}
-	char *kp = key_path();
+	const char *kp = key_path();
 	FILE *probe = fopen(srv.cfg.db, "r");
 	if (probe) {
 		fclose(probe);
@@ -247,7 +247,6 @@ static int cmd_init(void)
 	json_decref(out);
 	free(uri);
 	free(b32);
-	free(kp);
 	store_close(srv.db);
 	return ac_finish(0);
 }
@@ -255,12 +254,15 @@ static int cmd_init(void)
 static int cmd_serve(void)
 {
 	char err[512];
-	char *kp = key_path();
+	if (access(srv.cfg.db, F_OK) != 0) {
+		fprintf(stderr, "acd: %s: no such database (create it with acd init)\n", srv.cfg.db);
+		return 78;
+	}
+	const char *kp = key_path();
 	if (crypto_key_load(kp, err, sizeof err)) {
 		fprintf(stderr, "acd: %s\n", err);
 		return 78;
 	}
-	free(kp);
 	srv.db = store_open(srv.cfg.db, 0, err, sizeof err);
 	if (!srv.db) {
 		fprintf(stderr, "acd: %s\n", err);
