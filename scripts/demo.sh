@@ -18,7 +18,9 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # as WHO CMD...: runs CMD with WHO's own session file, echoing it first
 as() {
 	local who=$1; shift
-	printf '\033[2m[%s]$ %s\033[0m\n' "$who" "$*"
+	printf '\033[2m[%s]$' "$who" >&2
+	printf ' %q' "$@" >&2
+	printf '\033[0m\n' >&2
 	XDG_STATE_HOME="$DIR/$who" "$@"
 }
 hexseed() { head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
