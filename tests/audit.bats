@@ -56,7 +56,7 @@ tamper() {
 	run ac-audit --verify < "$T/bad.ndjson"
 	assert_failure 1
 	assert_equal "$(head -1 <<<"$output" | jq -c '[.ok, .broken_at]')" '[false,3]'
-	assert_output --partial "broken at entry 3"
+	assert_output --partial "does not verify: entry 3:"
 }
 
 @test "edited details are caught" {
