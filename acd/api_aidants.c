@@ -175,16 +175,10 @@ int api_aidant_list(struct req *r)
 		" FROM memberships m JOIN accounts a ON a.id = m.account_id"
 		" WHERE ($1 = 0 OR m.structure_id = $1) AND ($2 = 1 OR m.active = 1)"
 		" ORDER BY m.structure_id, a.email";
-	const char *s = req_query(r, "structure"), *inactive = req_query(r, "inactive");
-	int64_t structure = 0;
-	if (s) {
-		char *end;
-		structure = strtoll(s, &end, 10);
-		if (*end || structure <= 0)
-			return reply_error(r, 400, "bad_structure", "structure must be a structure id");
-		if (!structure_exists(r->db, structure) || !authz_member_of(r, structure))
-			return reply_error(r, 404, "not_found", "no such structure: %s", s);
-	}
+	const char *inactive = req_query(r, "inactive");
+	int64_t structure;
+	if (req_structure_filter(r, &structure))
+		return r->status;
 	if (inactive && strcmp(inactive, "1") && strcmp(inactive, "0"))
 		return reply_error(r, 400, "bad_inactive", "inactive must be 0 or 1");
 	store_stmt *st = store_prep(r->db, q);

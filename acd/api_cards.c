@@ -120,28 +120,6 @@ int api_card_import(struct req *r)
 
 /* ---- listing ----------------------------------------------------------- */
 
-struct listing {
-	json_t *lines;
-	size_t next;
-};
-
-static int next_card(struct req *r, void *state, json_t **line)
-{
-	(void)r;
-	struct listing *l = state;
-	if (l->next >= json_array_size(l->lines))
-		return 0;
-	*line = json_incref(json_array_get(l->lines, l->next++));
-	return 1;
-}
-
-static void free_listing(void *state)
-{
-	struct listing *l = state;
-	json_decref(l->lines);
-	free(l);
-}
-
 static json_t *card_line(store_stmt *st)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s}", "serial", store_col_text(st, 0), "kind",
@@ -158,16 +136,6 @@ static json_t *card_line(store_stmt *st)
 
 /* A structure filter the caller may use: operators any existing one, others
  * their own; anything else is answered like a missing structure. */
-static int structure_visible(struct req *r, int64_t id)
-{
-	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
-	if (!authz_operator(r))
-		return authz_member_of(r, id);
-	store_stmt *st = store_prep(r->db, q);
-	store_bind_int(st, 1, id);
-	return store_int_or(st, 0) > 0;
-}
-
 int api_card_list(struct req *r)
 {
 	/* operators: all; référents: their structures' cards; everyone: their own */
@@ -179,32 +147,25 @@ int api_card_list(struct req *r)
 		" (SELECT m.structure_id FROM memberships m JOIN structures s ON s.id = m.structure_id"
 		" WHERE m.account_id = $4 AND m.is_referent = 1 AND m.active = 1 AND s.active = 1))"
 		" ORDER BY c.id";
-	const char *state = req_query(r, "state"), *structure = req_query(r, "structure");
-	int64_t sid = 0;
+	const char *state = req_query(r, "state");
+	int64_t sid;
 	if (state && !ac_in_list(ac_card_states, state))
 		return reply_error(r, 400, "bad_state",
 				   "state must be stock, linked, active, lost, broken or retired");
-	if (structure) {
-		char *end;
-		sid = strtoll(structure, &end, 10);
-		if (!*structure || *end || sid <= 0)
-			return reply_error(r, 400, "bad_structure", "structure must be a structure id");
-		if (!structure_visible(r, sid))
-			return reply_error(r, 404, "not_found", "no such structure: %lld", (long long)sid);
-	}
+	if (req_structure_filter(r, &sid))
+		return r->status;
 	store_stmt *st = store_prep(r->db, q);
 	store_bind_text(st, 1, state ? state : "");
 	store_bind_int(st, 2, sid);
 	store_bind_int(st, 3, authz_operator(r));
 	store_bind_int(st, 4, r->who.account);
-	struct listing *l = calloc(1, sizeof *l);
-	l->lines = json_array();
+	json_t *lines = json_array();
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW)
-		json_array_append_new(l->lines, card_line(st));
+		json_array_append_new(lines, card_line(st));
 	if (rc != STORE_DONE) {
-		free_listing(l);
+		json_decref(lines);
 		return reply_error(r, 503, "busy", "the cards could not be read; retry in a moment");
 	}
-	return reply_stream(r, next_card, l, free_listing);
+	return reply_lines(r, lines);
 }

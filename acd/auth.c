@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include <microhttpd.h>
+#include <stdlib.h>
 #include <string.h>
 
 int auth_load_account(store_conn *db, int64_t account, struct who *w)
@@ -103,6 +104,29 @@ int authz_manages_account(struct req *r, int64_t account, int past)
 	while (store_step(st) == STORE_ROW)
 		if (authz_referent_of(r, store_col_int(st, 0)))
 			return 1;
+	return 0;
+}
+
+int req_structure_filter(struct req *r, int64_t *structure)
+{
+	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
+	const char *s = req_query(r, "structure");
+	*structure = 0;
+	if (!s)
+		return 0;
+	char *end;
+	long long id = strtoll(s, &end, 10);
+	if (!*s || *end || id <= 0) {
+		reply_error(r, 400, "bad_structure", "structure must be a structure id (a whole number)");
+		return -1;
+	}
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_int(st, 1, id);
+	if (store_int_or(st, 0) != 1 || !authz_member_of(r, id)) {
+		reply_error(r, 404, "not_found", "no such structure: %lld", id);
+		return -1;
+	}
+	*structure = id;
 	return 0;
 }
 

@@ -16,6 +16,10 @@ int authz_member_of(const struct req *r, int64_t structure);
 /* Operator, or référent of one of the account's active structures (past != 0:
  * or of one it left, so a departure can be recorded twice, idempotently). */
 int authz_manages_account(struct req *r, int64_t account, int past);
+/* The ?structure= filter of a list: 0 when absent, else a structure the caller
+ * belongs to (operators: any).  A malformed id replies 400, a foreign or
+ * missing one 404; both return -1. */
+int req_structure_filter(struct req *r, int64_t *structure);
 /* JSON array of the caller's roles, and of its structures with their roles. */
 json_t *who_roles(const struct who *w);
 json_t *who_structures(store_conn *db, const struct who *w);
