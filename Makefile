@@ -91,10 +91,10 @@ install: all
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
 	install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8
 	install -m 644 completions/ac.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ac
-	for t in $(notdir $(TOOLS)); do ln -sf ac $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; done
+	for t in $(filter-out ac,$(notdir $(TOOLS))); do ln -sf ac $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; done
 	install -m 644 completions/_ac $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ac
 	install -m 644 completions/ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ac.fish
-	for t in $(notdir $(TOOLS)); do ln -sf ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$t.fish; done
+	for t in $(filter-out ac,$(notdir $(TOOLS))); do ln -sf ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$t.fish; done
 
 clean:
 	rm -rf build build-san
