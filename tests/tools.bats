@@ -130,3 +130,13 @@ tools() {
 	[ -f "$d/share/fish/vendor_completions.d/ac.fish" ] && [ ! -L "$d/share/fish/vendor_completions.d/ac.fish" ]
 	[ -L "$d/share/fish/vendor_completions.d/ac-card-link.fish" ]
 }
+
+@test "acd(8) lists every error code acd can answer" {
+	root="$BATS_TEST_DIRNAME/.."
+	codes=$(grep -ohE '(fail_set|reply_error)\([^,]+, [0-9]+, "[a-z_]+"' "$root"/acd/*.c |
+		grep -oE '"[a-z_]+"' | tr -d '"' | sort -u)
+	[ -n "$codes" ]
+	for c in $codes; do
+		grep -q "fB$c\\\\fR" "$root/man/acd.8" || { echo "acd(8) lacks $c"; return 1; }
+	done
+}
