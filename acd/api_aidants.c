@@ -60,6 +60,13 @@ static int64_t upsert_account(struct txn *t, const char *email, json_t *in, int 
 		return id;
 	}
 	int64_t id = store_col_int(st, 0);
+	/* a person who also works elsewhere keeps the identity stored: a référent
+	 * edits only the people wholly of its structures */
+	if (!authz_account_within(t->r, id)) {
+		json_object_set_new(in, "first_name", json_string(store_col_text(st, 1)));
+		json_object_set_new(in, "last_name", json_string(store_col_text(st, 2)));
+		return id;
+	}
 	char prof[256], phone[64];
 	snprintf(prof, sizeof prof, "%s", jstr(in, "profession", store_col_text(st, 3)));
 	snprintf(phone, sizeof phone, "%s", jstr(in, "phone", store_col_text(st, 4)));
@@ -107,6 +114,8 @@ static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	int64_t account = upsert_account(t, email, in, &changed, f);
 	if (account < 0)
 		return -1;
+	first = jstr(in, "first_name", ""); /* the names as stored */
+	last = jstr(in, "last_name", "");
 	store_stmt *st = store_prep(t->db, qm);
 	store_bind_int(st, 1, account);
 	store_bind_int(st, 2, structure);

@@ -19,10 +19,12 @@ static int not_found(struct fail *f)
 	return fail_set(f, 404, "not_found", "no such aidant, or not one you manage");
 }
 
-/* The caller may manage this account's app: itself, a référent, an operator. */
+/* The caller may give this account an app: itself, an operator, or a référent
+ * of every structure it works for (else a référent could enroll an app for
+ * another structure's person and log in as them). */
 static int manages(struct req *r, int64_t account)
 {
-	return account == r->who.account || authz_manages_account(r, account, 0);
+	return account == r->who.account || authz_manages_whole(r, account);
 }
 
 /* The structure the app is shown under: one the caller manages, else the

@@ -39,6 +39,11 @@ static int find_aidant(struct txn *t, const char *email, int64_t *account, int64
 	}
 	if (!*account || (!*structure && !authz_operator(t->r)))
 		return not_found(f);
+	/* a card is a way in: only for a person wholly in the caller's hands */
+	if (!authz_manages_whole(t->r, *account))
+		return fail_set(f, 403, "forbidden",
+				"%s also works for a structure you do not manage: an operator links its card",
+				email);
 	if (!*structure)
 		return fail_set(f, 409, "no_structure",
 				"%s is active in no structure: add it to one first", email);

@@ -107,6 +107,38 @@ int authz_manages_account(struct req *r, int64_t account, int past)
 	return 0;
 }
 
+/* -1: the account is an operator or has an active membership the caller does
+ * not manage; otherwise the number of its active memberships. */
+static int memberships_within(struct req *r, int64_t account)
+{
+	static const char qa[] = "SELECT is_operator FROM accounts WHERE id = $1";
+	static const char qm[] = "SELECT structure_id FROM memberships WHERE account_id = $1"
+				 " AND active = 1";
+	store_stmt *st = store_prep(r->db, qa);
+	store_bind_int(st, 1, account);
+	if (store_int_or(st, 1) != 0)
+		return -1;
+	st = store_prep(r->db, qm);
+	store_bind_int(st, 1, account);
+	int n = 0;
+	while (store_step(st) == STORE_ROW) {
+		if (!authz_referent_of(r, store_col_int(st, 0)))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int authz_account_within(struct req *r, int64_t account)
+{
+	return r->who.operator || memberships_within(r, account) >= 0;
+}
+
+int authz_manages_whole(struct req *r, int64_t account)
+{
+	return r->who.operator || memberships_within(r, account) > 0;
+}
+
 int req_structure_filter(struct req *r, int64_t *structure)
 {
 	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";

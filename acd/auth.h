@@ -16,6 +16,15 @@ int authz_member_of(const struct req *r, int64_t structure);
 /* Operator, or référent of one of the account's active structures (past != 0:
  * or of one it left, so a departure can be recorded twice, idempotently). */
 int authz_manages_account(struct req *r, int64_t account, int past);
+/* What may change a person's identity or means of login (names, cards, apps):
+ * an operator; or a référent every active membership of whom the account's
+ * lies in, for an account that is no operator.  A person who also works for
+ * another structure is no single référent's to hand a card or an app to.
+ * authz_account_within: the same, also true for an account with no active
+ * membership at all (someone coming back). */
+int authz_account_within(struct req *r, int64_t account);
+int authz_manages_whole(struct req *r, int64_t account);
+
 /* The ?structure= filter of a list: 0 when absent, else a structure the caller
  * belongs to (operators: any).  A malformed id replies 400, a foreign or
  * missing one 404; both return -1. */

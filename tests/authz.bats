@@ -127,3 +127,20 @@ refused() {
 	jq -e '.email == "aidant.b@b.fr"' <<<"$output"
 	refused ac-aidant-add --structure 2 --email y@b.fr --first-name Y --last-name B
 }
+
+@test "adding B's aidant to A gives the référent of A no hold on that person" {
+	run ac-aidant-add --structure 1 --email aidant.b@b.fr --first-name Hacked --last-name ByA
+	assert_success
+	# the identity stays as B and the person set it
+	[ "$(sql "SELECT first_name || ' ' || last_name FROM accounts WHERE email = 'aidant.b@b.fr'")" = "Aidant B" ]
+	before=$(state_digest); n=$(journal_count)
+	# no app, no card: either would be a way to log in as them
+	run ac-card-enroll --email aidant.b@b.fr --code 123456
+	assert_failure
+	run ac-card-link --serial GADT00000003 --email aidant.b@b.fr --code "$(totp_hex $SEED_A2)"
+	assert_failure 77
+	assert_output --partial "an operator links its card"
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
+	[ "$(sql "SELECT COUNT(*) FROM cards c JOIN accounts a ON a.id = c.account_id WHERE a.email = 'aidant.b@b.fr' AND c.kind = 'app'")" = 0 ]
+}
