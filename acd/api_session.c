@@ -37,16 +37,21 @@ static void refuse_locked(struct login *l)
 		 "an operator can unlock it (ac-aidant-unlock)");
 }
 
-/* Counts a failure: the growing delay, then the lockout. */
-static int fail_login(struct txn *t, struct login *l, const char *reason, int64_t failures)
+/* Counts a failure: the growing delay, then the lockout.  A drifted card's
+ * first code counts too (a random guess may land in the wide window) but
+ * sets no delay: its next code must get through at once. */
+static int fail_login(struct txn *t, struct login *l, const char *reason, int64_t failures,
+		      int64_t next_try)
 {
 	static const char up[] = "UPDATE accounts SET failures = $1, next_try_at = $2, locked = $3"
 				 " WHERE id = $4";
 	int64_t n = failures + 1;
-	int locked = n >= srv.cfg.lockout_after;
+	int locked = n >= srv.cfg.lockout_after, drift = !strcmp(reason, "card_drift");
 	store_stmt *st = store_prep(t->db, up);
 	store_bind_int(st, 1, n);
-	store_bind_int(st, 2, throttle_until(t->now, (int)n, srv.cfg.throttle_cap));
+	/* once locked, next_try_at paces the journaling of refused attempts */
+	store_bind_int(st, 2, locked ? t->now : drift ? next_try
+					  : throttle_until(t->now, (int)n, srv.cfg.throttle_cap));
 	store_bind_int(st, 3, locked);
 	store_bind_int(st, 4, l->account);
 	if (store_exec(st) != STORE_DONE)
@@ -63,6 +68,9 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 		    journal_append(t, "lockout", 0, l->email, json_pack("{s:I}", "failures", (json_int_t)n)))
 			return -1;
 		refuse_locked(l);
+	} else if (drift) {
+		fail_set(&l->f, 401, "next_code",
+			 "the card's clock has drifted: type the next code it shows to resynchronize it");
 	} else if (!strcmp(reason, "replayed")) {
 		fail_set(&l->f, 401, "code_used",
 			 "this code was already used: wait for the card to show the next one");
@@ -73,6 +81,22 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 		fail_set(&l->f, 401, "login_refused", "%s", REFUSED);
 	}
 	return 0;
+}
+
+/* A locked account is refused; the attempt is journaled, once a minute at most
+ * (next_try_at paces it) so that knocking cannot flood the journal. */
+static int refuse_while_locked(struct txn *t, struct login *l, int64_t next_try)
+{
+	static const char pace[] = "UPDATE accounts SET next_try_at = $1 WHERE id = $2";
+	refuse_locked(l);
+	if (t->now < next_try)
+		return 0;
+	store_stmt *st = store_prep(t->db, pace);
+	store_bind_int(st, 1, t->now + 60);
+	store_bind_int(st, 2, l->account);
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	return journal_append(t, "login_failed", 0, l->email, json_pack("{s:s}", "reason", "locked"));
 }
 
 static int start_session(struct txn *t, struct login *l, const char *serial)
@@ -176,6 +200,10 @@ static int login_work(struct txn *t, void *arg)
 	store_stmt *st = store_prep(t->db, qa);
 	store_bind_text(st, 1, l->email);
 	if (store_step(st) != STORE_ROW) {
+		/* the same durable write as a real failure, so time tells nothing */
+		static const char count[] = "UPDATE counters SET n = n + 1 WHERE name = 'unknown_email_failures'";
+		if (store_exec(store_prep(t->db, count)) != STORE_DONE)
+			return -1;
 		int wait = 0;
 		int a = shadow_fail(l->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
 		if (a == 2)
@@ -191,16 +219,14 @@ static int login_work(struct txn *t, void *arg)
 	int active = (int)store_col_int(st, 1), locked = (int)store_col_int(st, 2);
 	int64_t failures = store_col_int(st, 3), next_try = store_col_int(st, 4);
 	int operator = (int)store_col_int(st, 5);
-	if (locked) {
-		refuse_locked(l);
-		return journal_append(t, "login_failed", 0, l->email, json_pack("{s:s}", "reason", "locked"));
-	}
+	if (locked)
+		return refuse_while_locked(t, l, next_try);
 	if (t->now < next_try)
-		return fail_login(t, l, "throttled", failures);
+		return fail_login(t, l, "throttled", failures, next_try);
 	st = store_prep(t->db, qm);
 	store_bind_int(st, 1, l->account);
 	if (!active || (!operator && store_int_or(st, 0) == 0))
-		return fail_login(t, l, "inactive", failures);
+		return fail_login(t, l, "inactive", failures, next_try);
 
 	st = store_prep(t->db, qc);
 	store_bind_int(st, 1, l->account);
@@ -215,16 +241,13 @@ static int login_work(struct txn *t, void *arg)
 	case V_OK:
 		return start_session(t, l, serial);
 	case V_REPLAY:
-		return fail_login(t, l, "replayed", failures);
+		return fail_login(t, l, "replayed", failures, next_try);
 	case V_DRIFT:
-		fail_set(&l->f, 401, "next_code",
-			 "the card's clock has drifted: type the next code it shows to resynchronize it");
-		return journal_append(t, "login_failed", 0, l->email,
-				      json_pack("{s:s,s:s}", "reason", "card_drift", "card", serial));
+		return fail_login(t, l, "card_drift", failures, next_try);
 	case V_ERR:
 		return -1;
 	default:
-		return fail_login(t, l, cards ? "wrong_code" : "no_card", failures);
+		return fail_login(t, l, cards ? "wrong_code" : "no_card", failures, next_try);
 	}
 }
 

@@ -25,14 +25,15 @@ int shadow_fail(const char *email, time_t now, int cap, int lockout, int *wait)
 	memcpy(&k, h, sizeof k);
 	pthread_mutex_lock(&lock);
 	struct slot *s = &table[k % SLOTS];
-	int answer = s->failures >= lockout ? 2 : now < s->next_try ? 1 : 0;
-	if (answer == 1)
-		*wait = (int)(s->next_try - now);
-	if (answer != 2) {
+	int answer = 2;
+	/* step for step what api_session.c does with a real account's row */
+	if (s->failures < lockout) {
+		int throttled = now < s->next_try;
 		s->failures++;
 		s->next_try = throttle_until(now, s->failures, cap);
-		if (s->failures >= lockout)
-			answer = 2;
+		answer = s->failures >= lockout ? 2 : throttled ? 1 : 0;
+		if (answer == 1)
+			*wait = (int)(s->next_try - now);
 	}
 	pthread_mutex_unlock(&lock);
 	return answer;

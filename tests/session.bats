@@ -72,6 +72,28 @@ teardown() { acd_stop; }
 	[ "$(sql "SELECT COUNT(*) FROM accounts WHERE email = 'nobody@example.org'")" = 0 ]
 }
 
+@test "a burst of failures: a real and an unknown email get the same answers, one by one" {
+	for who in "$OP_EMAIL" nobody@example.org; do
+		for i in 1 2 3 4 5 6; do
+			ac-login --email "$who" --code 000000 > /dev/null 2>> "$T/$who.err" || echo "exit $?" >> "$T/$who.err"
+		done
+	done
+	sed 's/wait [0-9]* s/wait N s/' "$T/$OP_EMAIL.err" > "$T/real"
+	sed 's/wait [0-9]* s/wait N s/' "$T/nobody@example.org.err" > "$T/unknown"
+	diff "$T/real" "$T/unknown"
+	[ "$(sql "SELECT n FROM counters WHERE name = 'unknown_email_failures'")" = 6 ]
+}
+
+@test "refused attempts on a locked account are journaled, at most once a minute" {
+	for i in $(seq 10); do ac-login --email "$OP_EMAIL" --code 000000 2>/dev/null || true; done
+	for i in 1 2 3; do
+		run ac-login --email "$OP_EMAIL" --code "$(totp_b32 "$OP_SECRET")"
+		assert_failure 77
+		assert_output --partial "locked"
+	done
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'login_failed' AND details LIKE '%\"locked\"%'")" = 1 ]
+}
+
 @test "ten failures lock the account; the right code is then refused" {
 	for i in $(seq 10); do
 		ac-login --email "$OP_EMAIL" --code 000000 2>/dev/null || true
