@@ -157,12 +157,13 @@ int api_card_link(struct req *r)
 
 /* ---- unlinking ---------------------------------------------------------- */
 
-/* Where a reason sends a card: lost and broken are final; after a departure
+/* Where a reason sends a card: lost and broken are final (the structure keeps
+ * them on its books, and out of other structures' sight); after a departure
  * the structure keeps the card for another aidant; an error returns it to the
  * national stock.  An app is never reused. */
 static const char *target_state(const struct card_row *c, const char *reason, int64_t *structure)
 {
-	*structure = !strcmp(reason, "departure") ? c->structure : 0;
+	*structure = !strcmp(reason, "error") ? 0 : c->structure;
 	if (!strcmp(c->kind, "app"))
 		return "retired";
 	if (!strcmp(reason, "lost") || !strcmp(reason, "broken"))

@@ -69,6 +69,8 @@ static json_t *hex(const void *blob, size_t n)
 static json_t *line_of(store_stmt *st)
 {
 	json_t *details = json_loads(store_col_text(st, 6), 0, NULL);
+	if (!details)
+		details = json_object();
 	json_t *line = ac_journal_entry(store_col_int(st, 0), store_col_text(st, 1),
 					store_col_text(st, 2), store_col_text(st, 3),
 					store_col_null(st, 4) ? 0 : store_col_int(st, 4),

@@ -60,12 +60,14 @@ int auth_session(struct req *r)
 		reply_error(r, 401, "not_logged_in", "this account is no longer active");
 		return -1;
 	}
-	/* idle time is tracked to the minute: no write on every request */
-	if (r->now - last >= 60) {
+	/* idle time is tracked to the minute: no write on every request; when
+	 * due, a transaction of its own, queued like any other writer */
+	if (r->now - last >= 60 && store_begin(r->db, 1) == STORE_OK) {
 		st = store_prep(r->db, touch);
 		store_bind_int(st, 1, r->now);
 		store_bind_blob(st, 2, hash, sizeof hash);
-		store_exec(st);
+		if (store_exec(st) != STORE_DONE || store_commit(r->db) != STORE_OK)
+			store_rollback(r->db);
 	}
 	return 0;
 }

@@ -152,7 +152,8 @@ int cards_release(struct txn *t, int64_t account, const char *email, int64_t str
 				 " drift = 0, linked_at = NULL,"
 				 " state = CASE WHEN kind = 'app' THEN 'retired' ELSE 'stock' END"
 				 " WHERE id = $1";
-	/* collect first: the journal writes between steps of q */
+	/* collect first: the journal writes between steps of q.  An account holds
+	 * two cards at most (one per kind, by the unique index); 16 is room. */
 	int64_t ids[16], structs[16];
 	char serials[16][64];
 	int n = 0;

@@ -1,5 +1,6 @@
 /* fields.c — strict JSON input: exactly the known fields, each of its type. */
 #include "req.h"
+#include "ac.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,8 +59,9 @@ json_t *req_object(struct req *r, const struct field *spec, struct fail *f)
 	json_error_t e;
 	json_t *o = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &e);
 	if (!o) {
+		char why[JSON_ERROR_TEXT_LENGTH];
 		fail_set(f, 400, "bad_json", "malformed JSON at line %d, column %d: %s", e.line,
-			 e.column, e.text);
+			 e.column, ac_json_error(&e, why, sizeof why));
 		return NULL;
 	}
 	if (fields_check(o, spec, f)) {

@@ -105,8 +105,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		}
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		size_t max = r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX;
-		if (cl && strtoull(cl, NULL, 10) > max)
+		if (cl && strtoull(cl, NULL, 10) > max) {
+			/* answer before the body: MHD then closes instead of reading it */
 			r->too_big = 1;
+			dispatch(r);
+			return send_reply(r);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {

@@ -2,6 +2,7 @@
  * NDJSON; all its lines run in one transaction, each under a savepoint so a bad
  * line changes nothing and the good ones all land together. */
 #include "txn.h"
+#include "ac.h"
 
 #include <string.h>
 
@@ -25,7 +26,9 @@ static int one_line(struct txn *t, struct items *it, size_t lineno, const char *
 	json_error_t e;
 	json_t *in = json_loadb(txt, n, JSON_REJECT_DUPLICATES, &e);
 	if (!in) {
-		fail_set(&f, 400, "bad_json", "malformed JSON at column %d: %s", e.column, e.text);
+		char why[JSON_ERROR_TEXT_LENGTH];
+		fail_set(&f, 400, "bad_json", "malformed JSON at column %d: %s", e.column,
+			 ac_json_error(&e, why, sizeof why));
 		json_array_append_new(it->results, line_error(lineno, &f));
 		return 0;
 	}
@@ -88,9 +91,10 @@ static int single_work(struct txn *t, void *arg)
 	json_decref(it->out);
 	it->out = json_object();
 	json_t *in = json_loadb(t->r->body ? t->r->body : "", t->r->len, JSON_REJECT_DUPLICATES, &e);
+	char why[JSON_ERROR_TEXT_LENGTH];
 	if (!in)
 		return fail_set(&it->f, 400, "bad_json", "malformed JSON at line %d, column %d: %s",
-				e.line, e.column, e.text);
+				e.line, e.column, ac_json_error(&e, why, sizeof why));
 	int rc = fields_check(in, it->spec, &it->f) ? -1 : it->fn(t, in, it->out, &it->f);
 	json_decref(in);
 	return rc;

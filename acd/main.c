@@ -9,6 +9,7 @@
 #include "ac.h"
 
 #include <errno.h>
+#include <liboath/oath.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,6 +287,10 @@ int main(int argc, char **argv)
 	int rc = parse(argc, argv);
 	if (rc)
 		return rc;
+	if (oath_init() != OATH_OK) {
+		fprintf(stderr, "acd: liboath cannot start\n");
+		return 70;
+	}
 	if (!strcmp(argv[1], "init"))
 		return cmd_init();
 	if (!strcmp(argv[1], "serve"))

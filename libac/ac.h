@@ -79,6 +79,9 @@ char *ac_urlencode(const char *s);
 void ac_print(json_t *o);
 /* Flushes and closes stdout; dies 1 when the output could not be written. */
 int ac_finish(int status);
+/* jansson's error text without its "near '...'" quote of the input, which
+ * may be a seed or a code: an error message never repeats a secret. */
+const char *ac_json_error(const json_error_t *e, char *buf, size_t len);
 
 /* ---- stream.c: bulk input, NDJSON or CSV, one record at a time ---------- */
 enum ac_format { AC_NDJSON, AC_CSV };

@@ -22,3 +22,12 @@ int ac_finish(int status)
 	}
 	return status;
 }
+
+const char *ac_json_error(const json_error_t *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", e->text);
+	char *near = strstr(buf, " near ");
+	if (near)
+		*near = 0;
+	return buf;
+}

@@ -283,7 +283,7 @@ db_has() {
 	assert_equal "${#lines[@]}" 1
 }
 
-@test "unlink reasons: lost never works again, departure keeps the structure, error clears it" {
+@test "unlink reasons: lost never works again, lost and departure keep the structure, error clears it" {
 	import 1 2 3 4
 	ac-card-link >/dev/null <<-EOF
 	{"serial":"$(serial 1)","email":"a1@lyon.fr"}
@@ -306,7 +306,7 @@ db_has() {
 	jq -e '.error.code == "not_found"' <<<"${lines[3]}"
 	jq -e '.error.code == "bad_reason"' <<<"${lines[4]}"
 	[ "$(sql "SELECT serial, state, account_id, structure_id FROM cards WHERE serial LIKE 'GADT0%' ORDER BY id" | tr '\n' ' ')" = \
-	  "GADT00000001|lost|| GADT00000002|stock||2 GADT00000003|stock|| GADT00000004|broken|| " ]
+	  "GADT00000001|lost||1 GADT00000002|stock||2 GADT00000003|stock|| GADT00000004|broken|| " ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'card_lost'")" = 1 ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'card_unlink' AND details LIKE '%departure%'")" = 1 ]
 	# again: nothing changes; a lost card cannot come back
