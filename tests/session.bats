@@ -188,3 +188,13 @@ teardown() { acd_stop; }
 	ac-whoami >/dev/null
 	[ "$(sql "SELECT last_seen FROM sessions")" = "$after" ]
 }
+
+@test "a malformed body's error never quotes the input (it may hold a code or a seed)" {
+	run curl -s -X POST "$AC_URL/v1/session" -d '{"email":"a@b.fr","code":"918273" x}'
+	jq -e '.error.code == "bad_json"' <<<"$output"
+	refute_output --partial 918273
+	op_login
+	run sh -c "printf '%s\n' '{\"serial\":\"GADT1\",\"seed\":\"3132333435363738393031323334353637383930\" oops}' | ac-card-import"
+	assert_failure 1
+	refute_output --partial 313233343536
+}
