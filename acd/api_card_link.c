@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#define MAX_WRONG_CODES 10
+
 static int not_found(struct fail *f)
 {
 	return fail_set(f, 404, "not_found", "no such card, or no such aidant in your structures");
@@ -123,8 +125,15 @@ static int link_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	}
 	step = c.last_step;
 	drift = c.drift;
-	if (code && card_check_code(&c, code, t->now, &step, &drift, f))
+	/* a bulk request is no way to try every code of a card */
+	if (code && t->r->wrong_codes >= MAX_WRONG_CODES)
+		return fail_set(f, 429, "too_many_wrong_codes",
+				"%d wrong codes in this request: check the cards, then send the rest again",
+				MAX_WRONG_CODES);
+	if (code && card_check_code(&c, code, t->now, &step, &drift, f)) {
+		t->r->wrong_codes++;
 		return -1;
+	}
 	if (set_linked(t, &c, account, structure, code != NULL, step, drift, f))
 		return -1;
 	if (journal_append(t, "card_link", structure, c.serial, json_pack("{s:s}", "email", email)) ||

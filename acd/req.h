@@ -46,6 +46,7 @@ struct req {
 	int too_big;
 	int ndjson;             /* Content-Type: application/x-ndjson */
 	struct who who;
+	int wrong_codes;        /* card codes refused so far in this request */
 	store_conn *db;
 	time_t now;
 	struct timespec t0;

@@ -488,3 +488,15 @@ db_has() {
 	[ "$(state_digest)" = "$before" ]
 	[ "$(journal_count)" = "$n" ]
 }
+
+@test "a bulk link cannot try every code of a card: after ten wrong codes the rest is refused" {
+	referent_a
+	import 1
+	for c in $(seq 100000 100014); do
+		printf '{"serial":"%s","email":"a1@lyon.fr","code":"%s"}\n' "$(serial 1)" "$c"
+	done > "$T/guesses.ndjson"
+	run as ref-a ac-card-link < "$T/guesses.ndjson"
+	assert_failure 1
+	[ "$(jq -r .error.code <<<"$output" | sort | uniq -c | awk '{print $2 "=" $1}' | sort | tr '\n' ' ')" = "too_many_wrong_codes=5 wrong_code=10 " ]
+	[ "$(sql "SELECT state FROM cards WHERE serial = '$(serial 1)'")" = stock ]
+}
