@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { K_SINCE = 256, K_UNTIL, K_ACTION, K_STRUCTURE, K_ACTOR, K_VERIFY };
+enum { K_SINCE = 256, K_UNTIL, K_ACTION, K_STRUCTURE, K_ACTOR, K_VERIFY, K_ANCHOR };
 
 static const struct ac_opt opts[] = {
 	{ "since", 1, K_SINCE, "TIME", "entries at or after TIME (2024-05-01 or 2024-05-01T14:30:00Z; UTC unless an offset is given)" },
@@ -16,6 +16,7 @@ static const struct ac_opt opts[] = {
 	{ "structure", 1, K_STRUCTURE, "ID", "entries about one structure" },
 	{ "actor", 1, K_ACTOR, "EMAIL", "entries by one person" },
 	{ "verify", 0, K_VERIFY, NULL, "check the hash chain of an export read on stdin (no server)" },
+	{ "anchor", 1, K_ANCHOR, "HASH", "with --verify: the chain hash of the entry before the export's first (an earlier verify's head)" },
 	{ 0 }
 };
 
@@ -89,9 +90,12 @@ static int check_line(const char *txt, size_t len, size_t line, struct ac_chain_
 	return rc;
 }
 
-static int verify(void)
+static int verify(const char *anchor)
 {
 	struct ac_chain_check c = { 0 };
+	if (anchor && ac_chain_anchor(&c, anchor))
+		ac_die(AC_EXIT_USAGE, "--anchor \"%s\" is not a chain hash (64 hexadecimal digits)",
+		       anchor);
 	char *txt = NULL;
 	size_t cap = 0, line = 0;
 	ssize_t n;
@@ -127,17 +131,19 @@ static int verify(void)
 int main(int argc, char **argv)
 {
 	ac_init(argc, argv);
-	const char *filter[5] = { 0 }, *arg;
+	const char *filter[5] = { 0 }, *arg, *anchor = NULL;
 	int c, check = 0;
 	while ((c = ac_getopt(argc, argv, opts,
 			      "[--since T] [--until T] [--action A] [--structure ID] [--actor EMAIL]"
-			      " | --verify < export.ndjson",
+			      " | --verify [--anchor HASH] < export.ndjson",
 			      "Export the journal as NDJSON, or verify an export's hash chain offline.",
 			      &arg)) != -1) {
 		if (c >= K_SINCE && c <= K_ACTOR)
 			filter[c - K_SINCE] = arg;
 		else if (c == K_VERIFY)
 			check = 1;
+		else if (c == K_ANCHOR)
+			anchor = arg;
 	}
 	if (optind < argc)
 		ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
@@ -145,7 +151,9 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 5; i++)
 			if (filter[i])
 				ac_die(AC_EXIT_USAGE, "--verify takes no filter: it checks the export on stdin");
-		return verify();
+		return verify(anchor);
 	}
+	if (anchor)
+		ac_die(AC_EXIT_USAGE, "--anchor goes with --verify (see --help)");
 	return export(filter);
 }

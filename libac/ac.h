@@ -30,6 +30,11 @@ void ac_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the server's {"error":{...}} as "prog: message" and exits with status. */
 void ac_die_reply(long http_status, json_t *reply) __attribute__((noreturn));
 
+/* ---- mem.c: allocation that cannot fail ----------------------------- */
+/* realloc(p, n) that dies (75, a message on stderr) when memory runs out;
+ * ac_xrealloc(NULL, n) allocates. */
+void *ac_xrealloc(void *p, size_t n);
+
 /* ---- opt.c: options, --help, --version, --list-options ----------------- */
 enum ac_field_type { AC_F_STR = 0, AC_F_INT, AC_F_TRUE, AC_F_FALSE };
 struct ac_opt {
@@ -71,6 +76,22 @@ long ac_call(const char *method, const char *path, json_t *body, json_t **reply)
 long ac_call_lines(const char *method, const char *path, const char *ctype, const char *body,
 		   size_t len, int (*on_line)(json_t *line, void *arg), void *arg,
 		   json_t **error_reply);
+/* The NDJSON splitter behind ac_call_lines: feed it the reply's bytes as they
+ * come; it hands every complete line ("\n" or "\r\n"; the unterminated last
+ * one too when final) to on_line, skips blank lines, and returns how many
+ * bytes it used (keep the rest for the next call).  A line that is not JSON
+ * is never dropped silently: bad becomes its 1-based number among the
+ * non-blank lines, why says what is wrong, and nothing more is handed on.
+ * on_line returning non-zero also stops it (stopped). */
+struct ac_lines {
+	int (*on_line)(json_t *line, void *arg);
+	void *arg;
+	size_t count;   /* non-blank lines seen */
+	size_t bad;     /* the first unreadable line, 0: none */
+	int stopped;
+	char why[160];
+};
+size_t ac_lines_feed(struct ac_lines *l, const char *buf, size_t len, int final);
 /* URL-encodes s into a fresh string. */
 char *ac_urlencode(const char *s);
 
@@ -99,6 +120,18 @@ void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
  * one kept-alive connection, prints a result line per record in order,
  * shows a progress bar on a terminal.  Returns the exit status. */
 int ac_bulk(const char *path, enum ac_format fmt);
+/* A record read for a bulk run: its line, and its JSON or why it is unreadable. */
+struct ac_record {
+	size_t line;
+	char *text;   /* compact JSON sent to acd, or NULL */
+	char *error;  /* why the record could not be read */
+};
+/* When acd refuses a batch as a whole (401, 503...) after earlier batches
+ * were done: prints a failed result line for each of the n records left,
+ * {"line":N,"ok":false,"error":{...}} with the server's error object (or
+ * code "http_error" when reply has none); unreadable records keep their
+ * own "bad_input" error. */
+void ac_bulk_refused(const struct ac_record *v, size_t n, long status, json_t *reply);
 /* Same with records given in memory (e.g. from a PSKC file). */
 int ac_bulk_array(const char *path, json_t *records);
 /* One item from flags: POSTs item (stolen), prints acd's answer as one line,
@@ -124,6 +157,8 @@ struct ac_progress;
 struct ac_progress *ac_progress_start(const char *title, size_t total); /* NULL: none */
 void ac_progress_update(struct ac_progress *, size_t done);
 void ac_progress_stop(struct ac_progress *);
+/* Ends the bar where it is (work cut short), without "done". */
+void ac_progress_abort(struct ac_progress *);
 
 /* ---- prompt.c: questions to the person at the terminal ----------------- */
 /* Reads a line from the terminal without echo; NULL when there is none. */
@@ -153,16 +188,22 @@ void ac_journal_digest(json_t *entry, uint8_t digest[32]);
 /* chain = BLAKE2b-256(prev || digest) */
 void ac_chain_next(const uint8_t prev[32], const uint8_t digest[32], uint8_t chain[32]);
 /* Checking an export line by line: zero it, then feed every line in order.
- * The first line anchors the chain (on zeros when it is entry 1, else on its
- * own chain hash: an export may start mid-journal); every next line must be
- * the next sequence number, match its digest and extend the chain. */
+ * The first line must be entry 1, chained from zeros; or, after
+ * ac_chain_anchor, any entry whose chain follows from the anchor (the chain
+ * hash of the entry before it).  Every next line must be the next sequence
+ * number, match its digest and extend the chain. */
 struct ac_chain_check {
 	int64_t seq;            /* the last good entry */
 	uint8_t chain[32];      /* its chain hash: the head so far */
 	size_t entries;         /* good entries so far */
 	int64_t broken_at;      /* on failure: the first sequence number not vouched for */
-	char why[200];          /* on failure: a sentence for people */
+	char why[300];          /* on failure: a sentence for people */
+	int anchored;           /* set by ac_chain_anchor */
+	uint8_t anchor[32];
 };
+/* Anchors the check on hex (64 hex digits), before the first line: 0, or -1
+ * when hex is not a hash. */
+int ac_chain_anchor(struct ac_chain_check *c, const char *hex);
 /* 0 when line is good (c advances), -1 when the chain breaks there. */
 int ac_chain_verify_line(json_t *line, struct ac_chain_check *c);
 /* The same check straight from the line's text, ten times faster: 0 when

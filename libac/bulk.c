@@ -9,11 +9,7 @@
 #define BATCH_RECORDS 1000
 #define BATCH_BYTES (8u << 20)
 
-struct record {
-	size_t line;
-	char *text;   /* compact JSON sent to acd, or NULL */
-	char *error;  /* why the record could not be read */
-};
+#define record ac_record
 
 struct input {
 	struct record *v;
@@ -25,12 +21,14 @@ static int collect(json_t *rec, size_t line, const char *err, void *arg)
 	struct input *in = arg;
 	if (in->n == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 256;
-		in->v = realloc(in->v, in->cap * sizeof *in->v);
+		in->v = ac_xrealloc(in->v, in->cap * sizeof *in->v);
 	}
 	struct record *r = &in->v[in->n++];
 	r->line = line;
 	r->text = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
 	r->error = rec ? NULL : strdup(err ? err : "unreadable record");
+	if (!r->text && !r->error)
+		ac_die(AC_EXIT_TEMP, "out of memory at record %zu; split the input, and retry", line);
 	return 0;
 }
 
@@ -60,7 +58,29 @@ static json_t *fail_line(size_t line, const char *code, const char *msg)
 			 code, "message", msg);
 }
 
-static int send_batch(const char *path, struct batch *b, int *failed)
+void ac_bulk_refused(const struct ac_record *v, size_t n, long status, json_t *reply)
+{
+	json_t *e = json_object_get(reply, "error");
+	const char *code = json_string_value(json_object_get(e, "code"));
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	char generic[80];
+	if (!code || !msg) {
+		snprintf(generic, sizeof generic, "acd answered HTTP %ld to this batch", status);
+		code = "http_error";
+		msg = generic;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* a record that could not be read says so, as it would have */
+		json_t *res = v[i].text ? fail_line(v[i].line, code, msg)
+					: fail_line(v[i].line, "bad_input", v[i].error);
+		ac_print(res);
+		json_decref(res);
+	}
+}
+
+/* 0 once the batch's result lines are printed; else acd's HTTP status for a
+ * batch refused as a whole, with its reply in *refusal. */
+static long send_batch(const char *path, struct batch *b, int *failed, json_t **refusal)
 {
 	size_t len = 0, cap = 0, k = 0;
 	char *body = NULL;
@@ -71,7 +91,7 @@ static int send_batch(const char *path, struct batch *b, int *failed)
 		size_t n = strlen(r->text);
 		if (len + n + 2 > cap) {
 			cap = (len + n + 2) * 2;
-			body = realloc(body, cap);
+			body = ac_xrealloc(body, cap);
 		}
 		memcpy(body + len, r->text, n);
 		len += n;
@@ -82,8 +102,15 @@ static int send_batch(const char *path, struct batch *b, int *failed)
 	b->nsent = k;
 	if (k) {
 		long st = ac_call_lines("POST", path, "application/x-ndjson", body, len, on_result, b, &err);
-		if (st < 200 || st >= 300)
-			ac_die_reply(st, err);
+		if (st < 200 || st >= 300) {
+			free(body);
+			for (size_t i = 0; i < b->count; i++) {
+				json_decref(b->results[i]);
+				b->results[i] = NULL;
+			}
+			*refusal = err;
+			return st;
+		}
 	}
 	free(body);
 	for (size_t i = 0; i < b->count; i++) {
@@ -109,8 +136,10 @@ static int run(const char *path, struct input *in)
 	int failed = 0;
 	struct ac_progress *p = ac_progress_start(ac_prog, in->n);
 	struct batch b = { 0 };
-	b.sent = calloc(BATCH_RECORDS, sizeof *b.sent);
-	b.results = calloc(BATCH_RECORDS, sizeof *b.results);
+	int status = AC_EXIT_OK;
+	b.sent = ac_xrealloc(NULL, BATCH_RECORDS * sizeof *b.sent);
+	b.results = ac_xrealloc(NULL, BATCH_RECORDS * sizeof *b.results);
+	memset(b.results, 0, BATCH_RECORDS * sizeof *b.results);
 	for (size_t i = 0; i < in->n;) {
 		size_t bytes = 0, n = 0;
 		while (i + n < in->n && n < BATCH_RECORDS && bytes < BATCH_BYTES) {
@@ -120,7 +149,29 @@ static int run(const char *path, struct input *in)
 		}
 		b.first = &in->v[i];
 		b.count = n;
-		send_batch(path, &b, &failed);
+		json_t *refusal = NULL;
+		long st = send_batch(path, &b, &failed, &refusal);
+		if (st) {
+			/* nothing printed yet: the server's message says it best */
+			if (i == 0) {
+				ac_progress_abort(p);
+				ac_die_reply(st, refusal);
+			}
+			/* the batches before were committed and printed: every line
+			 * from here on still gets its result line (DESIGN §3) */
+			ac_bulk_refused(&in->v[i], in->n - i, st, refusal);
+			const char *msg = json_string_value(
+				json_object_get(json_object_get(refusal, "error"), "message"));
+			ac_progress_abort(p);
+			p = NULL;
+			ac_warn("acd refused the batch from line %zu on (HTTP %ld%s%s): lines %zu to %zu "
+				"were not done, the lines before were; re-run the input when it is fixed",
+				in->v[i].line, st, msg ? ": " : "", msg ? msg : "", in->v[i].line,
+				in->v[in->n - 1].line);
+			json_decref(refusal);
+			status = ac_exit_for_http(st);
+			break;
+		}
 		i += n;
 		ac_progress_update(p, i);
 	}
@@ -132,6 +183,8 @@ static int run(const char *path, struct input *in)
 	free(in->v);
 	free(b.sent);
 	free(b.results);
+	if (status)
+		return status;
 	return failed ? AC_EXIT_SOME : AC_EXIT_OK;
 }
 

@@ -73,15 +73,15 @@ static int extend(struct ac_chain_check *c, int64_t seq, const uint8_t digest[32
 		  const uint8_t want_chain[32])
 {
 	uint8_t chain[32];
-	if (c->entries == 0 && seq != 1) {
-		/* an export that starts mid-journal anchors on its first entry's chain */
-		memcpy(chain, want_chain, 32);
-	} else {
-		static const uint8_t genesis[32];
-		ac_chain_next(c->entries ? c->chain : genesis, digest, chain);
-		if (sodium_memcmp(chain, want_chain, 32) != 0)
-			return -1;
-	}
+	static const uint8_t genesis[32];
+	/* the first entry follows the anchor, else the journal's origin: never
+	 * its own word (removed first entries would pass unseen) */
+	const uint8_t *prev = c->entries ? c->chain : c->anchored ? c->anchor : genesis;
+	if (c->entries == 0 && seq != 1 && !c->anchored)
+		return -1;
+	ac_chain_next(prev, digest, chain);
+	if (sodium_memcmp(chain, want_chain, 32) != 0)
+		return -1;
 	c->seq = seq;
 	c->entries++;
 	memcpy(c->chain, chain, 32);
@@ -98,6 +98,11 @@ int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 		return broken(c, expected, "the entry after entry %lld has no sequence number",
 			      (long long)c->seq);
 	int64_t seq = json_integer_value(seqv);
+	if (first && seq != 1 && !c->anchored)
+		return broken(c, seq, "the export starts at entry %lld, not 1: entries before it may "
+			      "have been removed; to verify a slice, give --anchor with the chain hash "
+			      "of entry %lld (the head of a verify of the export up to it)",
+			      (long long)seq, (long long)seq - 1);
 	/* the lowest sequence number that cannot be vouched for is the broken one */
 	if (!first && seq != expected)
 		return broken(c, expected, "entry %lld is %s (entry %lld comes in its place)",
@@ -113,9 +118,21 @@ int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 	if (sodium_memcmp(digest, want_digest, 32) != 0)
 		return broken(c, seq, "entry %lld: its content does not match its digest (altered)",
 			      (long long)seq);
-	if (extend(c, seq, digest, want_chain))
+	if (extend(c, seq, digest, want_chain)) {
+		if (first && c->anchored)
+			return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does "
+				      "not follow from the anchor)", (long long)seq);
 		return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does not "
 			      "follow from entry %lld's)", (long long)seq, (long long)seq - 1);
+	}
+	return 0;
+}
+
+int ac_chain_anchor(struct ac_chain_check *c, const char *hex)
+{
+	if (unhex(hex, c->anchor))
+		return -1;
+	c->anchored = 1;
 	return 0;
 }
 

@@ -11,53 +11,72 @@ static CURL *handle;
 struct sink {
 	char *buf;
 	size_t len, cap;
-	int (*on_line)(json_t *, void *);
-	void *arg;
+	struct ac_lines lines;
+	int streaming;     /* lines go to lines.on_line as they arrive */
 	long status;
-	int stopped;
 };
 
 static void append(struct sink *s, const char *p, size_t n)
 {
 	if (s->len + n + 1 > s->cap) {
 		s->cap = (s->len + n + 1) * 2;
-		s->buf = realloc(s->buf, s->cap);
+		s->buf = ac_xrealloc(s->buf, s->cap);
 	}
 	memcpy(s->buf + s->len, p, n);
 	s->len += n;
 	s->buf[s->len] = 0;
 }
 
-/* Hands every complete line to on_line while the reply is still arriving. */
-static void drain_lines(struct sink *s, int final)
+size_t ac_lines_feed(struct ac_lines *l, const char *buf, size_t len, int final)
 {
 	size_t start = 0;
-	if (!s->len)
-		return;
-	for (;;) {
-		char *nl = memchr(s->buf + start, '\n', s->len - start);
-		size_t end = nl ? (size_t)(nl - s->buf) : s->len;
+	while (start < len) {
+		const char *nl = memchr(buf + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - buf) : len;
 		if (!nl && !final)
 			break;
-		if (end > start && !s->stopped) {
-			json_t *o = json_loadb(s->buf + start, end - start, 0, NULL);
-			if (o && s->on_line(o, s->arg))
-				s->stopped = 1;
+		size_t n = end - start;
+		if (n && buf[end - 1] == '\r')
+			n--;
+		if (n && !l->stopped) {
+			l->count++;
+			json_error_t e;
+			json_t *o = json_loadb(buf + start, n, 0, &e);
+			if (!o) {
+				/* a line dropped would pass for a shorter answer: stop here */
+				l->bad = l->count;
+				snprintf(l->why, sizeof l->why, "%s", e.text);
+				l->stopped = 1;
+			} else if (l->on_line(o, l->arg)) {
+				l->stopped = 1;
+			}
 			json_decref(o);
 		}
-		start = nl ? end + 1 : s->len;
-		if (!nl)
-			break;
+		start = nl ? end + 1 : len;
 	}
-	memmove(s->buf, s->buf + start, s->len - start);
-	s->len -= start;
+	return start;
+}
+
+/* Hands every complete line to on_line while the reply is still arriving;
+ * dies (75) on a line that is not JSON, after the lines before it. */
+static void drain_lines(struct sink *s, int final)
+{
+	if (!s->len)
+		return;
+	size_t used = ac_lines_feed(&s->lines, s->buf, s->len, final);
+	if (s->lines.bad)
+		ac_die(AC_EXIT_TEMP, "acd sent an unreadable line (line %zu of its answer: %s); "
+		       "the output stops before it: retry, and report it if it happens again",
+		       s->lines.bad, s->lines.why);
+	memmove(s->buf, s->buf + used, s->len - used);
+	s->len -= used;
 }
 
 static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct sink *s = arg;
 	append(s, p, size * n);
-	if (s->on_line) {
+	if (s->streaming) {
 		if (!s->status)
 			curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &s->status);
 		if (s->status >= 200 && s->status < 300)
@@ -149,7 +168,7 @@ long ac_call(const char *method, const char *path, json_t *body, json_t **reply)
 long ac_call_lines(const char *method, const char *path, const char *ctype, const char *body,
 		   size_t len, int (*on_line)(json_t *, void *), void *arg, json_t **error_reply)
 {
-	struct sink s = { .on_line = on_line, .arg = arg };
+	struct sink s = { .lines = { .on_line = on_line, .arg = arg }, .streaming = 1 };
 	long status = perform(method, path, ctype, body, len, &s);
 	if (status >= 200 && status < 300) {
 		drain_lines(&s, 1);

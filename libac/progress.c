@@ -68,3 +68,12 @@ void ac_progress_stop(struct ac_progress *p)
 	}
 	free(p);
 }
+
+void ac_progress_abort(struct ac_progress *p)
+{
+	if (!p)
+		return;
+	if (p->shown)
+		fputc('\n', stderr); /* the bar stays where it stopped, not "done" */
+	free(p);
+}

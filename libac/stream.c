@@ -39,6 +39,8 @@ static int ndjson_each(FILE *in, ac_record_fn cb, void *arg)
 		json_decref(o);
 	}
 	free(line);
+	if (ferror(in))
+		ac_die(AC_EXIT_DATA, "cannot read the input after line %zu", lineno);
 	return rc;
 }
 
@@ -79,6 +81,21 @@ static json_t *typed(const char *col, const char *v, char *why, size_t whylen)
 	return json_string(v);
 }
 
+/* Column names must be there and distinct: a name twice would let the last
+ * cell win unseen. */
+static void check_header(json_t *header)
+{
+	for (size_t i = 0; i < json_array_size(header); i++) {
+		const char *col = json_string_value(json_array_get(header, i));
+		if (!*col)
+			ac_die(AC_EXIT_DATA, "CSV header: column %zu has no name; name every column", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(col, json_string_value(json_array_get(header, j))))
+				ac_die(AC_EXIT_DATA, "CSV header: column \"%s\" appears twice (columns %zu "
+				       "and %zu); keep one", col, j + 1, i + 1);
+	}
+}
+
 static void on_row(int c, void *data)
 {
 	(void)c;
@@ -90,6 +107,7 @@ static void on_row(int c, void *data)
 	if (json_array_size(row) == 1 && !*json_string_value(json_array_get(row, 0)))
 		goto out; /* a blank line */
 	if (!st->header) {
+		check_header(row);
 		st->header = json_incref(row);
 		goto out;
 	}
@@ -126,6 +144,7 @@ static int csv_each(FILE *in, ac_record_fn cb, void *arg)
 	struct csv_parser p;
 	struct csvstate st = { .row = json_array(), .cb = cb, .arg = arg };
 	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
+	csv_set_realloc_func(&p, ac_xrealloc);
 	char buf[65536];
 	size_t n;
 	int bad = 0;
@@ -134,6 +153,8 @@ static int csv_each(FILE *in, ac_record_fn cb, void *arg)
 			bad = 1;
 			break;
 		}
+	if (!bad && ferror(in))
+		ac_die(AC_EXIT_DATA, "cannot read the CSV input after record %zu", st.record);
 	if (!bad && csv_fini(&p, on_field, on_row, &st) != 0)
 		bad = 1;
 	if (bad)

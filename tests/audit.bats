@@ -115,9 +115,45 @@ tamper() {
 	assert_failure 65
 }
 
-@test "an export from the middle (--since) verifies, anchored on its first entry" {
+@test "an export whose first entries were removed is caught at its first entry" {
 	ac-audit > "$T/export.ndjson"
-	sed 1,2d "$T/export.ndjson" | ac-audit --verify
+	sed 1,2d "$T/export.ndjson" > "$T/bad.ndjson"
+	run ac-audit --verify < "$T/bad.ndjson"
+	assert_failure 1
+	assert_equal "$(head -1 <<<"$output" | jq -c '[.entries, .ok, .broken_at]')" '[0,false,3]'
+	assert_output --partial "the export starts at entry 3, not 1"
+	assert_output --partial "--anchor"
+	sed 1d "$T/export.ndjson" | { run ac-audit --verify; assert_failure 1; }
+}
+
+@test "a slice verifies with --anchor, the head of the verify of the export before it" {
+	ac-audit > "$T/export.ndjson"
+	head=$(sed -n 1,2p "$T/export.ndjson" | ac-audit --verify | jq -r .head)
+	sed 1,2d "$T/export.ndjson" > "$T/slice.ndjson"
+	run ac-audit --verify --anchor "$head" < "$T/slice.ndjson"
+	assert_success
+	assert_equal "$(jq -c '[.ok, .entries]' <<<"$output")" "[true,$(( $(journal_count) - 2 ))]"
+	assert_equal "$(jq -r .head <<<"$output")" \
+		"$(sql "SELECT lower(hex(chain)) FROM journal ORDER BY seq DESC LIMIT 1")"
+	# the slice missing its first entry, or the wrong anchor: caught at the first line
+	sed 1d "$T/slice.ndjson" | { run ac-audit --verify --anchor "$head"; assert_failure 1
+		assert_equal "$(head -1 <<<"$output" | jq .broken_at)" 4; }
+	wrong=$(sed -n 1p "$T/export.ndjson" | jq -r .chain)
+	run ac-audit --verify --anchor "$wrong" < "$T/slice.ndjson"
+	assert_failure 1
+	assert_equal "$(head -1 <<<"$output" | jq .broken_at)" 3
+	assert_output --partial "anchor"
+	# usage
+	run ac-audit --verify --anchor abc < "$T/slice.ndjson"
+	assert_failure 64
+	run ac-audit --anchor "$head"
+	assert_failure 64
+	# a --since export is such a slice (when entry 3 has a second of its own)
+	since=$(sql "SELECT time FROM journal WHERE seq = 3")
+	prev=$(sql "SELECT lower(hex(chain)) FROM journal WHERE seq = 2")
+	if [ "$(sql "SELECT time FROM journal WHERE seq = 2")" != "$since" ]; then
+		ac-audit --since "$since" | ac-audit --verify --anchor "$prev"
+	fi
 }
 
 @test "filters: action, actor, since, until" {

@@ -156,11 +156,52 @@ int main(void)
 	char *dup[N + 2] = { lines[0], lines[1], lines[2], lines[2], lines[3], lines[4], lines[5], NULL };
 	expect(dup, 4, "entry 3 twice");
 
-	/* an export that starts mid-journal anchors on its first entry */
-	struct ac_chain_check c = { 0 };
-	int good = 1;
-	for (int i = 2; i < N; i++)
-		good &= ac_chain_verify_text(lines[i], strlen(lines[i]), &c) == 0;
-	ok(good && c.entries == N - 2 && c.seq == N, "an export from entry 3 verifies");
+	/* an export whose first entries were removed: caught at its first entry,
+	 * on both paths, unless anchored on the chain of the entry before it */
+	char *from3[N] = { lines[2], lines[3], lines[4], lines[5], NULL };
+	expect(from3, 3, "entries 1 and 2 removed (no anchor)");
+	char *from2[N + 1] = { lines[1], lines[2], lines[3], lines[4], lines[5], NULL };
+	expect(from2, 2, "entry 1 removed (no anchor)");
+	{
+		struct ac_chain_check c = { 0 };
+		json_t *o = json_loads(lines[2], 0, NULL);
+		ok(ac_chain_verify_line(o, &c) == -1 && c.broken_at == 3 && c.entries == 0 &&
+		   strstr(c.why, "starts at entry 3") && strstr(c.why, "--anchor"),
+		   "the reason names the first entry and --anchor: %s", c.why);
+		json_decref(o);
+	}
+	for (int text = 0; text <= 1; text++) {
+		json_t *prev = json_loads(lines[1], 0, NULL);
+		const char *anchor = json_string_value(json_object_get(prev, "chain"));
+		struct ac_chain_check c = { 0 };
+		ok(ac_chain_anchor(&c, anchor) == 0, "entry 2's chain is an anchor");
+		int good = 1;
+		for (int i = 2; i < N; i++) {
+			if (text && ac_chain_verify_text(lines[i], strlen(lines[i]), &c) == 0)
+				continue;
+			json_t *o = json_loads(lines[i], 0, NULL);
+			good &= !text && ac_chain_verify_line(o, &c) == 0;
+			json_decref(o);
+		}
+		ok(good && c.entries == N - 2 && c.seq == N, "anchored on entry 2, an export from "
+		   "entry 3 verifies, %s path", text ? "text" : "jansson");
+		/* the wrong anchor (entry 1's chain) breaks at the first entry */
+		json_t *first = json_loads(lines[0], 0, NULL);
+		struct ac_chain_check w = { 0 };
+		ac_chain_anchor(&w, json_string_value(json_object_get(first, "chain")));
+		json_decref(first);
+		json_t *o = json_loads(lines[2], 0, NULL);
+		int rc = text ? ac_chain_verify_text(lines[2], strlen(lines[2]), &w) : 0;
+		if (!text || rc)
+			rc = ac_chain_verify_line(o, &w);
+		ok(rc == -1 && w.broken_at == 3 && strstr(w.why, "anchor"),
+		   "a wrong anchor breaks at entry 3, %s path: %s", text ? "text" : "jansson", w.why);
+		json_decref(o);
+		json_decref(prev);
+	}
+	{
+		struct ac_chain_check c = { 0 };
+		ok(ac_chain_anchor(&c, "abc") == -1 && !c.anchored, "a short anchor is refused");
+	}
 	return tap_done();
 }

@@ -52,6 +52,32 @@ static int exit_status_of(const char *input)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The same, keeping what it says on stderr in msg. */
+static int exit_status_msg(const char *input, char *msg, size_t cap)
+{
+	int fd[2];
+	fflush(stdout);
+	if (pipe(fd))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 2);
+		close(fd[0]);
+		free(run(input, AC_CSV));
+		_exit(0);
+	}
+	close(fd[1]);
+	size_t len = 0;
+	ssize_t n;
+	while (len < cap - 1 && (n = read(fd[0], msg + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	msg[len] = 0;
+	close(fd[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int main(void)
 {
 	static const char *const bools[] = { "referent", NULL }, *const ints[] = { "step", NULL };
@@ -77,6 +103,14 @@ int main(void)
 	check("a,b\n\n1,2\n", AC_CSV, "[{\"a\":\"1\",\"b\":\"2\"}]", "blank lines are skipped");
 	check("\xef\xbb\xbf", AC_CSV, "[]", "no records");
 	ok(exit_status_of("a,b\n\"open,2\n") == AC_EXIT_DATA, "an unterminated quote exits 65");
+	char msg[400];
+	ok(exit_status_msg("email,first_name,email\na@b.fr,A,c@d.fr\n", msg, sizeof msg) ==
+	   AC_EXIT_DATA && strstr(msg, "\"email\" appears twice"),
+	   "a column named twice exits 65 and names it: %s", msg);
+	ok(exit_status_msg("email,,last_name\na@b.fr,x,N\n", msg, sizeof msg) == AC_EXIT_DATA &&
+	   strstr(msg, "column 2 has no name"), "a column without a name exits 65: %s", msg);
+	ok(exit_status_msg("email,\"\"\na@b.fr,x\n", msg, sizeof msg) == AC_EXIT_DATA,
+	   "a quoted empty name too");
 
 	check("{\"a\":1}\n\n{bad\n[1]\n{\"b\":2}", AC_NDJSON,
 	      "[{\"a\":1},{\"err\":\"malformed JSON: string or '}' expected near 'bad'\",\"line\":3},"
