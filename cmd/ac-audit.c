@@ -81,8 +81,10 @@ static int check_line(const char *txt, size_t len, size_t line, struct ac_chain_
 		return 0;
 	json_error_t e;
 	json_t *rec = json_loadb(txt, len, JSON_REJECT_DUPLICATES, &e);
+	char quiet[JSON_ERROR_TEXT_LENGTH];
 	if (!rec)
-		ac_die(AC_EXIT_DATA, "line %zu: malformed JSON: %s", line, e.text);
+		ac_die(AC_EXIT_DATA, "line %zu: malformed JSON: %s", line,
+		       ac_json_error(&e, quiet, sizeof quiet));
 	if (!json_is_object(rec) || !json_is_integer(json_object_get(rec, "seq")))
 		ac_die(AC_EXIT_DATA, "line %zu: not a journal entry (no integer \"seq\")", line);
 	int rc = ac_chain_verify_line(rec, c);

@@ -45,7 +45,7 @@ size_t ac_lines_feed(struct ac_lines *l, const char *buf, size_t len, int final)
 			if (!o) {
 				/* a line dropped would pass for a shorter answer: stop here */
 				l->bad = l->count;
-				snprintf(l->why, sizeof l->why, "%s", e.text);
+				ac_json_error(&e, l->why, sizeof l->why);
 				l->stopped = 1;
 			} else if (l->on_line(o, l->arg)) {
 				l->stopped = 1;

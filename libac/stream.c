@@ -34,7 +34,8 @@ static int ndjson_each(FILE *in, ac_record_fn cb, void *arg)
 			snprintf(e.text, sizeof e.text, "a line must be a JSON object");
 		}
 		char why[200];
-		snprintf(why, sizeof why, "malformed JSON: %s", e.text);
+		char quiet[JSON_ERROR_TEXT_LENGTH];
+		snprintf(why, sizeof why, "malformed JSON: %s", ac_json_error(&e, quiet, sizeof quiet));
 		rc = cb(o, lineno, o ? NULL : why, arg);
 		json_decref(o);
 	}
