@@ -63,6 +63,16 @@ static void dispatch(int argc, char **argv, const char *self_dir)
 			argv[len] = saved;
 		}
 	}
+	/* a noun without its verb: name the verbs it has */
+	char verbs[256] = "";
+	size_t n = strlen(argv[1]);
+	for (int i = 0; tools[i][0]; i++)
+		if (!strncmp(tools[i][0], argv[1], n) && tools[i][0][n] == '-') {
+			strncat(verbs, verbs[0] ? ", " : "", sizeof verbs - strlen(verbs) - 1);
+			strncat(verbs, tools[i][0] + n + 1, sizeof verbs - strlen(verbs) - 1);
+		}
+	if (verbs[0] && argc == 2)
+		ac_die(AC_EXIT_USAGE, "ac %s needs a verb: %s (see ac help)", argv[1], verbs);
 	ac_die(AC_EXIT_USAGE, "\"%s\" is not an ac command (see ac help)", argv[1]);
 }
 

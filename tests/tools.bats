@@ -49,6 +49,9 @@ tools() {
 	run ac card nonsense
 	assert_failure 64
 	assert_output --partial "not an ac command"
+	run ac card
+	assert_failure 64
+	assert_output --partial "needs a verb: import, list, link, unlink, enroll"
 	run ac
 	assert_failure 64
 }
