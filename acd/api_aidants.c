@@ -317,7 +317,8 @@ static int unlock_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 		st = store_prep(t->db, up);
 		store_bind_int(st, 1, account);
 		if (store_exec(st) != STORE_DONE ||
-		    journal_append(t, "unlock", 0, email, json_pack("{s:b}", "was_locked", was_locked)))
+		    journal_append(t, "unlock", account_home(t->db, account), email,
+				   json_pack("{s:b}", "was_locked", was_locked)))
 			return fail_set(f, 500, "internal", "cannot unlock");
 	}
 	json_object_update_new(out, json_pack("{s:s,s:b,s:b}", "email", email, "locked", 0,

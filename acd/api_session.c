@@ -19,6 +19,7 @@
 
 struct login {
 	char email[256];
+	int64_t home;           /* the journal's structure for this account's entries */
 	char code[16];
 	int64_t account;
 	char token[TOKEN_HEX];
@@ -56,7 +57,7 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 	store_bind_int(st, 4, l->account);
 	if (store_exec(st) != STORE_DONE)
 		return -1;
-	if (journal_append(t, "login_failed", 0, l->email,
+	if (journal_append(t, "login_failed", l->home, l->email,
 			   json_pack("{s:s,s:I}", "reason", reason, "failures", (json_int_t)n)))
 		return -1;
 	if (locked) {
@@ -65,7 +66,7 @@ static int fail_login(struct txn *t, struct login *l, const char *reason, int64_
 		st = store_prep(t->db, ends);
 		store_bind_int(st, 1, l->account);
 		if (store_exec(st) != STORE_DONE ||
-		    journal_append(t, "lockout", 0, l->email, json_pack("{s:I}", "failures", (json_int_t)n)))
+		    journal_append(t, "lockout", l->home, l->email, json_pack("{s:I}", "failures", (json_int_t)n)))
 			return -1;
 		refuse_locked(l);
 	} else if (drift) {
@@ -96,7 +97,7 @@ static int refuse_while_locked(struct txn *t, struct login *l, int64_t next_try)
 	store_bind_int(st, 2, l->account);
 	if (store_exec(st) != STORE_DONE)
 		return -1;
-	return journal_append(t, "login_failed", 0, l->email, json_pack("{s:s}", "reason", "locked"));
+	return journal_append(t, "login_failed", l->home, l->email, json_pack("{s:s}", "reason", "locked"));
 }
 
 static int start_session(struct txn *t, struct login *l, const char *serial)
@@ -119,7 +120,7 @@ static int start_session(struct txn *t, struct login *l, const char *serial)
 	if (store_exec(st) != STORE_DONE)
 		return -1;
 	l->ok = 1;
-	return journal_append(t, "login", 0, l->email, json_pack("{s:s}", "card", serial));
+	return journal_append(t, "login", l->home, l->email, json_pack("{s:s}", "card", serial));
 }
 
 /* Accepts step s of card id once: the conditional update is the replay guard,
@@ -216,6 +217,7 @@ static int login_work(struct txn *t, void *arg)
 		return 0;
 	}
 	l->account = store_col_int(st, 0);
+	l->home = account_home(t->db, l->account);
 	int active = (int)store_col_int(st, 1), locked = (int)store_col_int(st, 2);
 	int64_t failures = store_col_int(st, 3), next_try = store_col_int(st, 4);
 	int operator = (int)store_col_int(st, 5);

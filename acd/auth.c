@@ -141,6 +141,15 @@ int authz_manages_whole(struct req *r, int64_t account)
 	return r->who.operator || memberships_within(r, account) > 0;
 }
 
+int64_t account_home(store_conn *db, int64_t account)
+{
+	static const char q[] = "SELECT MIN(structure_id) FROM memberships WHERE account_id = $1"
+				" AND active = 1";
+	store_stmt *st = store_prep(db, q);
+	store_bind_int(st, 1, account);
+	return store_int_or(st, 0);
+}
+
 int req_structure_filter(struct req *r, int64_t *structure)
 {
 	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";

@@ -25,6 +25,10 @@ int authz_manages_account(struct req *r, int64_t account, int past);
 int authz_account_within(struct req *r, int64_t account);
 int authz_manages_whole(struct req *r, int64_t account);
 
+/* The structure an account's own journal entries (logins, lockouts) are
+ * filed under, so its référents read them: its first active one; 0: none. */
+int64_t account_home(store_conn *db, int64_t account);
+
 /* The ?structure= filter of a list: 0 when absent, else a structure the caller
  * belongs to (operators: any).  A malformed id replies 400, a foreign or
  * missing one 404; both return -1. */

@@ -112,6 +112,12 @@ refused() {
 	jq -e '.changed == true' <<<"$output"
 	[ "$(sql "SELECT locked || failures FROM accounts WHERE email = 'aidant.a@a.fr'")" = 00 ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'unlock'")" = 1 ]
+	# the référent reads its aidant's failures, lockout and unlock in the journal
+	run ac-audit --actor aidant.a@a.fr
+	assert_success
+	assert_equal "$(jq -r .action <<<"$output" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
+		"lockout=1 login_failed=10 "
+	[ "$(ac-audit --action unlock | jq -r .subject)" = aidant.a@a.fr ]
 }
 
 @test "a référent cannot make a référent; an aidant alone sees only itself" {
