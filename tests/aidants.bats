@@ -6,8 +6,7 @@ load helpers
 setup() {
 	acd_start
 	op_login
-	ac-structure-new --name "CCAS de Lyon" --siret "$SIRET_A" --zipcode 69001 --city Lyon >/dev/null
-	ac-structure-new --name "France services Brest" --siret "$SIRET_B" --zipcode 29200 --city Brest >/dev/null
+	two_structures
 }
 teardown() { acd_stop; }
 

@@ -9,8 +9,7 @@ load helpers
 setup() {
 	acd_start
 	op_login
-	ac-structure-new --name "CCAS de Lyon" --siret "$SIRET_A" --zipcode 69001 --city Lyon >/dev/null
-	ac-structure-new --name "France services Brest" --siret "$SIRET_B" --zipcode 29200 --city Brest >/dev/null
+	two_structures
 	ac-aidant-add >/dev/null <<-'EOF'
 	{"structure":1,"email":"ref-a@lyon.fr","first_name":"Rita","last_name":"A","referent":true}
 	{"structure":1,"email":"a1@lyon.fr","first_name":"Anne","last_name":"Un"}

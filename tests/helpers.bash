@@ -69,3 +69,9 @@ journal_count() {
 # Structure fixtures: valid SIRETs (Luhn).
 SIRET_A=12345678901237
 SIRET_B=73282932000074
+
+# Two structures the operator creates: 1 CCAS de Lyon, 2 France services Brest.
+two_structures() {
+	ac-structure-new --name "CCAS de Lyon" --siret "$SIRET_A" --zipcode 69001 --city Lyon >/dev/null
+	ac-structure-new --name "France services Brest" --siret "$SIRET_B" --zipcode 29200 --city Brest >/dev/null
+}
