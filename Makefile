@@ -74,6 +74,10 @@ check: deps
 	$(MAKE) SAN=1 B=build-san all unit
 	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build-san
 
+# Optional: the SQL acd runs, checked on a throwaway PostgreSQL cluster.
+check-pg: deps all
+	scripts/check-pg.sh $(B)
+
 bench: deps all
 	bench/run.sh $(B)
 
@@ -99,6 +103,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit check bench demo install clean
+.PHONY: all deps unit check check-pg bench demo install clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

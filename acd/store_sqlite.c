@@ -263,6 +263,24 @@ void store_savepoint_rollback(store_conn *c)
 	run(c, "RELEASE line");
 }
 
+/* ACD_SQL_LOG=FILE appends every statement acd prepares, one a line: the
+ * statements the tests exercised, to be checked on PostgreSQL
+ * (scripts/check-pg.sh) without an SQL parser of our own. */
+static void log_sql(const char *sql)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	const char *path = getenv("ACD_SQL_LOG");
+	if (!path || !*path)
+		return;
+	pthread_mutex_lock(&lock);
+	FILE *f = fopen(path, "a");
+	if (f) {
+		fprintf(f, "%s\n", sql);
+		fclose(f);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 store_stmt *store_prep(store_conn *c, const char *sql)
 {
 	/* open addressing on the text's address: cheap and collision-tolerant */
@@ -282,6 +300,7 @@ store_stmt *store_prep(store_conn *c, const char *sql)
 			}
 			slot->sql = sql;
 			slot->stmt.conn = c;
+			log_sql(sql);
 			return &slot->stmt;
 		}
 	}
