@@ -78,6 +78,10 @@ check: deps
 check-pg: deps all
 	scripts/check-pg.sh $(B)
 
+# Optional: libFuzzer on what parses untrusted text (FUZZ_SECONDS each).
+fuzz: deps
+	scripts/fuzz.sh
+
 bench: deps all
 	bench/run.sh $(B)
 
@@ -103,6 +107,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit check check-pg bench demo install clean
+.PHONY: all deps unit check check-pg fuzz bench demo install clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
