@@ -499,3 +499,20 @@ db_has() {
 	[ "$(jq -r .error.code <<<"$output" | sort | uniq -c | awk '{print $2 "=" $1}' | sort | tr '\n' ' ')" = "too_many_wrong_codes=5 wrong_code=10 " ]
 	[ "$(sql "SELECT state FROM cards WHERE serial = '$(serial 1)'")" = stock ]
 }
+
+@test "a departed aidant: session ended, card back in stock, login refused and journaled" {
+	import 1
+	ac-card-link --serial "$(serial 1)" --email a1@lyon.fr >/dev/null
+	fresh_step
+	login a1@lyon.fr 1 >/dev/null
+	as a1 ac-whoami >/dev/null
+	run ac-aidant-deactivate --email a1@lyon.fr
+	assert_success
+	run as a1 ac-whoami
+	assert_failure 77
+	[ "$(sql "SELECT state || '|' || COALESCE(account_id, '') || '|' || structure_id FROM cards WHERE serial = '$(serial 1)'")" = "stock||1" ]
+	run login a1@lyon.fr 1 1
+	assert_failure 77
+	assert_output --partial "login refused"
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'login_failed' AND subject = 'a1@lyon.fr' AND details LIKE '%inactive%'")" = 1 ]
+}
