@@ -3,12 +3,13 @@
 
 static const struct ac_opt opts[] = { { 0 } };
 
+static const struct ac_list_tool tool = {
+	"/v1/structures", opts, "[--csv]",
+	"List structures (operators: all; others: their own).",
+};
+
 int main(int argc, char **argv)
 {
 	ac_init(argc, argv);
-	const char *arg;
-	while (ac_getopt(argc, argv, opts, "",
-			 "List structures (operators: all; others: their own).", &arg) != -1)
-		;
-	return ac_finish(ac_list("/v1/structures"));
+	return ac_finish(ac_list_tool(argc, argv, &tool));
 }

@@ -14,17 +14,17 @@ _ac_options()
 	ac-login)             echo '--email= --code=' ;;
 	ac-logout|ac-whoami)  echo '' ;;
 	ac-structure-new)     echo '--name= --siret= --zipcode= --city= --address= --type= --csv' ;;
-	ac-structure-list)    echo '' ;;
+	ac-structure-list)    echo '--csv' ;;
 	ac-aidant-add)        echo '--structure= --email= --first-name= --last-name= --profession= --phone= --referent --no-aidant --csv' ;;
-	ac-aidant-list)       echo '--structure= --inactive' ;;
+	ac-aidant-list)       echo '--structure= --inactive --csv' ;;
 	ac-aidant-deactivate) echo '--email= --structure= --csv' ;;
 	ac-aidant-unlock)     echo '--email= --csv' ;;
 	ac-card-import)       echo '--csv --pskc=' ;;
-	ac-card-list)         echo '--state= --structure=' ;;
+	ac-card-list)         echo '--state= --structure= --csv' ;;
 	ac-card-link)         echo '--serial= --email= --code= --csv' ;;
 	ac-card-unlink)       echo '--serial= --reason= --csv' ;;
-	ac-card-enroll)       echo '--email=' ;;
-	ac-audit)             echo '--since= --until= --action= --structure= --actor= --verify' ;;
+	ac-card-enroll)       echo '--email= --serial= --code=' ;;
+	ac-audit)             echo '--since= --until= --action= --structure= --actor= --verify --anchor=' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' ;;
 	esac
 	echo '--help --version'

@@ -84,8 +84,10 @@ __ac_opt aidant-add referent 'make a référent' -flag
 __ac_opt aidant-add no-aidant 'not an aidant' -flag
 __ac_opt aidant-add csv 'read CSV from standard input' -flag
 
+__ac_opt structure-list csv 'print CSV for a spreadsheet' -flag
 __ac_opt aidant-list structure 'only this structure'
 __ac_opt aidant-list inactive 'also those who left' -flag
+__ac_opt aidant-list csv 'print CSV for a spreadsheet' -flag
 
 __ac_opt aidant-deactivate email 'the person leaving'
 __ac_opt aidant-deactivate structure 'the structure left (all when absent)'
@@ -99,6 +101,7 @@ __ac_opt card-import pskc 'a PSKC file (RFC 6030)' -files
 
 __ac_opt card-list state 'only this state' $__ac_states
 __ac_opt card-list structure 'only this structure'
+__ac_opt card-list csv 'print CSV for a spreadsheet' -flag
 
 __ac_opt card-link serial 'card serial'
 __ac_opt card-link email 'aidant email'
@@ -110,6 +113,8 @@ __ac_opt card-unlink reason why $__ac_reasons
 __ac_opt card-unlink csv 'read CSV from standard input' -flag
 
 __ac_opt card-enroll email 'the aidant'
+__ac_opt card-enroll serial 'an app already enrolled, to activate'
+__ac_opt card-enroll code 'the code the app shows'
 
 __ac_opt audit since 'from this UTC time'
 __ac_opt audit until 'before this UTC time'
@@ -117,3 +122,4 @@ __ac_opt audit action 'only this action' $__ac_actions
 __ac_opt audit structure 'only this structure'
 __ac_opt audit actor 'only entries by this email'
 __ac_opt audit verify 'verify an export from standard input' -flag
+__ac_opt audit anchor 'with --verify: the chain of the entry before the first'

@@ -137,8 +137,18 @@ int ac_bulk_array(const char *path, json_t *records);
 /* One item from flags: POSTs item (stolen), prints acd's answer as one line,
  * returns the exit status (dies with the server's message on refusal). */
 int ac_submit(const char *path, json_t *item);
-/* GETs path and copies the NDJSON lines of the answer to stdout. */
-int ac_list(const char *path);
+
+/* ---- list.c: tools that list ------------------------------------------ */
+struct ac_list_tool {
+	const char *path;                /* GET from */
+	const struct ac_opt *opts;       /* flags with a field become query parameters */
+	const char *usage, *summary;
+};
+/* Parses the flags (choices and integers checked, exit 64; --csv added), GETs
+ * the list and prints it: NDJSON lines, or with --csv a spreadsheet's CSV
+ * (RFC 4180; header from the first line's keys; arrays and objects as JSON,
+ * null as empty).  Returns the exit status. */
+int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t);
 
 /* ---- item.c: tools that take one item from flags, or many from stdin ---- */
 struct ac_item_tool {
@@ -177,6 +187,8 @@ extern const char *const ac_card_states[];
 extern const char *const ac_unlink_reasons[];
 extern const char *const ac_journal_actions[];
 int ac_in_list(const char *const *list, const char *value);
+/* "a, b, c": a list for a message (a static buffer). */
+const char *ac_list_words(const char *const *list);
 
 /* ---- chain.c: the journal's canonical form and hash chain ------------- */
 /* The entry as hashed: keys sorted, compact, integers only.  details is

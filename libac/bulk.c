@@ -216,19 +216,3 @@ int ac_submit(const char *path, json_t *item)
 	json_decref(reply);
 	return AC_EXIT_OK;
 }
-
-static int print_line(json_t *line, void *arg)
-{
-	(void)arg;
-	ac_print(line);
-	return 0;
-}
-
-int ac_list(const char *path)
-{
-	json_t *err = NULL;
-	long st = ac_call_lines("GET", path, NULL, NULL, 0, print_line, NULL, &err);
-	if (st < 200 || st >= 300)
-		ac_die_reply(st, err);
-	return AC_EXIT_OK;
-}

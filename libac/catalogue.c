@@ -28,3 +28,15 @@ int ac_in_list(const char *const *list, const char *value)
 			return 1;
 	return 0;
 }
+
+const char *ac_list_words(const char *const *list)
+{
+	static char buf[512];
+	buf[0] = 0;
+	for (; *list; list++) {
+		strncat(buf, *list, sizeof buf - strlen(buf) - 1);
+		if (list[1])
+			strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
+	}
+	return buf;
+}

@@ -11,15 +11,8 @@ enum { K_CSV = 900 };
 
 static void set_field(json_t *item, const struct ac_opt *o, const char *arg)
 {
-	if (o->choices && !ac_in_list(o->choices, arg)) {
-		char list[256] = "";
-		for (const char *const *c = o->choices; *c; c++) {
-			strncat(list, *c, sizeof list - strlen(list) - 1);
-			if (c[1])
-				strncat(list, ", ", sizeof list - strlen(list) - 1);
-		}
-		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name, list);
-	}
+	if (o->choices && !ac_in_list(o->choices, arg))
+		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name, ac_list_words(o->choices));
 	switch (o->type) {
 	case AC_F_INT:
 		json_object_set_new(item, o->field, json_integer(ac_opt_long(o->name, arg, 1, 1L << 53)));

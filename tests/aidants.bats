@@ -113,3 +113,18 @@ teardown() { acd_stop; }
 	assert_failure 64
 	[ "$(state_digest)" = "$before" ]
 }
+
+@test "lists print CSV for a spreadsheet with --csv (RFC 4180)" {
+	ac-aidant-add --structure 1 --email c@lyon.fr --first-name 'Cé, "Claire"' --last-name Dupont \
+		--profession "médiatrice" >/dev/null
+	run ac-aidant-list --csv
+	assert_success
+	assert_equal "${lines[0]}" $'email,first_name,last_name,profession,phone,structure,aidant,referent,active,locked,card\r'
+	assert_equal "${lines[1]}" $'c@lyon.fr,"Cé, ""Claire""",Dupont,médiatrice,,1,true,false,true,false,\r'
+	run ac-structure-list --csv
+	assert_equal "${#lines[@]}" 3
+	run ac-card-list --csv
+	assert_success
+	assert_equal "${lines[0]}" $'serial,kind,state,email,structure,digits,step,algorithm\r'
+	[[ "${lines[1]}" == APP-*,app,active,operator@anct.gouv.fr,,6,30,sha1* ]]
+}
