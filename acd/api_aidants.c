@@ -10,14 +10,6 @@
 
 #include <string.h>
 
-static int structure_exists(store_conn *db, int64_t id)
-{
-	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
-	store_stmt *st = store_prep(db, q);
-	store_bind_int(st, 1, id);
-	return store_int_or(st, 0) == 1;
-}
-
 static int text_ok(const char *s, size_t max) { return strlen(s) <= max; }
 
 static int phone_ok(const char *p)
@@ -96,10 +88,8 @@ static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 				  " WHERE account_id = $3 AND structure_id = $4";
 	char email[256];
 	int64_t structure = jint(in, "structure", 0);
-	snprintf(email, sizeof email, "%s", jstr(in, "email", ""));
-	if (strlen(jstr(in, "email", "")) >= sizeof email || ac_email_normalize(email))
-		return fail_set(f, 400, "bad_email", "\"%.80s\" is not a valid email address",
-				jstr(in, "email", ""));
+	if (field_email(in, email, f))
+		return -1;
 	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", "");
 	if (!*first || !*last || !text_ok(first, 100) || !text_ok(last, 100))
 		return fail_set(f, 400, "bad_name", "\"first_name\" and \"last_name\" must be 1 to 100 characters");
@@ -217,10 +207,8 @@ static int64_t account_of(struct txn *t, json_t *in, char email[256], int *is_op
 			  int past, struct fail *f)
 {
 	static const char q[] = "SELECT id, is_operator FROM accounts WHERE email = $1";
-	snprintf(email, 256, "%s", jstr(in, "email", ""));
-	if (strlen(jstr(in, "email", "")) >= 256 || ac_email_normalize(email))
-		return fail_set(f, 400, "bad_email", "\"%.80s\" is not a valid email address",
-				jstr(in, "email", ""));
+	if (field_email(in, email, f))
+		return -1;
 	store_stmt *st = store_prep(t->db, q);
 	store_bind_text(st, 1, email);
 	if (store_step(st) != STORE_ROW)

@@ -97,9 +97,8 @@ static int enroll_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	static const char qa[] = "SELECT id FROM accounts WHERE email = $1 AND active = 1";
 	char email[256], serial[16];
-	snprintf(email, sizeof email, "%s", jstr(in, "email", ""));
-	if (strlen(jstr(in, "email", "")) >= sizeof email || ac_email_normalize(email))
-		return fail_set(f, 400, "bad_email", "\"email\" is not a valid email address");
+	if (field_email(in, email, f))
+		return -1;
 	store_stmt *st = store_prep(t->db, qa);
 	store_bind_text(st, 1, email);
 	int64_t account = store_int_or(st, 0);

@@ -96,9 +96,8 @@ static int link_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	char email[256];
 	const char *serial = jstr(in, "serial", ""), *code = jstr(in, "code", NULL);
-	snprintf(email, sizeof email, "%s", jstr(in, "email", ""));
-	if (strlen(jstr(in, "email", "")) >= sizeof email || ac_email_normalize(email))
-		return fail_set(f, 400, "bad_email", "\"email\" is not a valid email address");
+	if (field_email(in, email, f))
+		return -1;
 	if (code && !ac_code_valid(code))
 		return fail_set(f, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
 	if (!code && !authz_operator(t->r))
@@ -146,20 +145,12 @@ static int link_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	return 0;
 }
 
-static int manages_cards(const struct req *r)
-{
-	for (int i = 0; i < r->who.nmember; i++)
-		if (r->who.member[i].referent)
-			return 1;
-	return authz_operator(r);
-}
-
 int api_card_link(struct req *r)
 {
 	static const struct field spec[] = {
 		{ "serial", F_STR, 1 }, { "email", F_STR, 1 }, { "code", F_STR, 0 }, { 0 }
 	};
-	if (!manages_cards(r))
+	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden", "only référents and operators link cards");
 	return run_items(r, spec, link_one);
 }
@@ -199,7 +190,8 @@ static int unlink_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	const char *serial = jstr(in, "serial", ""), *reason = jstr(in, "reason", "");
 	if (!ac_in_list(ac_unlink_reasons, reason))
-		return fail_set(f, 400, "bad_reason", "\"reason\" must be lost, broken, departure or error");
+		return fail_set(f, 400, "bad_reason", "\"reason\" must be one of: lost, broken, "
+				"departure, error");
 	struct card_row c;
 	int found = card_load(t->db, serial, &c);
 	if (found < 0)
@@ -235,7 +227,7 @@ int api_card_unlink(struct req *r)
 	static const struct field spec[] = {
 		{ "serial", F_STR, 1 }, { "reason", F_STR, 1 }, { 0 }
 	};
-	if (!manages_cards(r))
+	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden", "only référents and operators unlink cards");
 	return run_items(r, spec, unlink_one);
 }

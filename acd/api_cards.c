@@ -134,8 +134,6 @@ static json_t *card_line(store_stmt *st)
 	return o;
 }
 
-/* A structure filter the caller may use: operators any existing one, others
- * their own; anything else is answered like a missing structure. */
 int api_card_list(struct req *r)
 {
 	/* operators: all; référents: their structures' cards; everyone: their own */
@@ -149,9 +147,10 @@ int api_card_list(struct req *r)
 		" ORDER BY c.id";
 	const char *state = req_query(r, "state");
 	int64_t sid;
+	char words[256];
 	if (state && !ac_in_list(ac_card_states, state))
-		return reply_error(r, 400, "bad_state",
-				   "state must be stock, linked, active, lost, broken or retired");
+		return reply_error(r, 400, "bad_state", "state must be one of: %s",
+				   ac_list_words(ac_card_states, words, sizeof words));
 	if (req_structure_filter(r, &sid))
 		return r->status;
 	store_stmt *st = store_prep(r->db, q);

@@ -165,25 +165,9 @@ static enum MHD_Result each_param(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
-static int structure_exists(struct req *r, int64_t id)
-{
-	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
-	store_stmt *st = store_prep(r->db, q);
-	store_bind_int(st, 1, id);
-	return store_int_or(st, 0) > 0;
-}
-
-static int referent_anywhere(const struct req *r)
-{
-	for (int i = 0; i < r->who.nmember; i++)
-		if (r->who.member[i].referent)
-			return 1;
-	return 0;
-}
-
 int api_journal(struct req *r)
 {
-	if (!authz_operator(r) && !referent_anywhere(r))
+	if (!authz_operator(r) && !authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden",
 				   "only operators and référents read the journal");
 	struct journal_filter f = { 0 };
@@ -195,7 +179,7 @@ int api_journal(struct req *r)
 		return reply_error(r, 400, "bad_filter", "since (%s) is after until (%s)", f.since,
 				   f.until);
 	/* a structure one may not read answers as a missing one */
-	if (f.structure && (!authz_referent_of(r, f.structure) || !structure_exists(r, f.structure)))
+	if (f.structure && (!authz_referent_of(r, f.structure) || !structure_exists(r->db, f.structure)))
 		return reply_error(r, 404, "not_found", "no such structure: %lld",
 				   (long long)f.structure);
 	struct cursor *c = calloc(1, sizeof *c);

@@ -274,13 +274,12 @@ int api_session_create(struct req *r)
 	if (!in)
 		return reply_fail(r, &f);
 	struct login l = { 0 };
-	snprintf(l.email, sizeof l.email, "%s", jstr(in, "email", ""));
 	snprintf(l.code, sizeof l.code, "%s", jstr(in, "code", ""));
-	int bad_email = strlen(jstr(in, "email", "")) >= sizeof l.email || ac_email_normalize(l.email);
+	int bad_email = field_email(in, l.email, &f);
 	int bad_code = strlen(jstr(in, "code", "")) >= sizeof l.code || !ac_code_valid(l.code);
 	json_decref(in);
 	if (bad_email)
-		return reply_error(r, 400, "bad_email", "\"email\" is not a valid email address");
+		return reply_fail(r, &f);
 	if (bad_code)
 		return reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
 	if (txn_run(r, 1, login_work, &l) != 0) {

@@ -39,9 +39,10 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 		return fail_set(f, 400, "bad_city", "\"city\" must be 1 to 200 characters");
 	if (strlen(addr) > 500)
 		return fail_set(f, 400, "bad_address", "\"address\" is longer than 500 characters");
+	char words[256];
 	if (!ac_in_list(ac_structure_types, type))
-		return fail_set(f, 400, "bad_type", "\"type\" must be one of ccas, france_services, "
-			       "association, mairie, departement, autre");
+		return fail_set(f, 400, "bad_type", "\"type\" must be one of: %s",
+				ac_list_words(ac_structure_types, words, sizeof words));
 	store_stmt *st = store_prep(t->db, by_siret);
 	store_bind_text(st, 1, siret);
 	if (store_step(st) == STORE_ROW) {

@@ -94,6 +94,22 @@ int authz_member_of(const struct req *r, int64_t structure)
 	return 0;
 }
 
+int authz_referent_anywhere(const struct req *r)
+{
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].referent)
+			return 1;
+	return r->who.operator;
+}
+
+int structure_exists(store_conn *db, int64_t id)
+{
+	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
+	store_stmt *st = store_prep(db, q);
+	store_bind_int(st, 1, id);
+	return store_int_or(st, 0) == 1;
+}
+
 int authz_manages_account(struct req *r, int64_t account, int past)
 {
 	static const char q[] = "SELECT structure_id FROM memberships WHERE account_id = $1"
@@ -152,7 +168,6 @@ int64_t account_home(store_conn *db, int64_t account)
 
 int req_structure_filter(struct req *r, int64_t *structure)
 {
-	static const char q[] = "SELECT COUNT(*) FROM structures WHERE id = $1";
 	const char *s = req_query(r, "structure");
 	*structure = 0;
 	if (!s)
@@ -163,9 +178,7 @@ int req_structure_filter(struct req *r, int64_t *structure)
 		reply_error(r, 400, "bad_structure", "structure must be a structure id (a whole number)");
 		return -1;
 	}
-	store_stmt *st = store_prep(r->db, q);
-	store_bind_int(st, 1, id);
-	if (store_int_or(st, 0) != 1 || !authz_member_of(r, id)) {
+	if (!structure_exists(r->db, id) || !authz_member_of(r, id)) {
 		reply_error(r, 404, "not_found", "no such structure: %lld", id);
 		return -1;
 	}

@@ -13,6 +13,9 @@ int auth_load_account(store_conn *db, int64_t account, struct who *w);
 int authz_operator(const struct req *r);
 int authz_referent_of(const struct req *r, int64_t structure);
 int authz_member_of(const struct req *r, int64_t structure);
+/* Operator, or référent of at least one structure. */
+int authz_referent_anywhere(const struct req *r);
+int structure_exists(store_conn *db, int64_t id);
 /* Operator, or référent of one of the account's active structures (past != 0:
  * or of one it left, so a departure can be recorded twice, idempotently). */
 int authz_manages_account(struct req *r, int64_t account, int past);

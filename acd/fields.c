@@ -95,3 +95,12 @@ void iso_time(time_t t, char out[32])
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+int field_email(json_t *o, char out[256], struct fail *f)
+{
+	const char *v = jstr(o, "email", "");
+	snprintf(out, 256, "%s", v);
+	if (strlen(v) >= 256 || ac_email_normalize(out))
+		return fail_set(f, 400, "bad_email", "\"%.80s\" is not a valid email address", v);
+	return 0;
+}

@@ -87,15 +87,12 @@ static int bulk_work(struct txn *t, void *arg)
 static int single_work(struct txn *t, void *arg)
 {
 	struct items *it = arg;
-	json_error_t e;
 	json_decref(it->out);
 	it->out = json_object();
-	json_t *in = json_loadb(t->r->body ? t->r->body : "", t->r->len, JSON_REJECT_DUPLICATES, &e);
-	char why[JSON_ERROR_TEXT_LENGTH];
+	json_t *in = req_object(t->r, it->spec, &it->f);
 	if (!in)
-		return fail_set(&it->f, 400, "bad_json", "malformed JSON at line %d, column %d: %s",
-				e.line, e.column, ac_json_error(&e, why, sizeof why));
-	int rc = fields_check(in, it->spec, &it->f) ? -1 : it->fn(t, in, it->out, &it->f);
+		return -1;
+	int rc = it->fn(t, in, it->out, &it->f);
 	json_decref(in);
 	return rc;
 }

@@ -84,6 +84,9 @@ struct field {
 };
 int fields_check(json_t *obj, const struct field *spec, struct fail *f);
 json_t *req_object(struct req *, const struct field *spec, struct fail *f);
+/* The "email" field of a checked object, normalized (lower case) into out,
+ * or a 400 bad_email in f: 0 or -1. */
+int field_email(json_t *o, char out[256], struct fail *f);
 /* Helpers over a checked object: absent gives dflt. */
 const char *jstr(json_t *o, const char *k, const char *dflt);
 int64_t jint(json_t *o, const char *k, int64_t dflt);

@@ -27,7 +27,6 @@ struct store_conn {
 	sqlite3 *db;
 	store *owner;
 	struct cache_slot cache[CACHE_SLOTS];
-	int depth; /* savepoint nesting */
 	int writing; /* holds owner->writer */
 	store_conn *next;
 };
@@ -227,7 +226,6 @@ int store_begin(store_conn *c, int write)
 	/* a pending read would pin an old snapshot, and the write lock on a stale
 	 * snapshot is refused as busy forever */
 	reset_all(c);
-	c->depth = 0;
 	if (!write)
 		return run(c, "BEGIN");
 	pthread_mutex_lock(&c->owner->writer);

@@ -17,7 +17,9 @@ struct txn {
 };
 
 /* work returns 0 to commit, non-zero to roll back.  txn_run returns 0 when
- * committed; otherwise it has replied 503/500 unless work already replied. */
+ * committed.  When work failed it returns -1 and leaves the reply to the
+ * caller (work knows why); it replies 503 itself when the database stayed
+ * busy.  A handler that replies nothing gets http.c's 500. */
 int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *arg);
 
 /* Appends a journal entry in t's transaction; details is stolen (may be NULL).

@@ -147,8 +147,6 @@ int main(int argc, char **argv)
 		else if (c == K_ANCHOR)
 			anchor = arg;
 	}
-	if (optind < argc)
-		ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
 	if (check) {
 		for (int i = 0; i < 5; i++)
 			if (filter[i])

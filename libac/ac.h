@@ -185,10 +185,9 @@ int ac_code_valid(const char *code);          /* 6 or 8 digits */
 extern const char *const ac_structure_types[];
 extern const char *const ac_card_states[];
 extern const char *const ac_unlink_reasons[];
-extern const char *const ac_journal_actions[];
 int ac_in_list(const char *const *list, const char *value);
-/* "a, b, c": a list for a message (a static buffer). */
-const char *ac_list_words(const char *const *list);
+/* "a, b, c": a list for a message, in buf. */
+const char *ac_list_words(const char *const *list, char *buf, size_t len);
 
 /* ---- chain.c: the journal's canonical form and hash chain ------------- */
 /* The entry as hashed: keys sorted, compact, integers only.  details is

@@ -13,14 +13,6 @@ const char *const ac_card_states[] = {
 
 const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", NULL };
 
-const char *const ac_journal_actions[] = {
-	"login", "login_failed", "lockout", "unlock", "activity_check", "operator_create",
-	"structure_create", "structure_update",
-	"aidant_add", "aidant_update", "aidant_deactivate", "aidant_reactivate",
-	"card_import", "card_link", "card_validate", "card_unlink", "card_lost",
-	"card_enroll", "session_end", NULL
-};
-
 int ac_in_list(const char *const *list, const char *value)
 {
 	for (; *list; list++)
@@ -29,14 +21,13 @@ int ac_in_list(const char *const *list, const char *value)
 	return 0;
 }
 
-const char *ac_list_words(const char *const *list)
+const char *ac_list_words(const char *const *list, char *buf, size_t len)
 {
-	static char buf[512];
 	buf[0] = 0;
 	for (; *list; list++) {
-		strncat(buf, *list, sizeof buf - strlen(buf) - 1);
+		strncat(buf, *list, len - strlen(buf) - 1);
 		if (list[1])
-			strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
+			strncat(buf, ", ", len - strlen(buf) - 1);
 	}
 	return buf;
 }

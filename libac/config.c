@@ -54,7 +54,8 @@ const char *ac_url(void)
 		ac_die(AC_EXIT_CONFIG, "where is acd? set AC_URL (e.g. http://127.0.0.1:8080) or "
 				       "url= in $XDG_CONFIG_HOME/ac/config");
 	if (strncmp(u, "http://", 7) && strncmp(u, "https://", 8))
-		ac_die(AC_EXIT_CONFIG, "AC_URL \"%s\" must start with http:// or https://", u);
+		ac_die(AC_EXIT_CONFIG, "acd's address \"%s\" (AC_URL or url= in the config file) must "
+				       "start with http:// or https://", u);
 	size_t n = strlen(url);
 	while (n && url[n - 1] == '/')
 		url[--n] = 0;

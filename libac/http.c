@@ -136,7 +136,6 @@ static long perform(const char *method, const char *path, const char *ctype, con
 	} else {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	}
 	CURLcode rc = curl_easy_perform(c);
 	curl_slist_free_all(h);

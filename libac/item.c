@@ -11,8 +11,10 @@ enum { K_CSV = 900 };
 
 static void set_field(json_t *item, const struct ac_opt *o, const char *arg)
 {
+	char words[512];
 	if (o->choices && !ac_in_list(o->choices, arg))
-		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name, ac_list_words(o->choices));
+		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name,
+		       ac_list_words(o->choices, words, sizeof words));
 	switch (o->type) {
 	case AC_F_INT:
 		json_object_set_new(item, o->field, json_integer(ac_opt_long(o->name, arg, 1, 1L << 53)));
@@ -52,8 +54,6 @@ int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t)
 				set_field(item, o, arg);
 	}
 	free(opts);
-	if (optind < argc)
-		ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
 	if (!json_object_size(item)) {
 		json_decref(item);
 		ac_csv_types(t->csv_bools, t->csv_ints);

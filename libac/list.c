@@ -80,8 +80,10 @@ static int print_line(json_t *line, void *arg)
 static void add_param(char *path, size_t size, const struct ac_opt *o, const char *arg)
 {
 	char value[64];
+	char words[512];
 	if (o->choices && !ac_in_list(o->choices, arg))
-		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name, ac_list_words(o->choices));
+		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name,
+		       ac_list_words(o->choices, words, sizeof words));
 	if (o->type == AC_F_INT)
 		snprintf(value, sizeof value, "%ld", ac_opt_long(o->name, arg, 1, 1L << 53));
 	else if (o->type == AC_F_TRUE)
@@ -115,8 +117,6 @@ int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t)
 				add_param(path, sizeof path, p, arg);
 	}
 	free(opts);
-	if (optind < argc)
-		ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
 	json_t *err = NULL;
 	long st = ac_call_lines("GET", path, NULL, NULL, 0, print_line, &o, &err);
 	json_decref(o.header);

@@ -32,6 +32,7 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 	static int built;
 	if (!built) {
 		int n = 0, s = 0;
+		shorts[s++] = ':'; /* a missing argument comes back as ':', not '?' */
 		for (const struct ac_opt *o = opts; o->name && n < 60; o++) {
 			lo[n++] = (struct option){ o->name, o->has_arg ? required_argument : no_argument,
 						   NULL, o->key };
@@ -55,6 +56,9 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 		*optarg_out = optarg;
 		switch (c) {
 		case -1:
+			/* no tool takes operands: a stray word is a mistake, not ignored */
+			if (optind < argc)
+				ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
 			return -1;
 		case 'h': case K_HELP:
 			help(opts, usage, summary);
