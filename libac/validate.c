@@ -1,5 +1,5 @@
-/* validate.c — input checks shared by the tools (early, friendly) and acd
- * (authoritative). */
+/* validate.c — acd's input checks (the authoritative ones), kept in the
+ * library so a tool may check early too without a second definition. */
 #include "ac.h"
 
 #include <ctype.h>
