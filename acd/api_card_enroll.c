@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define APP_SEED 20 /* 160 bits, RFC 4226 §4 */
 
 static int not_found(struct fail *f)
 {
@@ -74,25 +73,6 @@ static int retire_pending(struct txn *t, int64_t account, const char *email, str
 	return 0;
 }
 
-static int insert_app(struct txn *t, int64_t account, int64_t structure, const uint8_t *seed,
-		      char serial[16])
-{
-	for (int attempt = 0; attempt < 5; attempt++) {
-		uint8_t rnd[4];
-		char hex[9];
-		crypto_random(rnd, sizeof rnd);
-		crypto_hex(rnd, sizeof rnd, hex);
-		snprintf(serial, 16, "APP-%s", hex);
-		struct card_new c = { serial, "app", "linked", seed, APP_SEED, 6, 30, "sha1",
-				      account, structure };
-		int64_t id;
-		int rc = card_insert(t, &c, &id);
-		if (rc <= 0)
-			return rc;
-	}
-	return -1;
-}
-
 static int enroll_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	static const char qa[] = "SELECT id FROM accounts WHERE email = $1 AND active = 1";
@@ -109,8 +89,9 @@ static int enroll_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	int64_t structure = app_structure(t, account);
 	uint8_t seed[APP_SEED];
 	crypto_random(seed, sizeof seed);
-	int rc = insert_app(t, account, structure, seed, serial);
-	char *b32 = NULL, *uri = rc ? NULL : card_otpauth_uri(email, seed, sizeof seed, 6, 30, "sha1", &b32);
+	char *b32 = NULL, *uri = NULL;
+	if (card_app_insert(t, account, structure, "linked", seed, serial) == 0)
+		uri = card_otpauth_uri(email, seed, sizeof seed, APP_DIGITS, APP_STEP, APP_ALGORITHM, &b32);
 	sodium_memzero(seed, sizeof seed);
 	if (!uri || journal_append(t, "card_enroll", structure, serial,
 				   json_pack("{s:s,s:s}", "email", email, "kind", "app"))) {

@@ -44,6 +44,25 @@ int card_insert(struct txn *t, const struct card_new *c, int64_t *id)
 	return rc == STORE_DONE ? 0 : rc == STORE_CONSTRAINT ? 1 : -1;
 }
 
+int card_app_insert(struct txn *t, int64_t account, int64_t structure, const char *state,
+		    const uint8_t seed[APP_SEED], char serial[16])
+{
+	for (int attempt = 0; attempt < 5; attempt++) { /* a serial already taken: draw again */
+		uint8_t rnd[4];
+		char hex[9];
+		crypto_random(rnd, sizeof rnd);
+		crypto_hex(rnd, sizeof rnd, hex);
+		snprintf(serial, 16, "APP-%s", hex);
+		struct card_new c = { serial, "app", state, seed, APP_SEED, APP_DIGITS, APP_STEP,
+				      APP_ALGORITHM, account, structure };
+		int64_t id;
+		int rc = card_insert(t, &c, &id);
+		if (rc <= 0)
+			return rc;
+	}
+	return -1;
+}
+
 char *card_otpauth_uri(const char *email, const uint8_t *seed, size_t n, int digits, int step,
 		       const char *algorithm, char **b32)
 {

@@ -16,6 +16,18 @@ struct card_new {
 	int64_t account, structure; /* 0: none */
 };
 
+/* An authenticator app: 160-bit seed (RFC 4226 §4), 6 digits, 30 s, SHA-1 —
+ * what every app reads from an otpauth:// URI. */
+#define APP_SEED 20
+#define APP_DIGITS 6
+#define APP_STEP 30
+#define APP_ALGORITHM "sha1"
+
+/* Inserts an app card for account with a fresh serial "APP-xxxxxxxx" (in
+ * serial); 0, or -1. */
+int card_app_insert(struct txn *t, int64_t account, int64_t structure, const char *state,
+		    const uint8_t seed[APP_SEED], char serial[16]);
+
 /* Inserts the card (seed sealed, MAC kept); its id in *id. */
 int card_insert(struct txn *t, const struct card_new *c, int64_t *id);
 /* otpauth://totp/... for an app (malloc'd), and the base32 secret in *b32. */

@@ -172,7 +172,7 @@ static const char *key_path(void)
 
 struct first_operator {
 	char email[256];
-	uint8_t seed[20];
+	uint8_t seed[APP_SEED];
 };
 
 static int init_work(struct txn *t, void *arg)
@@ -185,14 +185,8 @@ static int init_work(struct txn *t, void *arg)
 	store_bind_int(st, 2, t->now);
 	if (store_exec(st) != STORE_DONE)
 		return -1;
-	char serial[32], hex[9];
-	uint8_t rnd[4];
-	crypto_random(rnd, sizeof rnd);
-	crypto_hex(rnd, sizeof rnd, hex);
-	snprintf(serial, sizeof serial, "APP-%s", hex);
-	struct card_new c = { serial, "app", "active", op->seed, sizeof op->seed, 6, 30, "sha1", 1, 0 };
-	int64_t id;
-	if (card_insert(t, &c, &id))
+	char serial[16];
+	if (card_app_insert(t, 1, 0, "active", op->seed, serial))
 		return -1;
 	return journal_append(t, "operator_create", 0, op->email,
 			      json_pack("{s:s}", "card", serial)) ||
@@ -241,7 +235,8 @@ static int cmd_init(void)
 		return 70;
 	}
 	char *b32 = NULL;
-	char *uri = card_otpauth_uri(op.email, op.seed, sizeof op.seed, 6, 30, "sha1", &b32);
+	char *uri = card_otpauth_uri(op.email, op.seed, sizeof op.seed, APP_DIGITS, APP_STEP,
+				      APP_ALGORITHM, &b32);
 	json_t *out = json_pack("{s:s,s:s,s:s}", "email", op.email, "totp_secret", b32,
 				"otpauth_uri", uri);
 	ac_print(out);
