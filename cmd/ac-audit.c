@@ -41,24 +41,13 @@ static int print_line(json_t *line, void *arg)
 	return 0;
 }
 
-static void add_filter(char *path, size_t cap, const char *name, const char *value)
-{
-	if (!value)
-		return;
-	char *v = ac_urlencode(value);
-	size_t n = strlen(path);
-	int w = snprintf(path + n, cap - n, "%c%s=%s", strchr(path, '?') ? '&' : '?', name, v);
-	free(v);
-	if (w < 0 || (size_t)w >= cap - n)
-		ac_die(AC_EXIT_USAGE, "the filters are too long");
-}
-
 static int export(const char *const filter[5])
 {
 	static const char *const names[5] = { "since", "until", "action", "structure", "actor" };
 	char path[4096] = "/v1/journal";
 	for (int i = 0; i < 5; i++)
-		add_filter(path, sizeof path, names[i], filter[i]);
+		if (filter[i])
+			ac_query_add(path, sizeof path, names[i], filter[i]);
 	struct export e = { 0 };
 	json_t *err = NULL;
 	long st = ac_call_lines("GET", path, NULL, NULL, 0, print_line, &e, &err);

@@ -54,6 +54,13 @@ struct ac_opt {
  * usage is the synopsis line, summary one sentence. */
 int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usage,
 	      const char *summary, const char **optarg_out);
+/* opts followed by extra (a new table, for the tool's lifetime). */
+struct ac_opt *ac_opts_plus(const struct ac_opt *opts, struct ac_opt extra);
+/* The JSON value of a flag that fills a field: its choices and integers
+ * checked (exit 64), AC_F_TRUE/FALSE as booleans. */
+json_t *ac_opt_value(const struct ac_opt *o, const char *arg);
+/* Appends ?name=value (or &name=value), URL-encoded, to path. */
+void ac_query_add(char *path, size_t cap, const char *name, const char *value);
 /* Strict integer option: dies with 64 on anything else. */
 long ac_opt_long(const char *name, const char *value, long min, long max);
 

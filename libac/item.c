@@ -9,36 +9,10 @@
 
 enum { K_CSV = 900 };
 
-static void set_field(json_t *item, const struct ac_opt *o, const char *arg)
-{
-	char words[512];
-	if (o->choices && !ac_in_list(o->choices, arg))
-		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name,
-		       ac_list_words(o->choices, words, sizeof words));
-	switch (o->type) {
-	case AC_F_INT:
-		json_object_set_new(item, o->field, json_integer(ac_opt_long(o->name, arg, 1, 1L << 53)));
-		break;
-	case AC_F_TRUE:
-		json_object_set_new(item, o->field, json_true());
-		break;
-	case AC_F_FALSE:
-		json_object_set_new(item, o->field, json_false());
-		break;
-	default:
-		json_object_set_new(item, o->field, json_string(arg));
-	}
-}
-
 int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t)
 {
-	/* the tool's table plus --csv */
-	size_t n = 0;
-	while (t->opts[n].name)
-		n++;
-	struct ac_opt *opts = calloc(n + 2, sizeof *opts);
-	memcpy(opts, t->opts, n * sizeof *opts);
-	opts[n] = (struct ac_opt){ "csv", 0, K_CSV, NULL, "stdin is CSV with a header row" };
+	struct ac_opt *opts = ac_opts_plus(t->opts, (struct ac_opt){ "csv", 0, K_CSV, NULL,
+						"stdin is CSV with a header row" });
 
 	json_t *item = json_object();
 	enum ac_format fmt = AC_NDJSON;
@@ -51,7 +25,7 @@ int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t)
 		}
 		for (const struct ac_opt *o = opts; o->name; o++)
 			if (o->key == c && o->field)
-				set_field(item, o, arg);
+				json_object_set_new(item, o->field, ac_opt_value(o, arg));
 	}
 	free(opts);
 	if (!json_object_size(item)) {

@@ -77,31 +77,33 @@ static int print_line(json_t *line, void *arg)
 	return 0;
 }
 
-static void add_param(char *path, size_t size, const struct ac_opt *o, const char *arg)
+void ac_query_add(char *path, size_t cap, const char *name, const char *value)
 {
-	char value[64];
-	char words[512];
-	if (o->choices && !ac_in_list(o->choices, arg))
-		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name,
-		       ac_list_words(o->choices, words, sizeof words));
-	if (o->type == AC_F_INT)
-		snprintf(value, sizeof value, "%ld", ac_opt_long(o->name, arg, 1, 1L << 53));
-	else if (o->type == AC_F_TRUE)
-		snprintf(value, sizeof value, "1");
-	char *enc = ac_urlencode(o->type == AC_F_STR ? arg : value);
+	char *v = ac_urlencode(value);
 	size_t n = strlen(path);
-	snprintf(path + n, size - n, "%c%s=%s", strchr(path, '?') ? '&' : '?', o->field, enc);
-	free(enc);
+	int w = snprintf(path + n, cap - n, "%c%s=%s", strchr(path, '?') ? '&' : '?', name, v);
+	free(v);
+	if (w < 0 || (size_t)w >= cap - n)
+		ac_die(AC_EXIT_USAGE, "the filters are too long");
+}
+
+/* A flag as a query parameter: its JSON value as text, true as 1. */
+static void add_param(char *path, size_t cap, const struct ac_opt *o, const char *arg)
+{
+	json_t *v = ac_opt_value(o, arg);
+	char text[64];
+	if (json_is_integer(v))
+		snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(text, sizeof text, "%d", json_is_true(v));
+	ac_query_add(path, cap, o->field, json_is_string(v) ? json_string_value(v) : text);
+	json_decref(v);
 }
 
 int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t)
 {
-	size_t n = 0;
-	while (t->opts[n].name)
-		n++;
-	struct ac_opt *opts = calloc(n + 2, sizeof *opts);
-	memcpy(opts, t->opts, n * sizeof *opts);
-	opts[n] = (struct ac_opt){ "csv", 0, K_CSV, NULL, "print CSV for a spreadsheet, not NDJSON" };
+	struct ac_opt *opts = ac_opts_plus(t->opts, (struct ac_opt){ "csv", 0, K_CSV, NULL,
+						"print CSV for a spreadsheet, not NDJSON" });
 	char path[2048];
 	snprintf(path, sizeof path, "%s", t->path);
 	struct out o = { 0 };

@@ -98,3 +98,29 @@ long ac_opt_long(const char *name, const char *value, long min, long max)
 		       name, min, max, value);
 	return v;
 }
+
+struct ac_opt *ac_opts_plus(const struct ac_opt *opts, struct ac_opt extra)
+{
+	size_t n = 0;
+	while (opts[n].name)
+		n++;
+	struct ac_opt *all = ac_xrealloc(NULL, (n + 2) * sizeof *all);
+	memcpy(all, opts, n * sizeof *all);
+	all[n] = extra;
+	all[n + 1] = (struct ac_opt){ 0 };
+	return all;
+}
+
+json_t *ac_opt_value(const struct ac_opt *o, const char *arg)
+{
+	char words[512];
+	if (o->choices && !ac_in_list(o->choices, arg))
+		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name,
+		       ac_list_words(o->choices, words, sizeof words));
+	switch (o->type) {
+	case AC_F_INT: return json_integer(ac_opt_long(o->name, arg, 1, 1L << 53));
+	case AC_F_TRUE: return json_true();
+	case AC_F_FALSE: return json_false();
+	default: return json_string(arg);
+	}
+}
