@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE 500
+#define PAGE 500 /* entries a page */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#define PAGE_TEXT XSTR(PAGE)
 
 /* A NULL parameter means "no such filter"; the casts give PostgreSQL the
  * parameters' types. */
@@ -28,7 +31,7 @@ static const char page_sql[] =
 	" AND (CAST($7 AS BIGINT) IS NULL OR structure_id IN ("
 	"   SELECT m.structure_id FROM memberships m JOIN structures s ON s.id = m.structure_id"
 	"   WHERE m.account_id = $7 AND m.is_referent = 1 AND m.active = 1 AND s.active = 1))"
-	" ORDER BY seq LIMIT 500"; /* PAGE */
+	" ORDER BY seq LIMIT " PAGE_TEXT;
 
 struct cursor {
 	struct journal_filter f;

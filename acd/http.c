@@ -42,6 +42,12 @@ static enum MHD_Result send_reply(struct req *r)
 	return ok;
 }
 
+/* The cap of this request's body: NDJSON on a bulk route may be larger. */
+static size_t body_max(const struct req *r)
+{
+	return r->route && r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX;
+}
+
 static int is_ndjson(struct MHD_Connection *mc)
 {
 	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
@@ -51,8 +57,7 @@ static int is_ndjson(struct MHD_Connection *mc)
 static void dispatch(struct req *r)
 {
 	if (r->too_big) {
-		reply_error(r, 413, "too_large", "the body is larger than %u bytes",
-			    r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX);
+		reply_error(r, 413, "too_large", "the body is larger than %zu bytes", body_max(r));
 		return;
 	}
 	if (r->route->body == BODY_NONE && r->len) {
@@ -104,8 +109,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_YES; /* the body, if any, is read and dropped */
 		}
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-		size_t max = r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX;
-		if (cl && strtoull(cl, NULL, 10) > max) {
+		if (cl && strtoull(cl, NULL, 10) > body_max(r)) {
 			/* answer before the body: MHD then closes instead of reading it */
 			r->too_big = 1;
 			dispatch(r);
@@ -114,7 +118,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		size_t max = r->route && r->route->body == BODY_BULK && r->ndjson ? BULK_MAX : BODY_MAX;
+		size_t max = body_max(r);
 		if (!r->status && !r->too_big) {
 			if (r->len + *upload_size > max) {
 				r->too_big = 1;

@@ -67,6 +67,9 @@ long ac_opt_long(const char *name, const char *value, long min, long max);
 /* ---- config.c: where acd is ------------------------------------------- */
 /* AC_URL, else url= in $XDG_CONFIG_HOME/ac/config; dies 78 when unset. */
 const char *ac_url(void);
+/* $VAR/ac/NAME, or $HOME/DFLT/ac/NAME when VAR is unset (XDG base dirs). */
+const char *ac_xdg_file(const char *var, const char *dflt, const char *name, char *buf,
+			size_t len);
 
 /* ---- session.c: the token of ac-login --------------------------------- */
 /* $XDG_STATE_HOME/ac/session (0600).  AC_TOKEN wins when set. */

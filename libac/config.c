@@ -6,17 +6,21 @@
 
 static char url[1024];
 
+const char *ac_xdg_file(const char *var, const char *dflt, const char *name, char *buf,
+			size_t len)
+{
+	const char *xdg = getenv(var), *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, len, "%s/ac/%s", xdg, name);
+	else
+		snprintf(buf, len, "%s/%s/ac/%s", home ? home : ".", dflt, name);
+	return buf;
+}
+
 static const char *from_file(void)
 {
 	char path[1024];
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(path, sizeof path, "%s/ac/config", xdg);
-	else if (home)
-		snprintf(path, sizeof path, "%s/.config/ac/config", home);
-	else
-		return NULL;
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(ac_xdg_file("XDG_CONFIG_HOME", ".config", "config", path, sizeof path), "r");
 	if (!f)
 		return NULL;
 	char line[1100];

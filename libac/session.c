@@ -12,12 +12,7 @@ static char path[1024];
 
 const char *ac_session_path(void)
 {
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(path, sizeof path, "%s/ac/session", xdg);
-	else
-		snprintf(path, sizeof path, "%s/.local/state/ac/session", home ? home : ".");
-	return path;
+	return ac_xdg_file("XDG_STATE_HOME", ".local/state", "session", path, sizeof path);
 }
 
 static void mkdirs(const char *file)
