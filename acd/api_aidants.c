@@ -78,18 +78,9 @@ static int64_t upsert_account(struct txn *t, const char *email, json_t *in, int 
 	return id;
 }
 
-static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+/* The person's own fields: names, profession, phone. */
+static int person_ok(json_t *in, struct fail *f)
 {
-	static const char qm[] = "SELECT is_aidant, is_referent, active FROM memberships"
-				 " WHERE account_id = $1 AND structure_id = $2";
-	static const char insm[] = "INSERT INTO memberships (account_id, structure_id, is_aidant,"
-				   " is_referent, active, created_at) VALUES ($1, $2, $3, $4, 1, $5)";
-	static const char upm[] = "UPDATE memberships SET is_aidant = $1, is_referent = $2, active = 1"
-				  " WHERE account_id = $3 AND structure_id = $4";
-	char email[256];
-	int64_t structure = jint(in, "structure", 0);
-	if (field_email(in, email, f))
-		return -1;
 	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", "");
 	if (!*first || !*last || !text_ok(first, 100) || !text_ok(last, 100))
 		return fail_set(f, 400, "bad_name", "\"first_name\" and \"last_name\" must be 1 to 100 characters");
@@ -97,60 +88,90 @@ static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 		return fail_set(f, 400, "bad_profession", "\"profession\" is longer than 200 characters");
 	if (!phone_ok(jstr(in, "phone", "")))
 		return fail_set(f, 400, "bad_phone", "\"phone\" must be digits, spaces, +, . or -");
-	if (!structure_exists(t->db, structure) || !authz_referent_of(t->r, structure))
-		return fail_set(f, 404, "not_found", "no such structure: %lld", (long long)structure);
+	return 0;
+}
 
-	int had = 0, was_aidant = 0, was_referent = 0, was_active = 0, changed = 0;
-	int64_t account = upsert_account(t, email, in, &changed, f);
-	if (account < 0)
-		return -1;
-	first = jstr(in, "first_name", ""); /* the names as stored */
-	last = jstr(in, "last_name", "");
+struct membership_change {
+	int had, was_active;    /* before */
+	int aidant, referent;   /* after */
+	int wrote;
+};
+
+/* The membership of account in structure, created or brought to the roles
+ * asked; absent flags keep what is, a newcomer is an aidant, not a référent. */
+static int upsert_membership(struct txn *t, int64_t account, int64_t structure, json_t *in,
+			     struct membership_change *m, struct fail *f)
+{
+	static const char qm[] = "SELECT is_aidant, is_referent, active FROM memberships"
+				 " WHERE account_id = $1 AND structure_id = $2";
+	static const char insm[] = "INSERT INTO memberships (account_id, structure_id, is_aidant,"
+				   " is_referent, active, created_at) VALUES ($1, $2, $3, $4, 1, $5)";
+	static const char upm[] = "UPDATE memberships SET is_aidant = $1, is_referent = $2, active = 1"
+				  " WHERE account_id = $3 AND structure_id = $4";
+	int was_aidant = 0, was_referent = 0;
 	store_stmt *st = store_prep(t->db, qm);
 	store_bind_int(st, 1, account);
 	store_bind_int(st, 2, structure);
 	if (store_step(st) == STORE_ROW) {
-		had = 1;
+		m->had = 1;
 		was_aidant = (int)store_col_int(st, 0);
 		was_referent = (int)store_col_int(st, 1);
-		was_active = (int)store_col_int(st, 2);
+		m->was_active = (int)store_col_int(st, 2);
 	}
-	/* absent flags keep what is; a newcomer is an aidant, not a référent */
-	int aidant = jbool(in, "aidant", had ? was_aidant : 1);
-	int referent = jbool(in, "referent", had ? was_referent : 0);
-	if (!aidant && !referent)
+	m->aidant = jbool(in, "aidant", m->had ? was_aidant : 1);
+	m->referent = jbool(in, "referent", was_referent);
+	if (!m->aidant && !m->referent)
 		return fail_set(f, 400, "no_role", "a member must be an aidant, a référent, or both");
-	if (referent != (had ? was_referent : 0) && !authz_operator(t->r))
+	if (m->referent != was_referent && !authz_operator(t->r))
 		return fail_set(f, 403, "forbidden", "only an operator makes or unmakes a référent");
-	if (!had) {
+	if (!m->had) {
 		st = store_prep(t->db, insm);
 		store_bind_int(st, 1, account);
 		store_bind_int(st, 2, structure);
-		store_bind_int(st, 3, aidant);
-		store_bind_int(st, 4, referent);
+		store_bind_int(st, 3, m->aidant);
+		store_bind_int(st, 4, m->referent);
 		store_bind_int(st, 5, t->now);
-	} else if (aidant != was_aidant || referent != was_referent || !was_active) {
+	} else if (m->aidant != was_aidant || m->referent != was_referent || !m->was_active) {
 		st = store_prep(t->db, upm);
-		store_bind_int(st, 1, aidant);
-		store_bind_int(st, 2, referent);
+		store_bind_int(st, 1, m->aidant);
+		store_bind_int(st, 2, m->referent);
 		store_bind_int(st, 3, account);
 		store_bind_int(st, 4, structure);
 	} else {
-		st = NULL;
+		return 0;
 	}
-	if (st && store_exec(st) != STORE_DONE)
+	if (store_exec(st) != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot record the membership");
-	if (st || changed) {
-		const char *action = !had ? "aidant_add" : !was_active ? "aidant_reactivate" : "aidant_update";
+	m->wrote = 1;
+	return 0;
+}
+
+static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	char email[256];
+	int64_t structure = jint(in, "structure", 0);
+	if (field_email(in, email, f) || person_ok(in, f))
+		return -1;
+	if (!structure_exists(t->db, structure) || !authz_referent_of(t->r, structure))
+		return fail_set(f, 404, "not_found", "no such structure: %lld", (long long)structure);
+	int changed = 0;
+	int64_t account = upsert_account(t, email, in, &changed, f);
+	struct membership_change m = { 0 };
+	if (account < 0 || upsert_membership(t, account, structure, in, &m, f))
+		return -1;
+	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", ""); /* as stored */
+	if (m.wrote || changed) {
+		const char *action = !m.had ? "aidant_add" : !m.was_active ? "aidant_reactivate"
+									   : "aidant_update";
 		if (journal_append(t, action, structure, email,
 				   json_pack("{s:s,s:s,s:b,s:b}", "first_name", first, "last_name",
-					     last, "aidant", aidant, "referent", referent)))
+					     last, "aidant", m.aidant, "referent", m.referent)))
 			return fail_set(f, 500, "internal", "cannot write the journal");
 	}
 	json_object_update_new(out, json_pack("{s:s,s:I,s:s,s:s,s:b,s:b,s:b}", "email", email,
 					      "structure", (json_int_t)structure, "first_name", first,
-					      "last_name", last, "aidant", aidant, "referent",
-					      referent, "changed", st || changed));
+					      "last_name", last, "aidant", m.aidant, "referent",
+					      m.referent, "changed", m.wrote || changed));
 	return 0;
 }
 
