@@ -184,6 +184,26 @@ static enum verdict try_card(struct txn *t, struct login *l, store_stmt *st, cha
 	return v;
 }
 
+/* An email without an account: answered, counted and timed as a real one. */
+static int refuse_unknown(struct txn *t, struct login *l)
+{
+	/* the same durable write as a real failure, so time tells nothing */
+	static const char count[] = "UPDATE counters SET n = n + 1"
+				    " WHERE name = 'unknown_email_failures'";
+	if (store_exec(store_prep(t->db, count)) != STORE_DONE)
+		return -1;
+	int wait = 0;
+	int a = shadow_fail(l->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
+	if (a == 2)
+		refuse_locked(l);
+	else if (a == 1)
+		fail_set(&l->f, 429, "throttled", "too many failed attempts: wait %d s before the next one",
+			 wait);
+	else
+		fail_set(&l->f, 401, "login_refused", "%s", REFUSED);
+	return 0;
+}
+
 static int login_work(struct txn *t, void *arg)
 {
 	static const char qa[] = "SELECT id, active, locked, failures, next_try_at, is_operator"
@@ -200,22 +220,8 @@ static int login_work(struct txn *t, void *arg)
 	t->actor = l->email;
 	store_stmt *st = store_prep(t->db, qa);
 	store_bind_text(st, 1, l->email);
-	if (store_step(st) != STORE_ROW) {
-		/* the same durable write as a real failure, so time tells nothing */
-		static const char count[] = "UPDATE counters SET n = n + 1 WHERE name = 'unknown_email_failures'";
-		if (store_exec(store_prep(t->db, count)) != STORE_DONE)
-			return -1;
-		int wait = 0;
-		int a = shadow_fail(l->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
-		if (a == 2)
-			refuse_locked(l);
-		else if (a == 1)
-			fail_set(&l->f, 429, "throttled",
-				 "too many failed attempts: wait %d s before the next one", wait);
-		else
-			fail_set(&l->f, 401, "login_refused", "%s", REFUSED);
-		return 0;
-	}
+	if (store_step(st) != STORE_ROW)
+		return refuse_unknown(t, l);
 	l->account = store_col_int(st, 0);
 	l->home = account_home(t->db, l->account);
 	int active = (int)store_col_int(st, 1), locked = (int)store_col_int(st, 2);
