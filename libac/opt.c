@@ -20,7 +20,7 @@ static void help(const struct ac_opt *opts, const char *usage, const char *summa
 	}
 	printf("  %-28s %s\n  %-28s %s\n", "--help", "show this help", "--version",
 	       "show the version");
-	printf("\nenvironment: AC_URL (acd's address), AC_TOKEN (an API token),\n"
+	printf("\nenvironment: AC_URL (acd's address), AC_TOKEN (a token instead of the saved session),\n"
 	       "XDG_CONFIG_HOME, XDG_STATE_HOME.  See %s(1) and ac(7).\n", ac_prog);
 }
 
