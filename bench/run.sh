@@ -37,6 +37,17 @@ need() {
 	done
 }
 
+# timed_bulk PART TOOL IN OUT: runs a bulk tool on IN, prints its seconds;
+# fails the part unless every one of the N lines came back ok.
+timed_bulk() {
+	local t0 t
+	t0=$(now)
+	"$2" < "$3" > "$4" || { fail "$1 $2 exited $?"; return 1; }
+	t=$(since "$t0")
+	[ "$(grep -c '"ok":true' "$4")" = $N ] || { fail "$1 $2: not every line was ok"; return 1; }
+	echo "$t"
+}
+
 # The helpers of bench/, built against libac.
 build_helpers() {
 	mkdir -p "$BB"
@@ -79,11 +90,8 @@ bench_import() {
 	awk -v n=$N 'BEGIN { srand(7); for (i = 1; i <= n; i++) { s = "";
 		for (j = 0; j < 20; j++) s = s sprintf("%02x", int(rand() * 256));
 		printf "{\"serial\":\"GADT%08d\",\"seed\":\"%s\",\"step\":60}\n", i, s } }' > "$W/cards.ndjson"
-	local t0 t
-	t0=$(now)
-	ac-card-import < "$W/cards.ndjson" > "$W/import.out" || { fail "(a) ac-card-import exited $?"; return; }
-	t=$(since "$t0")
-	[ "$(grep -c '"ok":true' "$W/import.out")" = $N ] || { fail "(a) not every card was imported"; return; }
+	local t t0 b
+	t=$(timed_bulk "(a)" ac-card-import "$W/cards.ndjson" "$W/import.out") || return
 	# the baseline stores what acd stores: a 56-byte box and a 32-byte MAC per seed
 	awk -v n=$N 'BEGIN { print "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN;";
 		for (i = 1; i <= n; i++)
@@ -109,10 +117,7 @@ bench_link() {
 	awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++)
 		printf "{\"serial\":\"GADT%08d\",\"email\":\"aidant%d@bench.fr\"}\n", i, i }' > "$W/links.ndjson"
 	local t0 t b
-	t0=$(now)
-	ac-card-link < "$W/links.ndjson" > "$W/link.out" || { fail "(b) ac-card-link exited $?"; return; }
-	t=$(since "$t0")
-	[ "$(grep -c '"ok":true' "$W/link.out")" = $N ] || { fail "(b) not every card was linked"; return; }
+	t=$(timed_bulk "(b)" ac-card-link "$W/links.ndjson" "$W/link.out") || return
 	awk -v n=$N 'BEGIN { print "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN;";
 		for (i = 1; i <= n; i++)
 			printf "UPDATE cards SET state = '"'"'linked'"'"', account_id = %d, structure_id = 1, linked_at = 1714521600 WHERE serial = '"'"'GADT%08d'"'"' AND state = '"'"'stock'"'"';\n", i + 1, i;
