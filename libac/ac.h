@@ -195,6 +195,24 @@ int ac_code_valid(const char *code);          /* 6 or 8 digits */
 extern const char *const ac_structure_types[];
 extern const char *const ac_card_states[];
 extern const char *const ac_unlink_reasons[];
+/* The ten démarche families, in catalogue order, with their French labels
+ * and examples (shown on the signing page and the attestation). */
+struct ac_demarche {
+	const char *code, *label, *examples;
+};
+extern const struct ac_demarche ac_demarches[]; /* ends with { NULL } */
+extern const char *const ac_demarche_codes[];
+const struct ac_demarche *ac_demarche_find(const char *code); /* NULL: unknown */
+/* Mandate durations: short 1 day, month 31, semester 182, long 365. */
+struct ac_duration {
+	const char *code;
+	int days;
+	const char *label;      /* "1 jour", "1 mois", "6 mois", "12 mois" */
+};
+extern const struct ac_duration ac_durations[];
+extern const char *const ac_duration_codes[];
+int ac_duration_days(const char *code);        /* -1: unknown */
+const char *ac_duration_label(const char *code); /* NULL: unknown */
 int ac_in_list(const char *const *list, const char *value);
 /* "a, b, c": a list for a message, in buf. */
 const char *ac_list_words(const char *const *list, char *buf, size_t len);

@@ -13,6 +13,73 @@ const char *const ac_card_states[] = {
 
 const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", NULL };
 
+const struct ac_demarche ac_demarches[] = {
+	{ "papiers", "Papiers – Citoyenneté – Élections",
+	  "État civil, passeport, carte d'identité, élections, papiers à conserver" },
+	{ "famille", "Famille – Scolarité",
+	  "Allocations familiales, naissance, mariage, PACS, scolarité" },
+	{ "social", "Social – Santé",
+	  "Carte Vitale, chômage, handicap, RSA, complémentaire santé" },
+	{ "travail", "Travail – Formation",
+	  "Emploi, retraite, formation, permis de travail" },
+	{ "logement", "Logement",
+	  "Allocations logement, déménagement, litige avec le propriétaire" },
+	{ "transports", "Transports – Mobilité",
+	  "Carte grise, permis de conduire, contrôle technique, infractions" },
+	{ "argent", "Argent – Impôts – Consommation",
+	  "Impôts, crédit, assurance, consommation, surendettement" },
+	{ "justice", "Justice",
+	  "Casier judiciaire, plainte, aide juridictionnelle, saisie" },
+	{ "etranger", "Étranger – Europe",
+	  "Titre de séjour, attestation d'accueil, naturalisation, demande d'asile" },
+	{ "loisirs", "Loisirs – Sport – Culture",
+	  "Animaux, permis de chasser, tourisme, permis bateau" },
+	{ NULL, NULL, NULL }
+};
+
+const char *const ac_demarche_codes[] = {
+	"papiers", "famille", "social", "travail", "logement",
+	"transports", "argent", "justice", "etranger", "loisirs", NULL
+};
+
+const struct ac_demarche *ac_demarche_find(const char *code)
+{
+	for (const struct ac_demarche *d = ac_demarches; d->code; d++)
+		if (!strcmp(d->code, code))
+			return d;
+	return NULL;
+}
+
+const struct ac_duration ac_durations[] = {
+	{ "short", 1, "1 jour" },
+	{ "month", 31, "1 mois" },
+	{ "semester", 182, "6 mois" },
+	{ "long", 365, "12 mois" },
+	{ NULL, 0, NULL }
+};
+
+const char *const ac_duration_codes[] = { "short", "month", "semester", "long", NULL };
+
+static const struct ac_duration *duration_find(const char *code)
+{
+	for (const struct ac_duration *d = ac_durations; d->code; d++)
+		if (!strcmp(d->code, code))
+			return d;
+	return NULL;
+}
+
+int ac_duration_days(const char *code)
+{
+	const struct ac_duration *d = duration_find(code);
+	return d ? d->days : -1;
+}
+
+const char *ac_duration_label(const char *code)
+{
+	const struct ac_duration *d = duration_find(code);
+	return d ? d->label : NULL;
+}
+
 int ac_in_list(const char *const *list, const char *value)
 {
 	for (; *list; list++)
