@@ -9,7 +9,7 @@ MANDIR  ?= $(PREFIX)/share/man
 B       ?= build
 VERSION := 0.1.0
 
-PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3
+PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3 cjose
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
            -DAC_VERSION='"$(VERSION)"' -Ilibac -Iacd -MMD -MP \

@@ -12,11 +12,13 @@
 
 static uint8_t seal_key[crypto_secretbox_KEYBYTES];
 static uint8_t mac_key[crypto_generichash_KEYBYTES];
+static uint8_t id_key[crypto_generichash_KEYBYTES];
 
 static void derive(const uint8_t master[crypto_kdf_KEYBYTES])
 {
 	crypto_kdf_derive_from_key(seal_key, sizeof seal_key, 1, "acdseeds", master);
 	crypto_kdf_derive_from_key(mac_key, sizeof mac_key, 2, "acdseeds", master);
+	crypto_kdf_derive_from_key(id_key, sizeof id_key, 3, "acdseeds", master);
 }
 
 int crypto_key_create(const char *path, char *err, size_t errlen)
@@ -115,3 +117,20 @@ void crypto_token_hash(const char *token, uint8_t hash[32])
 void crypto_random(void *buf, size_t n) { randombytes_buf(buf, n); }
 
 void crypto_hex(const uint8_t *in, size_t n, char *out) { sodium_bin2hex(out, 2 * n + 1, in, n); }
+
+void crypto_keyed_hash(const char *purpose, const void *data, size_t n, uint8_t out[32])
+{
+	/* the purpose and its NUL first: one key, distinct hashes per use */
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, id_key, sizeof id_key, 32);
+	crypto_generichash_update(&st, (const uint8_t *)purpose, strlen(purpose) + 1);
+	crypto_generichash_update(&st, data, n);
+	crypto_generichash_final(&st, out, 32);
+}
+
+void crypto_sha256_hex(const void *data, size_t n, char hex[65])
+{
+	uint8_t h[32];
+	crypto_hash_sha256(h, data, n);
+	crypto_hex(h, sizeof h, hex);
+}

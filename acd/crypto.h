@@ -23,4 +23,8 @@ void crypto_token_new(char hex[TOKEN_HEX]);
 void crypto_token_hash(const char *token, uint8_t hash[32]); /* SHA-256 */
 void crypto_random(void *buf, size_t n);
 void crypto_hex(const uint8_t *in, size_t n, char *out); /* out: 2n+1 */
+/* Keyed BLAKE2b-256 under its own subkey, separated by purpose ("fc-sub",
+ * "csrf"...): identifiers kept without the secret they come from. */
+void crypto_keyed_hash(const char *purpose, const void *data, size_t n, uint8_t out[32]);
+void crypto_sha256_hex(const void *data, size_t n, char hex[65]);
 #endif

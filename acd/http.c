@@ -35,6 +35,8 @@ static enum MHD_Result send_reply(struct req *r)
 	}
 	r->stream = NULL;
 	security_headers(resp, r->ctype);
+	for (int i = 0; i < r->nhdr; i++)
+		MHD_add_response_header(resp, r->hdr[i][0], r->hdr[i][1]);
 	if (r->status == 405)
 		MHD_add_response_header(resp, "Allow", r->route ? r->route->method : "GET, POST");
 	enum MHD_Result ok = MHD_queue_response(r->mc, (unsigned)r->status, resp);
@@ -163,6 +165,10 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
 		MHD_destroy_response(r->stream);
 	free(r->body);
 	free(r->out);
+	for (int i = 0; i < r->nhdr; i++) {
+		free(r->hdr[i][0]);
+		free(r->hdr[i][1]);
+	}
 	free(r);
 	*ctx = NULL;
 	atomic_fetch_sub(&in_flight, 1);
@@ -218,6 +224,11 @@ int http_serve(void)
 	*strrchr(where, ':') = 0;
 	log_info("listening on http://%s:%u/ (%d threads)", where, info ? info->port : 0,
 		 srv.cfg.threads);
+	static char public_url[128];
+	if (!srv.cfg.public_url) {
+		snprintf(public_url, sizeof public_url, "http://%s:%u", where, info ? info->port : 0);
+		srv.cfg.public_url = public_url;
+	}
 
 	int sig;
 	sigwait(&stop, &sig);

@@ -4,10 +4,12 @@
 #include "server.h"
 #include "cards.h"
 #include "crypto.h"
+#include "fc.h"
 #include "log.h"
 #include "txn.h"
 #include "ac.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <liboath/oath.h>
 #include <getopt.h>
@@ -39,6 +41,12 @@ static const struct setting {
 	{ "idle-minutes", S_INT, &srv.cfg.idle_minutes, 1, 24 * 60, "session idle limit (120)" },
 	{ "throttle-cap", S_INT, &srv.cfg.throttle_cap, 1, 3600, "longest delay between failed logins, s (60)" },
 	{ "lockout-after", S_INT, &srv.cfg.lockout_after, 2, 1000, "consecutive failures that lock an account (10)" },
+	{ "public-url", S_STR, &srv.cfg.public_url, 0, 0, "URL browsers reach acd at (http://LISTEN)" },
+	{ "fc-issuer", S_STR, &srv.cfg.fc_issuer, 0, 0, "FranceConnect's issuer URL (mandates need it)" },
+	{ "fc-client-id", S_STR, &srv.cfg.fc_client_id, 0, 0, "acd's client_id at FranceConnect" },
+	{ "fc-client-secret-file", S_STR, &srv.cfg.fc_client_secret_file, 0, 0, "file holding the client secret" },
+	{ "smtp-url", S_STR, &srv.cfg.smtp_url, 0, 0, "smtp://HOST:PORT for signing links sent by mail" },
+	{ "mail-from", S_STR, &srv.cfg.mail_from, 0, 0, "sender of those mails (no-reply@aidantsconnect.beta.gouv.fr)" },
 	{ "operator", S_STR, &operator_email, 0, 0, "init: the first operator's email" },
 	{ "config", S_STR, &config_file, 0, 0, "read settings from FILE (key = value lines)" },
 	{ 0 }
@@ -117,7 +125,7 @@ static int read_config(const char *path)
 
 static int parse(int argc, char **argv)
 {
-	struct option lo[32];
+	struct option lo[40];
 	int n = 0;
 	for (const struct setting *s = settings; s->key; s++, n++)
 		lo[n] = (struct option){ s->key, required_argument, NULL, n };
@@ -264,6 +272,11 @@ static int cmd_serve(void)
 		fprintf(stderr, "acd: %s\n", err);
 		return 78;
 	}
+	if (fc_setup(err, sizeof err)) {
+		fprintf(stderr, "acd: %s\n", err);
+		store_close(srv.db);
+		return 78;
+	}
 	int rc = http_serve();
 	store_close(srv.db);
 	return rc;
@@ -282,6 +295,7 @@ int main(int argc, char **argv)
 	int rc = parse(argc, argv);
 	if (rc)
 		return rc;
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: it is not thread-safe */
 	if (oath_init() != OATH_OK) {
 		fprintf(stderr, "acd: liboath cannot start\n");
 		return 70;

@@ -47,3 +47,29 @@ const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->mc, MHD_GET_ARGUMENT_KIND, name);
 }
+
+int reply_bytes(struct req *r, int status, const char *ctype, const void *buf, size_t len)
+{
+	free(r->out);
+	r->out = malloc(len + 1);
+	memcpy(r->out, buf, len);
+	r->out[len] = 0;
+	r->outlen = len;
+	r->status = status;
+	r->ctype = ctype;
+	return status;
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdr == (int)(sizeof r->hdr / sizeof r->hdr[0]))
+		return;
+	r->hdr[r->nhdr][0] = strdup(name);
+	r->hdr[r->nhdr][1] = strdup(value);
+	r->nhdr++;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND, name);
+}

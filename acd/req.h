@@ -56,6 +56,8 @@ struct req {
 	size_t outlen;
 	const char *ctype;
 	void *stream;           /* a streamed reply (see reply_stream) */
+	int nhdr;               /* extra reply headers (reply_header) */
+	char *hdr[8][2];
 };
 
 /* Query string parameter, or NULL. */
@@ -72,6 +74,12 @@ int reply_error(struct req *, int status, const char *code, const char *fmt, ...
 /* NDJSON produced by next() until it returns 0; next fills *line (stolen). */
 typedef int (*stream_next)(struct req *, void *state, json_t **line);
 int reply_stream(struct req *, stream_next next, void *state, void (*free_state)(void *));
+/* A body of any type (copied). */
+int reply_bytes(struct req *, int status, const char *ctype, const void *buf, size_t len);
+/* Adds a reply header (copied); at most 8. */
+void reply_header(struct req *, const char *name, const char *value);
+/* A request header, or NULL. */
+const char *req_header(struct req *, const char *name);
 /* Each element of a JSON array (stolen) as one NDJSON line. */
 int reply_lines(struct req *, json_t *array);
 

@@ -12,6 +12,9 @@ struct config {
 	int idle_minutes;
 	int throttle_cap;       /* longest delay between failed logins, seconds */
 	int lockout_after;      /* consecutive failures */
+	const char *public_url; /* how browsers reach acd: signing links, QR codes */
+	const char *fc_issuer, *fc_client_id, *fc_client_secret_file;
+	const char *smtp_url, *mail_from;
 };
 
 struct server {

@@ -1,0 +1,29 @@
+/* fc.h — acd as an OpenID Connect client of FranceConnect: the authorization
+ * request, then the code exchanged, the ID token verified (signature against
+ * the provider's JWKS, iss, aud, exp, nonce, acr) and userinfo fetched.  The
+ * provider's endpoints and keys come from its discovery document, so any
+ * conformant provider can stand in. */
+#ifndef FC_H
+#define FC_H
+#include "req.h"
+
+#define FC_SCOPES "openid given_name family_name birthdate birthplace birthcountry gender " \
+		  "email preferred_username"
+
+struct fc_identity {
+	char sub[256];
+	char given_name[256], family_name[256], birthdate[16], birthplace[16], birthcountry[16];
+	char gender[16], email[256], preferred_username[256];
+};
+
+/* Reads the client secret file; 0, or -1 with a sentence in err.  Without
+ * fc-issuer acd runs without mandates (fc_configured() == 0). */
+int fc_setup(char *err, size_t errlen);
+int fc_configured(void);
+/* The provider's origin (scheme://host:port), for the pages' form-action. */
+const char *fc_origin(void);
+/* The URL to send the browser to (malloc'd), or NULL with f filled. */
+char *fc_authorize_url(const char *state, const char *nonce, struct fail *f);
+/* Exchanges code, verifies the ID token against nonce, reads userinfo. */
+int fc_finish(const char *code, const char *nonce, struct fc_identity *id, struct fail *f);
+#endif
