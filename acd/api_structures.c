@@ -3,26 +3,29 @@
 #include "routes.h"
 #include "auth.h"
 #include "txn.h"
+#include "demarches.h"
 #include "ac.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
-#define COLS "id, name, siret, type, address, zipcode, city, active"
+#define COLS "id, name, siret, type, address, zipcode, city, active, demarches"
 
 static json_t *structure_json(store_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)store_col_int(st, 0),
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "id", (json_int_t)store_col_int(st, 0),
 			 "name", store_col_text(st, 1), "siret", store_col_text(st, 2), "type",
 			 store_col_text(st, 3), "address", store_col_text(st, 4), "zipcode",
 			 store_col_text(st, 5), "city", store_col_text(st, 6), "active",
-			 (int)store_col_int(st, 7));
+			 (int)store_col_int(st, 7), "demarches", demarches_json(store_col_text(st, 8)));
 }
 
 static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	static const char by_siret[] = "SELECT " COLS " FROM structures WHERE siret = $1";
 	static const char ins[] = "INSERT INTO structures (" COLS ", created_at)"
-				  " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)";
+				  " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)";
 	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM structures";
 	if (!authz_operator(t->r))
 		return fail_set(f, 403, "forbidden", "only an operator creates structures");
@@ -65,16 +68,18 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	store_bind_text(st, 6, zip);
 	store_bind_text(st, 7, city);
 	store_bind_int(st, 8, t->now);
+	store_bind_text(st, 9, ALL_DEMARCHES);
 	if (store_exec(st) != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot create the structure");
 	if (journal_append(t, "structure_create", id, siret,
 			   json_pack("{s:s,s:s,s:s,s:s}", "name", name, "type", type, "zipcode", zip,
 				     "city", city)))
 		return fail_set(f, 500, "internal", "cannot write the journal");
-	json_object_update_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "id",
+	json_object_update_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:b}", "id",
 					      (json_int_t)id, "name", name, "siret", siret, "type",
 					      type, "address", addr, "zipcode", zip, "city", city,
-					      "active", 1, "changed", 1));
+					      "active", 1, "demarches", demarches_json(ALL_DEMARCHES),
+					      "changed", 1));
 	return 0;
 }
 
@@ -96,4 +101,62 @@ int api_structure_list(struct req *r)
 		if (authz_member_of(r, store_col_int(st, 0)))
 			json_array_append_new(lines, structure_json(st));
 	return reply_lines(r, lines);
+}
+
+struct restriction {
+	int64_t id;
+	char demarches[DEMARCHES_MAX];
+	json_t *out;
+	struct fail f;
+};
+
+static int restrict_work(struct txn *t, void *arg)
+{
+	static const char q[] = "SELECT " COLS " FROM structures WHERE id = $1";
+	static const char up[] = "UPDATE structures SET demarches = $1 WHERE id = $2";
+	struct restriction *x = arg;
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_int(st, 1, x->id);
+	if (store_step(st) != STORE_ROW)
+		return fail_set(&x->f, 404, "not_found", "no such structure: %lld", (long long)x->id);
+	char before[DEMARCHES_MAX];
+	snprintf(before, sizeof before, "%s", store_col_text(st, 8));
+	int changed = strcmp(before, x->demarches) != 0;
+	if (changed) {
+		st = store_prep(t->db, up);
+		store_bind_text(st, 1, x->demarches);
+		store_bind_int(st, 2, x->id);
+		if (store_exec(st) != STORE_DONE ||
+		    journal_append(t, "structure_update", x->id, NULL,
+				   json_pack("{s:o,s:o}", "demarches", demarches_json(x->demarches),
+					     "before", demarches_json(before))))
+			return fail_set(&x->f, 500, "internal", "cannot update the structure");
+	}
+	st = store_prep(t->db, q);
+	store_bind_int(st, 1, x->id);
+	store_step(st);
+	x->out = structure_json(st);
+	json_object_set_new(x->out, "changed", json_boolean(changed));
+	return 0;
+}
+
+int api_structure_update(struct req *r)
+{
+	static const struct field spec[] = { { "demarches", F_ARRAY, 1 }, { 0 } };
+	struct restriction x = { 0 };
+	char *end;
+	x.id = strtoll(r->arg, &end, 10);
+	if (!*r->arg || *end || x.id <= 0 || !structure_exists(r->db, x.id) || !authz_member_of(r, x.id))
+		return reply_error(r, 404, "not_found", "no such structure: %s", r->arg);
+	if (!authz_referent_of(r, x.id))
+		return reply_error(r, 403, "forbidden", "only a référent of the structure or an operator "
+				   "chooses the démarches it offers");
+	json_t *in = req_object(r, spec, &x.f);
+	int bad = !in || demarches_parse(json_object_get(in, "demarches"), NULL, x.demarches, &x.f);
+	json_decref(in);
+	if (bad)
+		return reply_fail(r, &x.f);
+	if (txn_run(r, 1, restrict_work, &x) != 0)
+		return r->status ? r->status : reply_fail(r, &x.f);
+	return reply_json(r, 200, x.out);
 }

@@ -94,6 +94,14 @@ int authz_member_of(const struct req *r, int64_t structure)
 	return 0;
 }
 
+int authz_aidant_of(const struct req *r, int64_t structure)
+{
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].structure == structure && r->who.member[i].aidant)
+			return 1;
+	return 0;
+}
+
 int authz_referent_anywhere(const struct req *r)
 {
 	for (int i = 0; i < r->who.nmember; i++)
@@ -221,4 +229,26 @@ json_t *who_structures(store_conn *db, const struct who *w)
 						   "name", name, "roles", roles));
 	}
 	return a;
+}
+
+int aidant_structure(struct req *r, int64_t given, int64_t *structure, struct fail *f)
+{
+	if (given) {
+		if (!authz_aidant_of(r, given))
+			return fail_set(f, 404, "not_found", "no such structure: %lld", (long long)given);
+		*structure = given;
+		return 0;
+	}
+	int n = 0;
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].aidant) {
+			*structure = r->who.member[i].structure;
+			n++;
+		}
+	if (n == 0)
+		return fail_set(f, 403, "not_aidant", "only an aidant of a structure can do this");
+	if (n > 1)
+		return fail_set(f, 400, "structure_required",
+				"you are aidant of %d structures: say which one with \"structure\"", n);
+	return 0;
 }

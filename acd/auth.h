@@ -13,6 +13,13 @@ int auth_load_account(store_conn *db, int64_t account, struct who *w);
 int authz_operator(const struct req *r);
 int authz_referent_of(const struct req *r, int64_t structure);
 int authz_member_of(const struct req *r, int64_t structure);
+/* An active aidant of structure (operators included only if they are one):
+ * mandates are the structure's, seen by its aidants and nobody else. */
+int authz_aidant_of(const struct req *r, int64_t structure);
+/* The structure a mandate request acts for: "structure" when given (the
+ * caller must be its aidant: else 404), else the caller's only structure as
+ * aidant (400 structure_required when it has several, 403 when none). */
+int aidant_structure(struct req *r, int64_t given, int64_t *structure, struct fail *f);
 /* Operator, or référent of at least one structure. */
 int authz_referent_anywhere(const struct req *r);
 int structure_exists(store_conn *db, int64_t id);

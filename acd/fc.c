@@ -192,7 +192,7 @@ static int aud_ok(json_t *claims)
 }
 
 /* Verifies the compact ID token; its claims (new reference) or NULL. */
-static json_t *verify_id_token(const char *compact, const char *nonce, struct fail *f)
+static json_t *verify_id_token(const char *compact, const uint8_t nonce_hash[32], struct fail *f)
 {
 	cjose_err e;
 	cjose_jws_t *jws = cjose_jws_import(compact, strlen(compact), &e);
@@ -254,8 +254,10 @@ static json_t *verify_id_token(const char *compact, const char *nonce, struct fa
 		bad_token(f, "issued in the future");
 		goto fail;
 	}
-	if (!got_nonce || strlen(got_nonce) != strlen(nonce) ||
-	    sodium_memcmp(got_nonce, nonce, strlen(nonce))) {
+	uint8_t got_hash[32];
+	if (got_nonce)
+		crypto_hash_sha256(got_hash, (const uint8_t *)got_nonce, strlen(got_nonce));
+	if (!got_nonce || sodium_memcmp(got_hash, nonce_hash, 32)) {
 		bad_token(f, "wrong nonce");
 		goto fail;
 	}
@@ -283,7 +285,8 @@ static void copy_claim(json_t *ui, const char *k, char *dst, size_t cap)
 	snprintf(dst, cap, "%s", v && strlen(v) < cap ? v : "");
 }
 
-int fc_finish(const char *code, const char *nonce, struct fc_identity *id, struct fail *f)
+int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity *id,
+	      struct fail *f)
 {
 	char err[512] = "", token_ep[1024], userinfo_ep[1024], redirect[1024];
 	pthread_mutex_lock(&prov.lock);
@@ -327,7 +330,7 @@ int fc_finish(const char *code, const char *nonce, struct fc_identity *id, struc
 				"FranceConnect a refusé la connexion (%s) : recommencez depuis le lien",
 				e ? e : "réponse inattendue");
 	}
-	if (!(claims = verify_id_token(idt, nonce, f))) {
+	if (!(claims = verify_id_token(idt, nonce_hash, f))) {
 		json_decref(tok);
 		return -1;
 	}

@@ -24,6 +24,8 @@ int fc_configured(void);
 const char *fc_origin(void);
 /* The URL to send the browser to (malloc'd), or NULL with f filled. */
 char *fc_authorize_url(const char *state, const char *nonce, struct fail *f);
-/* Exchanges code, verifies the ID token against nonce, reads userinfo. */
-int fc_finish(const char *code, const char *nonce, struct fc_identity *id, struct fail *f);
+/* Exchanges code, verifies the ID token (its nonce must hash, SHA-256, to
+ * nonce_hash), reads userinfo. */
+int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity *id,
+	      struct fail *f);
 #endif

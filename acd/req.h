@@ -84,7 +84,7 @@ const char *req_header(struct req *, const char *name);
 int reply_lines(struct req *, json_t *array);
 
 /* Strict JSON: the body as one object matching spec, or a 400 in *f. */
-enum field_type { F_STR, F_INT, F_BOOL };
+enum field_type { F_STR, F_INT, F_BOOL, F_ARRAY };
 struct field {
 	const char *name;
 	enum field_type type;

@@ -26,6 +26,30 @@ static const struct route routes[] = {
 	{ "POST",   "/v1/cards/enroll",    AUTH_SESSION, BODY_JSON, api_card_enroll },
 	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate },
 
+	/* structures' démarches (api_structures.c) */
+	{ "PATCH",  "/v1/structures/{}",   AUTH_SESSION, BODY_JSON, api_structure_update },
+
+	/* mandates: signature (api_drafts.c), lists, revocation, renewal
+	 * (api_mandates.c), usagers (api_usagers.c), paper (api_attestations.c) */
+	{ "POST",   "/v1/mandates/drafts", AUTH_SESSION, BODY_JSON, api_draft_create },
+	{ "GET",    "/v1/mandates/drafts/{}", AUTH_SESSION, BODY_NONE, api_draft_show },
+	{ "POST",   "/v1/mandates/drafts/{}/confirm", AUTH_SESSION, BODY_JSON, api_draft_confirm },
+	{ "GET",    "/v1/mandates",        AUTH_SESSION, BODY_NONE, api_mandate_list },
+	{ "POST",   "/v1/mandates/revoke", AUTH_SESSION, BODY_BULK, api_mandate_revoke },
+	{ "POST",   "/v1/mandates/renew",  AUTH_SESSION, BODY_JSON, api_mandate_renew },
+	{ "GET",    "/v1/mandates/{}",     AUTH_SESSION, BODY_NONE, api_mandate_show },
+	{ "GET",    "/v1/mandates/{}/attestation", AUTH_SESSION, BODY_NONE, api_mandate_attestation },
+	{ "GET",    "/v1/revocations/{}/attestation", AUTH_SESSION, BODY_NONE, api_revocation_attestation },
+	{ "GET",    "/v1/attestations/{}", AUTH_NONE,    BODY_NONE, api_attestation_verify },
+	{ "GET",    "/v1/usagers",         AUTH_SESSION, BODY_NONE, api_usager_list },
+	{ "GET",    "/v1/usagers/{}",      AUTH_SESSION, BODY_NONE, api_usager_show },
+
+	/* the usager's browser (pages_sign.c, html.c) */
+	{ "GET",    "/sign/{}",            AUTH_NONE,    BODY_NONE, page_sign_show },
+	{ "POST",   "/sign/{}",            AUTH_NONE,    BODY_FORM, page_sign_start },
+	{ "GET",    "/fc/callback",        AUTH_NONE,    BODY_NONE, page_fc_callback },
+	{ "GET",    "/static/ac.css",      AUTH_NONE,    BODY_NONE, page_css },
+
 	/* the journal (api_journal.c) */
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },
 

@@ -5,7 +5,7 @@
 #include "req.h"
 
 enum auth { AUTH_NONE, AUTH_SESSION };
-enum body { BODY_NONE, BODY_JSON, BODY_BULK };
+enum body { BODY_NONE, BODY_JSON, BODY_BULK, BODY_FORM }; /* FORM: an HTML form */
 
 #define BODY_MAX (1u << 20)     /* one object */
 #define BULK_MAX (64u << 20)    /* an NDJSON batch */
@@ -39,5 +39,22 @@ int api_card_unlink(struct req *);
 int api_card_enroll(struct req *);
 int api_card_activate(struct req *);
 int api_journal(struct req *);
+int api_structure_update(struct req *);
+int api_draft_create(struct req *);
+int api_draft_show(struct req *);
+int api_draft_confirm(struct req *);
+int api_mandate_list(struct req *);
+int api_mandate_show(struct req *);
+int api_mandate_revoke(struct req *);
+int api_mandate_renew(struct req *);
+int api_mandate_attestation(struct req *);
+int api_revocation_attestation(struct req *);
+int api_attestation_verify(struct req *);
+int api_usager_list(struct req *);
+int api_usager_show(struct req *);
+int page_sign_show(struct req *);
+int page_sign_start(struct req *);
+int page_fc_callback(struct req *);
+int page_css(struct req *);
 
 #endif

@@ -1,0 +1,307 @@
+/* api_mandates.c — the structure's mandates, seen by its aidants only:
+ *   GET  /v1/mandates            NDJSON, filtered, a page at a time
+ *   GET  /v1/mandates/{id}
+ *   POST /v1/mandates/revoke     (bulk) some or all démarches
+ *   POST /v1/mandates/renew      a new mandate for a known usager, with a code */
+#include "routes.h"
+#include "auth.h"
+#include "code_check.h"
+#include "log.h"
+#include "mandate.h"
+#include "server.h"
+#include "ac.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE 500
+
+enum status_filter { ST_ANY, ST_ACTIVE, ST_EXPIRED, ST_REVOKED };
+
+/* Authorization is in the query: the caller's active aidant memberships. */
+static const char page_sql[] =
+	"SELECT " MANDATE_COLS MANDATE_FROM
+	" WHERE m.id > $1 AND m.structure_id IN (SELECT ms.structure_id FROM memberships ms"
+	"   JOIN structures s ON s.id = ms.structure_id WHERE ms.account_id = $2"
+	"   AND ms.active = 1 AND ms.is_aidant = 1 AND s.active = 1)"
+	" AND ($3 = 0 OR m.structure_id = $3) AND ($4 = 0 OR m.usager_id = $4)"
+	" AND ($5 = 0 OR ($5 = 1 AND m.revoked_at IS NULL AND m.expires_at > $6)"
+	"   OR ($5 = 2 AND m.revoked_at IS NULL AND m.expires_at <= $6)"
+	"   OR ($5 = 3 AND m.revoked_at IS NOT NULL))"
+	" AND ($7 = 0 OR (m.revoked_at IS NULL AND m.expires_at > $6 AND m.expires_at <= $7))"
+	" AND ($8 = 1 OR COALESCE(m.revoked_at, m.expires_at) > $9)"
+	" ORDER BY m.id LIMIT 500";
+static const char auts_sql[] =
+	"SELECT mandate_id, demarche, revoked_at FROM autorisations"
+	" WHERE mandate_id >= $1 AND mandate_id <= $2 ORDER BY mandate_id, id";
+
+struct cursor {
+	int64_t account, structure, usager, expiring_until, last;
+	int status, all;
+	time_t now;
+	json_t *page;
+	size_t next;
+	int end;
+};
+
+/* One page of mandates, then their autorisations merged in by id. */
+static int fetch(struct cursor *c)
+{
+	store_conn *db = store_conn_get(srv.db);
+	if (!db || store_begin(db, 0) != STORE_OK)
+		return -1;
+	store_stmt *st = store_prep(db, page_sql);
+	store_bind_int(st, 1, c->last);
+	store_bind_int(st, 2, c->account);
+	store_bind_int(st, 3, c->structure);
+	store_bind_int(st, 4, c->usager);
+	store_bind_int(st, 5, c->status);
+	store_bind_int(st, 6, c->now);
+	store_bind_int(st, 7, c->expiring_until);
+	store_bind_int(st, 8, c->all);
+	store_bind_int(st, 9, c->now - LIST_WINDOW);
+	json_array_clear(c->page);
+	c->next = 0;
+	int rc;
+	int64_t first = 0;
+	while ((rc = store_step(st)) == STORE_ROW) {
+		c->last = store_col_int(st, 0);
+		if (!first)
+			first = c->last;
+		json_array_append_new(c->page, mandate_row(st, c->now));
+	}
+	if (rc == STORE_DONE && first) {
+		st = store_prep(db, auts_sql);
+		store_bind_int(st, 1, first);
+		store_bind_int(st, 2, c->last);
+		size_t i = 0, n = json_array_size(c->page);
+		while ((rc = store_step(st)) == STORE_ROW) {
+			int64_t mid = store_col_int(st, 0);
+			while (i < n && json_integer_value(json_object_get(json_array_get(c->page, i), "id")) < mid)
+				i++;
+			if (i < n && json_integer_value(json_object_get(json_array_get(c->page, i), "id")) == mid)
+				mandate_add_autorisation(json_array_get(c->page, i), st, 1);
+		}
+	}
+	if (rc != STORE_DONE) {
+		log_error("mandates: reading after id %lld: %s", (long long)c->last, store_errmsg(db));
+		store_rollback(db);
+		return -1;
+	}
+	store_commit(db);
+	if (json_array_size(c->page) < PAGE)
+		c->end = 1;
+	return 0;
+}
+
+static int next_line(struct req *r, void *state, json_t **line)
+{
+	(void)r;
+	struct cursor *c = state;
+	if (c->next == json_array_size(c->page)) {
+		if (c->end)
+			return 0;
+		if (fetch(c)) {
+			c->end = 1;
+			json_array_clear(c->page);
+			*line = json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
+					  "the list could not be read to its end; retry");
+			return 1;
+		}
+		if (c->next == json_array_size(c->page))
+			return 0;
+	}
+	*line = json_incref(json_array_get(c->page, c->next++));
+	return 1;
+}
+
+static void cursor_free(void *state)
+{
+	struct cursor *c = state;
+	json_decref(c->page);
+	free(c);
+}
+
+/* A positive whole number from the query string, or 0 when absent; -1 bad. */
+static int64_t query_id(struct req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	if (!v)
+		return 0;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	return *v && !*end && n > 0 ? n : -1;
+}
+
+int api_mandate_list(struct req *r)
+{
+	struct cursor c = { .account = r->who.account, .now = r->now };
+	int64_t structure = query_id(r, "structure"), usager = query_id(r, "usager");
+	int64_t days = query_id(r, "expiring_within");
+	const char *status = req_query(r, "status"), *all = req_query(r, "all");
+	if (structure < 0 || usager < 0)
+		return reply_error(r, 400, "bad_filter", "structure and usager must be ids (whole numbers)");
+	if (days < 0 || days > 3650)
+		return reply_error(r, 400, "bad_filter", "expiring_within must be 1 to 3650 days");
+	if (status && !(c.status = !strcmp(status, "active") ? ST_ACTIVE : !strcmp(status, "expired")
+				 ? ST_EXPIRED : !strcmp(status, "revoked") ? ST_REVOKED : 0))
+		return reply_error(r, 400, "bad_filter", "status must be active, expired or revoked");
+	if (all && strcmp(all, "1") && strcmp(all, "0"))
+		return reply_error(r, 400, "bad_filter", "all must be 0 or 1");
+	if (structure && !authz_aidant_of(r, structure))
+		return reply_error(r, 404, "not_found", "no such structure: %lld", (long long)structure);
+	c.structure = structure;
+	c.usager = usager;
+	c.expiring_until = days ? r->now + days * 86400 : 0;
+	c.all = all && !strcmp(all, "1");
+	struct cursor *h = malloc(sizeof *h);
+	*h = c;
+	h->page = json_array();
+	return reply_stream(r, next_line, h, cursor_free);
+}
+
+/* The mandate of the {id} segment as its structure's aidant sees it. */
+int mandate_of_arg(struct req *r, int64_t *id)
+{
+	char *end;
+	long long n = strtoll(r->arg, &end, 10);
+	int64_t s = *r->arg && !*end && n > 0 ? mandate_structure(r->db, n) : 0;
+	if (!s || !authz_aidant_of(r, s))
+		return reply_error(r, 404, "not_found", "no such mandate: %s", r->arg);
+	*id = n;
+	return 0;
+}
+
+int api_mandate_show(struct req *r)
+{
+	int64_t id;
+	if (mandate_of_arg(r, &id))
+		return r->status;
+	json_t *m = mandate_json(r->db, id, r->now);
+	return m ? reply_json(r, 200, m) : reply_error(r, 404, "not_found", "no such mandate");
+}
+
+static int revoke_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	int64_t id = jint(in, "id", 0);
+	char which[DEMARCHES_MAX];
+	json_t *d = json_object_get(in, "demarches");
+	if (d && demarches_parse(d, NULL, which, f))
+		return -1;
+	return mandate_revoke(t, id, d ? which : NULL, out, f);
+}
+
+int api_mandate_revoke(struct req *r)
+{
+	static const struct field spec[] = { { "id", F_INT, 1 }, { "demarches", F_ARRAY, 0 }, { 0 } };
+	return run_items(r, spec, revoke_one);
+}
+
+struct renewal {
+	int64_t usager, structure, latest, mandate;
+	char demarches[DEMARCHES_MAX];
+	const char *duration;
+	struct code_attempt a;
+	struct fail f;
+	int refused;
+};
+
+static int renew_work(struct txn *t, void *arg)
+{
+	static const char offer[] = "SELECT demarches FROM structures WHERE id = $1";
+	/* the latest mandate of the usager with the structure still within reach:
+	 * active, or ended less than 365 days ago */
+	static const char latest[] =
+		"SELECT MAX(id) FROM mandates WHERE usager_id = $1 AND structure_id = $2"
+		" AND COALESCE(revoked_at, expires_at) > $3";
+	static const char known[] = "SELECT COUNT(*) FROM mandates WHERE usager_id = $1"
+				    " AND structure_id = $2";
+	struct renewal *x = arg;
+	x->refused = 0;
+	store_stmt *st = store_prep(t->db, known);
+	store_bind_int(st, 1, x->usager);
+	store_bind_int(st, 2, x->structure);
+	if (store_int_or(st, 0) == 0) {
+		fail_set(&x->f, 404, "not_found", "no such usager: %lld", (long long)x->usager);
+		return -1;
+	}
+	st = store_prep(t->db, latest);
+	store_bind_int(st, 1, x->usager);
+	store_bind_int(st, 2, x->structure);
+	store_bind_int(st, 3, t->now - LIST_WINDOW);
+	x->latest = store_int_or(st, 0);
+	if (!x->latest) {
+		fail_set(&x->f, 409, "renewal_not_allowed",
+			 "the usager's last mandate with this structure ended more than 365 days ago: "
+			 "sign a new one with ac-mandate-new (FranceConnect identification)");
+		return -1;
+	}
+	st = store_prep(t->db, offer);
+	store_bind_int(st, 1, x->structure);
+	if (store_step(st) != STORE_ROW)
+		return -1;
+	char offered[DEMARCHES_MAX];
+	snprintf(offered, sizeof offered, "%s", store_col_text(st, 0));
+	json_t *w = demarches_json(x->demarches);
+	int bad = demarches_parse(w, offered, x->demarches, &x->f);
+	json_decref(w);
+	if (bad)
+		return -1;
+	int rc = code_check(t, &x->a);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		x->refused = 1;
+		if (!strcmp(x->a.f.code, "login_refused"))
+			fail_set(&x->a.f, 401, "wrong_code",
+				 "wrong code: type the code your card shows now (nothing was renewed)");
+		return 0;
+	}
+	struct mandate_new m = { .structure = x->structure, .usager = x->usager,
+				 .account = t->r->who.account, .renewal_of = x->latest,
+				 .demarches = x->demarches, .duration = x->duration };
+	if (mandate_create(t, &m, &x->mandate))
+		return -1;
+	char subject[32];
+	snprintf(subject, sizeof subject, "mandate:%lld", (long long)x->mandate);
+	return journal_append(t, "mandate_renew", x->structure, subject,
+			      json_pack("{s:I,s:I}", "renewal_of", (json_int_t)x->latest, "usager",
+					(json_int_t)x->usager));
+}
+
+int api_mandate_renew(struct req *r)
+{
+	static const struct field spec[] = {
+		{ "usager", F_INT, 1 }, { "demarches", F_ARRAY, 1 }, { "duration", F_STR, 1 },
+		{ "code", F_STR, 1 }, { "structure", F_INT, 0 }, { 0 }
+	};
+	struct renewal x = { 0 };
+	json_t *in = req_object(r, spec, &x.f);
+	if (!in)
+		return reply_fail(r, &x.f);
+	char code[16];
+	snprintf(code, sizeof code, "%s", jstr(in, "code", ""));
+	x.usager = jint(in, "usager", 0);
+	int ok = demarches_parse(json_object_get(in, "demarches"), NULL, x.demarches, &x.f) == 0 &&
+		 duration_parse(jstr(in, "duration", ""), &x.f) >= 0 &&
+		 aidant_structure(r, jint(in, "structure", 0), &x.structure, &x.f) == 0;
+	x.duration = ok ? duration_code(jstr(in, "duration", "")) : NULL;
+	int bad_code = strlen(jstr(in, "code", "")) >= sizeof code || !ac_code_valid(code);
+	json_decref(in);
+	if (!ok)
+		return reply_fail(r, &x.f);
+	if (bad_code)
+		return reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
+	x.a = (struct code_attempt){ .account = r->who.account, .email = r->who.email, .code = code,
+				     .purpose = "mandate_renew" };
+	int rc = txn_run(r, 1, renew_work, &x);
+	sodium_memzero(code, sizeof code);
+	if (rc != 0)
+		return r->status ? r->status : reply_fail(r, x.f.status ? &x.f : &(struct fail){
+			500, "internal", "the mandate could not be renewed" });
+	if (x.refused)
+		return reply_fail(r, &x.a.f);
+	json_t *m = mandate_json(r->db, x.mandate, r->now);
+	return m ? reply_json(r, 201, m) : reply_error(r, 500, "internal", "the mandate vanished");
+}

@@ -1,0 +1,33 @@
+/* draft.h — a mandate being signed: opened by an aidant, identified by the
+ * usager through FranceConnect, confirmed by the aidant with a fresh code. */
+#ifndef DRAFT_H
+#define DRAFT_H
+#include "demarches.h"
+#include "fc.h"
+#include "txn.h"
+
+#define DRAFT_TTL 600 /* the link, then the confirmation, each within 10 minutes */
+
+struct draft {
+	int64_t id, account, structure, usager;
+	char demarches[DEMARCHES_MAX], duration[16], state[16];
+	int64_t created_at, expires_at, identified_at;
+};
+
+/* 1 found, 0 none, -1 error. */
+int draft_load(store_conn *db, int64_t id, struct draft *d);
+int draft_by_token(store_conn *db, const char *token, struct draft *d);
+/* pending, identified, used, or expired once past expires_at */
+const char *draft_state(const struct draft *d, time_t now);
+json_t *draft_json(store_conn *db, const struct draft *d, time_t now);
+
+/* usagers */
+json_t *usager_json(store_conn *db, int64_t id);
+/* Creates or updates the usager FranceConnect identified (by its sub's keyed
+ * hash); its id in *id. */
+int usager_upsert(struct txn *t, const struct fc_identity *who, int64_t *id);
+/* Active mandates of usager with structures other than structure covering
+ * one of the démarches in csv. */
+int64_t usager_other_mandates(store_conn *db, int64_t usager, int64_t structure, const char *csv,
+			      time_t now);
+#endif

@@ -1,0 +1,165 @@
+/* html.c — page building, escaping, cookies and form fields. */
+#include "html.h"
+#include "fc.h"
+#include "server.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void grow(struct page *p, size_t add)
+{
+	if (p->len + add + 1 <= p->cap)
+		return;
+	p->cap = (p->len + add + 1) * 2;
+	p->buf = realloc(p->buf, p->cap);
+}
+
+void page_raw(struct page *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	grow(p, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(p->buf + p->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	p->len += (size_t)n;
+}
+
+void page_text(struct page *p, const char *t)
+{
+	for (; t && *t; t++) {
+		switch (*t) {
+		case '&': page_raw(p, "&amp;"); break;
+		case '<': page_raw(p, "&lt;"); break;
+		case '>': page_raw(p, "&gt;"); break;
+		case '"': page_raw(p, "&quot;"); break;
+		case '\'': page_raw(p, "&#39;"); break;
+		default:
+			grow(p, 1);
+			p->buf[p->len++] = *t;
+			p->buf[p->len] = 0;
+		}
+	}
+}
+
+void page_begin(struct page *p, const char *title)
+{
+	page_raw(p, "<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	page_text(p, title);
+	page_raw(p, " – Aidants Connect</title>\n<link rel=\"stylesheet\" href=\"/static/ac.css\">\n"
+		    "</head>\n<body>\n<header><p class=\"brand\">Aidants Connect</p>"
+		    "<p class=\"tagline\">Un service public pour faire vos démarches en ligne avec un aidant "
+		    "professionnel</p></header>\n<main>\n");
+}
+
+void page_end(struct page *p)
+{
+	page_raw(p, "</main>\n<footer><p>Aidants Connect – service public de l'Agence nationale de la "
+		    "cohésion des territoires (ANCT). Aucun mot de passe FranceConnect n'est jamais "
+		    "demandé ni conservé.</p></footer>\n</body>\n</html>\n");
+}
+
+int reply_page(struct req *r, int status, struct page *p)
+{
+	char csp[600];
+	/* the form's POST leads to FranceConnect: form-action must allow its origin */
+	snprintf(csp, sizeof csp,
+		 "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'%s%s; "
+		 "frame-ancestors 'none'; base-uri 'none'",
+		 fc_configured() ? " " : "", fc_configured() ? fc_origin() : "");
+	reply_header(r, "Content-Security-Policy", csp);
+	reply_header(r, "Referrer-Policy", "no-referrer");
+	reply_header(r, "X-Frame-Options", "DENY");
+	reply_bytes(r, status, "text/html; charset=utf-8", p->buf ? p->buf : "", p->len);
+	free(p->buf);
+	p->buf = NULL;
+	return status;
+}
+
+int reply_page_error(struct req *r, int status, const char *title, const char *what)
+{
+	struct page p = { 0 };
+	page_begin(&p, title);
+	page_raw(&p, "<h1>");
+	page_text(&p, title);
+	page_raw(&p, "</h1>\n<p class=\"error\">");
+	page_text(&p, what);
+	page_raw(&p, "</p>\n");
+	page_end(&p);
+	return reply_page(r, status, &p);
+}
+
+int req_cookie(struct req *r, const char *name, char *out, size_t cap)
+{
+	const char *v = MHD_lookup_connection_value(r->mc, MHD_COOKIE_KIND, name);
+	if (!v || strlen(v) >= cap)
+		return -1;
+	memcpy(out, v, strlen(v) + 1);
+	return 0;
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int form_field(const char *body, const char *name, char *out, size_t cap)
+{
+	size_t nl = strlen(name);
+	for (const char *p = body; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+		if (strncmp(p, name, nl) || p[nl] != '=')
+			continue;
+		size_t n = 0;
+		for (const char *v = p + nl + 1; *v && *v != '&'; v++) {
+			int c = *v == '+' ? ' ' : *v;
+			if (*v == '%') {
+				int hi = hexval(v[1]), lo = hi < 0 ? -1 : hexval(v[2]);
+				if (lo < 0)
+					return -1;
+				c = hi * 16 + lo;
+				v += 2;
+			}
+			if (n + 1 >= cap || c == 0)
+				return -1;
+			out[n++] = (char)c;
+		}
+		out[n] = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static const char css[] =
+	"*{box-sizing:border-box}"
+	"body{margin:0;font-family:Marianne,Arial,sans-serif;font-size:1.05rem;line-height:1.5;"
+	"color:#161616;background:#f6f6f6}"
+	"header{background:#000091;color:#fff;padding:1rem 1.5rem}"
+	".brand{font-size:1.5rem;font-weight:700;margin:0}.tagline{margin:.2rem 0 0;font-size:.95rem}"
+	"main{max-width:46rem;margin:1.5rem auto;background:#fff;padding:1.5rem 2rem;"
+	"border:1px solid #ddd}"
+	"h1{font-size:1.6rem;margin-top:0;color:#000091}h2{font-size:1.2rem;margin-top:1.6rem}"
+	".draft{display:inline-block;background:#fee7fc;color:#6e445a;font-weight:700;padding:.2rem .6rem;"
+	"border-radius:.2rem}"
+	".demarches li{margin-bottom:.6rem}.examples{display:block;color:#555;font-size:.9rem}"
+	".notice{border-left:4px solid #000091;background:#f5f5fe;padding:.8rem 1rem}"
+	".warning{border-left:4px solid #b34000;background:#fff4f3;padding:.8rem 1rem}"
+	".error{border-left:4px solid #ce0500;background:#fff4f4;padding:.8rem 1rem}"
+	".ok{border-left:4px solid #18753c;background:#f0fff4;padding:.8rem 1rem}"
+	"button{font:inherit;font-weight:700;background:#000091;color:#fff;border:0;"
+	"padding:.8rem 1.4rem;cursor:pointer}button:focus{outline:3px solid #0a76f6;outline-offset:2px}"
+	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-weight:700}dd{margin:0}"
+	"footer{max-width:46rem;margin:0 auto 2rem;color:#555;font-size:.85rem;padding:0 1rem}";
+
+int page_css(struct req *r)
+{
+	return reply_bytes(r, 200, "text/css; charset=utf-8", css, sizeof css - 1);
+}

@@ -1,0 +1,32 @@
+/* html.h — the few HTML pages acd serves to browsers (the usager's signature,
+ * attestation checks): built in a growing buffer with every value escaped,
+ * sent with a strict Content-Security-Policy, no referrer, no framing. */
+#ifndef HTML_H
+#define HTML_H
+#include "req.h"
+
+struct page {
+	char *buf;
+	size_t len, cap;
+};
+
+/* Raw markup (the format is ours, never people's data). */
+void page_raw(struct page *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text, escaped for HTML element content and attribute values. */
+void page_text(struct page *, const char *text);
+/* <!doctype>, <head> with title, the header band; and the closing footer. */
+void page_begin(struct page *, const char *title);
+void page_end(struct page *);
+/* Sends the page (freed) with the security headers. */
+int reply_page(struct req *, int status, struct page *);
+/* A whole page saying what went wrong and what to do. */
+int reply_page_error(struct req *, int status, const char *title, const char *what);
+
+/* The value of cookie name in the request, in out (cap bytes); 0 or -1. */
+int req_cookie(struct req *, const char *name, char *out, size_t cap);
+/* A field of an application/x-www-form-urlencoded body, decoded; 0 or -1. */
+int form_field(const char *body, const char *name, char *out, size_t cap);
+
+/* GET /static/ac.css */
+int page_css(struct req *);
+#endif

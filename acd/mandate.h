@@ -1,0 +1,43 @@
+/* mandate.h — mandates and their autorisations: creation (signature and
+ * renewal), revocation, and their JSON.  Every change journals in the
+ * caller's transaction. */
+#ifndef MANDATE_H
+#define MANDATE_H
+#include "demarches.h"
+#include "txn.h"
+
+#define LIST_WINDOW (365 * 86400) /* ended mandates leave the lists after this */
+
+struct mandate_new {
+	int64_t structure, usager, account;
+	int64_t renewal_of;     /* 0: none */
+	const char *demarches;  /* checked, catalogue order */
+	const char *duration;   /* checked */
+};
+/* Creates the mandate and one autorisation per démarche, revoking and
+ * replacing an active autorisation of the same usager, structure and
+ * démarche.  Its id in *id. */
+int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id);
+
+/* The columns mandate_row reads, in its order, and their FROM. */
+#define MANDATE_COLS                                                                           \
+	"m.id, m.structure_id, m.demarches, m.duration, m.created_at, m.expires_at,"           \
+	" m.revoked_at, m.attestation_hash, m.template, m.renewal_of, u.id, u.given_name,"     \
+	" u.family_name, u.birthdate, u.birthplace, u.birthcountry, u.gender, u.email,"        \
+	" u.preferred_username"
+#define MANDATE_FROM " FROM mandates m JOIN usagers u ON u.id = m.usager_id"
+/* The row as the API shows it, with an empty "autorisations" list. */
+json_t *mandate_row(store_stmt *st, time_t now);
+/* Appends the autorisation of columns col (démarche) and col + 1 (revoked_at). */
+void mandate_add_autorisation(json_t *mandate, store_stmt *st, int col);
+/* The mandate as the API shows it, or NULL when it does not exist. */
+json_t *mandate_json(store_conn *db, int64_t id, time_t now);
+/* The mandate's structure (0: no such mandate). */
+int64_t mandate_structure(store_conn *db, int64_t id);
+
+/* Revokes demarches (NULL: every active one) of mandate id; fills out or f. */
+int mandate_revoke(struct txn *t, int64_t id, const char *demarches, json_t *out, struct fail *f);
+
+/* SHA-256 (hex) of an object's canonical JSON (sorted keys, compact). */
+void canonical_hash(json_t *o, char hex[65]);
+#endif

@@ -1,0 +1,333 @@
+/* pages_sign.c — the usager's side of a signature, in the browser:
+ *   GET  /sign/TOKEN     the draft, and a button to FranceConnect
+ *   POST /sign/TOKEN     (CSRF-checked) off to FranceConnect with state + nonce
+ *   GET  /fc/callback    back from FranceConnect: the usager is identified
+ * The state is single-use and bound to the browser that started the round
+ * trip (a cookie), so a link forwarded mid-way or a forged callback fails. */
+#include "routes.h"
+#include "crypto.h"
+#include "draft.h"
+#include "html.h"
+#include "log.h"
+#include "notify.h"
+#include "server.h"
+#include "ac.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BROWSER_COOKIE "ac_browser"
+
+static int is_hex(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* The browser's random id from its cookie, or a new one set on the reply. */
+static void browser_id(struct req *r, char id[33])
+{
+	if (req_cookie(r, BROWSER_COOKIE, id, 33) == 0 && is_hex(id, 32))
+		return;
+	uint8_t raw[16];
+	crypto_random(raw, sizeof raw);
+	crypto_hex(raw, sizeof raw, id);
+	char c[200];
+	snprintf(c, sizeof c, BROWSER_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", id,
+		 !strncmp(srv.cfg.public_url, "https:", 6) ? "; Secure" : "");
+	reply_header(r, "Set-Cookie", c);
+}
+
+/* The form's anti-forgery field: a keyed hash of the browser and the link. */
+static void csrf_of(const char *browser, const char *token, char out[65])
+{
+	char both[200];
+	uint8_t h[32];
+	snprintf(both, sizeof both, "%s/%s", browser, token);
+	crypto_keyed_hash("csrf", both, strlen(both), h);
+	crypto_hex(h, sizeof h, out);
+}
+
+/* A draft that can still be signed from its link, or an error page. */
+static int usable(struct req *r, struct draft *d)
+{
+	int found = is_hex(r->arg, 64) ? draft_by_token(r->db, r->arg, d) : 0;
+	if (found < 0)
+		return reply_page_error(r, 503, "Service indisponible",
+					"Le service est momentanément indisponible : réessayez dans un instant.");
+	if (!found)
+		return reply_page_error(r, 404, "Lien inconnu",
+					"Ce lien de signature n'existe pas. Vérifiez qu'il a été recopié en entier, "
+					"ou demandez un nouveau lien à votre aidant.");
+	const char *st = draft_state(d, r->now);
+	if (!strcmp(st, "identified") || !strcmp(st, "used"))
+		return reply_page_error(r, 410, "Lien déjà utilisé",
+					"Ce lien de signature a déjà servi : il ne peut être utilisé qu'une fois. "
+					"Si vous n'êtes pas à l'origine de cette signature, prévenez l'aidant.");
+	if (!strcmp(st, "expired"))
+		return reply_page_error(r, 410, "Lien expiré",
+					"Ce lien de signature n'est valable que 10 minutes et il a expiré. "
+					"Demandez à votre aidant de recommencer : un nouveau lien vous sera donné.");
+	return 0;
+}
+
+static void draft_body(struct req *r, struct page *p, const struct draft *d, const char *csrf)
+{
+	static const char q[] = "SELECT s.name, s.address, s.zipcode, s.city, a.first_name, a.last_name"
+				" FROM structures s, accounts a WHERE s.id = $1 AND a.id = $2";
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_int(st, 1, d->structure);
+	store_bind_int(st, 2, d->account);
+	store_step(st);
+	page_raw(p, "<p class=\"draft\">Projet de mandat, sans valeur juridique</p>\n"
+		    "<h1>Signature d'un mandat</h1>\n<p>Vous allez autoriser la structure</p>\n<p><strong>");
+	page_text(p, store_col_text(st, 0));
+	page_raw(p, "</strong><br>");
+	page_text(p, store_col_text(st, 1));
+	page_raw(p, " ");
+	page_text(p, store_col_text(st, 2));
+	page_raw(p, " ");
+	page_text(p, store_col_text(st, 3));
+	page_raw(p, "</p>\n<p>et ses aidants professionnels habilités, dont ");
+	page_text(p, store_col_text(st, 4));
+	page_raw(p, " ");
+	page_text(p, store_col_text(st, 5));
+	page_raw(p, " qui vous accompagne, à réaliser en votre nom les démarches en ligne "
+		    "suivantes :</p>\n<ul class=\"demarches\">\n");
+	json_t *codes = demarches_json(d->demarches), *c;
+	size_t i;
+	json_array_foreach(codes, i, c) {
+		const struct ac_demarche *dm = ac_demarche_find(json_string_value(c));
+		page_raw(p, "<li><strong>");
+		page_text(p, dm->label);
+		page_raw(p, "</strong><span class=\"examples\">");
+		page_text(p, dm->examples);
+		page_raw(p, "</span></li>\n");
+	}
+	json_decref(codes);
+	page_raw(p, "</ul>\n<p>Durée du mandat : <strong>%s</strong> à compter de la signature.</p>\n",
+		 !strcmp(d->duration, "short") ? "24 heures" : ac_duration_label(d->duration));
+	if (demarches_has(d->demarches, "argent"))
+		page_raw(p, "<p class=\"warning\">Démarches d'argent : un aidant ne peut pas remplir "
+			    "à votre place un dossier de surendettement auprès de la Banque de France ; "
+			    "il peut vous orienter vers une structure spécialisée.</p>\n");
+	page_raw(p, "<h2>Ce que vous autorisez</h2>\n<ul>\n"
+		    "<li>Les aidants de la structure pourront se connecter en votre nom, avec votre "
+		    "identité FranceConnect, pour ces démarches seulement et pendant cette durée.</li>\n"
+		    "<li>Chaque utilisation du mandat est enregistrée ; vous pouvez la consulter.</li>\n"
+		    "</ul>\n<h2>Ce qui vous est garanti</h2>\n<ul>\n"
+		    "<li>Vous pouvez révoquer le mandat à tout moment, en totalité ou pour une partie "
+		    "des démarches.</li>\n"
+		    "<li>Vos mots de passe ne sont ni demandés ni conservés : vous vous identifiez "
+		    "vous-même avec FranceConnect.</li>\n"
+		    "<li>Les aidants sont tenus au secret professionnel et n'agissent que pour les "
+		    "démarches choisies.</li>\n</ul>\n"
+		    "<p class=\"notice\">Pour signer, identifiez-vous avec FranceConnect. Votre aidant "
+		    "vous remettra ensuite une attestation papier du mandat.</p>\n"
+		    "<form method=\"post\" action=\"/sign/%s\">\n"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+		    "<button type=\"submit\">S'identifier avec FranceConnect</button>\n</form>\n",
+		 r->arg, csrf);
+}
+
+int page_sign_show(struct req *r)
+{
+	struct draft d;
+	if (usable(r, &d))
+		return r->status;
+	char browser[33], csrf[65];
+	browser_id(r, browser);
+	csrf_of(browser, r->arg, csrf);
+	struct page p = { 0 };
+	page_begin(&p, "Projet de mandat");
+	draft_body(r, &p, &d, csrf);
+	page_end(&p);
+	return reply_page(r, 200, &p);
+}
+
+struct start {
+	int64_t draft;
+	uint8_t state_hash[32], nonce_hash[32], browser_hash[32];
+};
+
+static int start_work(struct txn *t, void *arg)
+{
+	static const char up[] = "UPDATE mandate_drafts SET fc_state_hash = $1, nonce_hash = $2,"
+				 " browser_hash = $3 WHERE id = $4 AND state = 'pending'";
+	struct start *s = arg;
+	store_stmt *st = store_prep(t->db, up);
+	store_bind_blob(st, 1, s->state_hash, 32);
+	store_bind_blob(st, 2, s->nonce_hash, 32);
+	store_bind_blob(st, 3, s->browser_hash, 32);
+	store_bind_int(st, 4, s->draft);
+	return store_exec(st) == STORE_DONE ? 0 : -1;
+}
+
+int page_sign_start(struct req *r)
+{
+	struct draft d;
+	if (usable(r, &d))
+		return r->status;
+	char browser[33], csrf[65], sent[80];
+	if (req_cookie(r, BROWSER_COOKIE, browser, sizeof browser) || !is_hex(browser, 32) ||
+	    form_field(r->body ? r->body : "", "csrf", sent, sizeof sent))
+		return reply_page_error(r, 403, "Demande refusée",
+					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
+					"de signature et utilisez le bouton de la page.");
+	csrf_of(browser, r->arg, csrf);
+	if (strlen(sent) != 64 || sodium_memcmp(sent, csrf, 64))
+		return reply_page_error(r, 403, "Demande refusée",
+					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
+					"de signature et utilisez le bouton de la page.");
+	char state[TOKEN_HEX], nonce[TOKEN_HEX];
+	struct start s = { .draft = d.id };
+	crypto_token_new(state);
+	crypto_token_new(nonce);
+	crypto_token_hash(state, s.state_hash);
+	crypto_token_hash(nonce, s.nonce_hash);
+	crypto_token_hash(browser, s.browser_hash);
+	struct fail f;
+	char *url = fc_authorize_url(state, nonce, &f);
+	if (!url)
+		return reply_page_error(r, f.status, "FranceConnect indisponible", f.message);
+	if (txn_run(r, 1, start_work, &s) != 0) {
+		free(url);
+		return reply_page_error(r, 503, "Service indisponible",
+					"Le service est momentanément indisponible : réessayez dans un instant.");
+	}
+	reply_header(r, "Location", url);
+	free(url);
+	struct page p = { 0 };
+	page_begin(&p, "Redirection vers FranceConnect");
+	page_raw(&p, "<h1>Redirection vers FranceConnect</h1>\n");
+	page_end(&p);
+	return reply_page(r, 303, &p);
+}
+
+struct identified {
+	int64_t draft;
+	struct fc_identity who;
+	int64_t usager;
+	int late;
+};
+
+static int identified_work(struct txn *t, void *arg)
+{
+	static const char up[] = "UPDATE mandate_drafts SET state = 'identified', usager_id = $1,"
+				 " identified_at = $2, expires_at = $3 WHERE id = $4"
+				 " AND state = 'pending' AND expires_at > $2";
+	struct identified *x = arg;
+	struct draft d;
+	if (draft_load(t->db, x->draft, &d) != 1)
+		return -1;
+	t->actor = "franceconnect";
+	if (usager_upsert(t, &x->who, &x->usager))
+		return -1;
+	store_stmt *st = store_prep(t->db, up);
+	store_bind_int(st, 1, x->usager);
+	store_bind_int(st, 2, t->now);
+	store_bind_int(st, 3, t->now + DRAFT_TTL);
+	store_bind_int(st, 4, x->draft);
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	if (store_changes(t->db) != 1) {
+		x->late = 1; /* expired while FranceConnect answered: nothing recorded */
+		return -1;
+	}
+	char subject[32];
+	snprintf(subject, sizeof subject, "usager:%lld", (long long)x->usager);
+	return journal_append(t, "usager_identified", d.structure, subject,
+			      json_pack("{s:I}", "draft", (json_int_t)x->draft));
+}
+
+/* Takes the state off the draft (single use) when the browser is the one
+ * that started; the draft and its nonce hash, or 0. */
+struct consumed {
+	uint8_t state_hash[32], browser_hash[32];
+	int64_t draft;
+	uint8_t nonce_hash[32];
+	int wrong_browser;
+};
+
+static int consume_work(struct txn *t, void *arg)
+{
+	static const char q[] = "SELECT id, nonce_hash, browser_hash FROM mandate_drafts"
+				" WHERE fc_state_hash = $1 AND state = 'pending' AND expires_at > $2";
+	static const char clear[] = "UPDATE mandate_drafts SET fc_state_hash = NULL WHERE id = $1";
+	struct consumed *c = arg;
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_blob(st, 1, c->state_hash, 32);
+	store_bind_int(st, 2, t->now);
+	if (store_step(st) != STORE_ROW)
+		return 0;
+	size_t n1, n2;
+	const void *nh = store_col_blob(st, 1, &n1), *bh = store_col_blob(st, 2, &n2);
+	if (n1 != 32 || n2 != 32 || sodium_memcmp(bh, c->browser_hash, 32)) {
+		c->wrong_browser = 1;
+		return 0;
+	}
+	c->draft = store_col_int(st, 0);
+	memcpy(c->nonce_hash, nh, 32);
+	st = store_prep(t->db, clear);
+	store_bind_int(st, 1, c->draft);
+	return store_exec(st) == STORE_DONE ? 0 : -1;
+}
+
+int page_fc_callback(struct req *r)
+{
+	const char *state = req_query(r, "state"), *code = req_query(r, "code");
+	const char *error = req_query(r, "error");
+	char browser[33] = "";
+	struct consumed c = { 0 };
+	if (!state || !is_hex(state, 64) || req_cookie(r, BROWSER_COOKIE, browser, sizeof browser))
+		return reply_page_error(r, 400, "Demande non reconnue",
+					"Cette réponse de FranceConnect ne correspond à aucune signature en "
+					"cours dans ce navigateur. Rouvrez le lien de signature pour recommencer.");
+	crypto_token_hash(state, c.state_hash);
+	crypto_token_hash(browser, c.browser_hash);
+	if (txn_run(r, 1, consume_work, &c) != 0)
+		return r->status;
+	if (!c.draft)
+		return reply_page_error(r, 400, "Demande non reconnue",
+					c.wrong_browser
+						? "Cette signature a été commencée dans un autre navigateur : "
+						  "terminez-la dans celui-ci en rouvrant le lien de signature."
+						: "Cette réponse de FranceConnect ne correspond à aucune signature en "
+						  "cours (elle a déjà servi ou le lien a expiré). Rouvrez le lien de "
+						  "signature pour recommencer.");
+	if (error || !code) {
+		log_info("franceconnect: callback with error %.40s", error ? error : "(no code)");
+		return reply_page_error(r, 400, "Identification interrompue",
+					"L'identification avec FranceConnect n'a pas abouti. Rouvrez le lien de "
+					"signature pour recommencer.");
+	}
+	struct identified x = { .draft = c.draft };
+	struct fail f;
+	if (fc_finish(code, c.nonce_hash, &x.who, &f) != 0) {
+		sodium_memzero(&x, sizeof x);
+		return reply_page_error(r, f.status, "Identification refusée", f.message);
+	}
+	int rc = txn_run(r, 1, identified_work, &x);
+	sodium_memzero(&x.who, sizeof x.who);
+	if (rc != 0 && x.late)
+		return reply_page_error(r, 410, "Lien expiré",
+					"Le délai de 10 minutes est dépassé : demandez à votre aidant de "
+					"recommencer.");
+	if (rc != 0)
+		return r->status ? r->status
+				 : reply_page_error(r, 500, "Erreur", "L'identification n'a pas pu être enregistrée.");
+	notify_bump();
+	struct page p = { 0 };
+	page_begin(&p, "Identité vérifiée");
+	page_raw(&p, "<h1>Identité vérifiée</h1>\n<p class=\"ok\">Merci. FranceConnect a confirmé votre "
+		     "identité. Retournez auprès de votre aidant : il va finaliser le mandat et vous "
+		     "remettre l'attestation à signer.</p>\n<p>Vous pouvez fermer cette page.</p>\n");
+	page_end(&p);
+	return reply_page(r, 200, &p);
+}
