@@ -59,7 +59,9 @@ sql() {
 state_digest() {
 	sqlite3 -readonly "$BATS_TEST_TMPDIR/ac.db" \
 		"SELECT * FROM structures; SELECT * FROM accounts; SELECT * FROM memberships;
-		 SELECT id, serial, kind, state, account_id, structure_id, drift, last_step FROM cards;" | sha256sum
+		 SELECT id, serial, kind, state, account_id, structure_id, drift, last_step FROM cards;
+		 SELECT * FROM usagers; SELECT id, state, usager_id, expires_at FROM mandate_drafts;
+		 SELECT * FROM mandates; SELECT * FROM autorisations; SELECT * FROM revocations;" | sha256sum
 }
 
 journal_count() {
