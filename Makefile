@@ -9,19 +9,23 @@ MANDIR  ?= $(PREFIX)/share/man
 B       ?= build
 VERSION := 0.1.0
 
-PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3 cjose
+PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3 cjose \
+           cairo-pdf pangocairo
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
            -DAC_VERSION='"$(VERSION)"' -Ilibac -Iacd -MMD -MP \
            $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread
+# fontconfig's own leak as it loads, not ours: see the file
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 ifdef SAN
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIBAC_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard libac/*.c))
-ACD_OBJ   := $(patsubst %.c,$(B)/%.o,$(filter-out acd/main.c,$(wildcard acd/*.c))) $(B)/gen/migrations.o
+ACD_OBJ   := $(patsubst %.c,$(B)/%.o,$(filter-out acd/main.c,$(wildcard acd/*.c))) $(B)/gen/migrations.o \
+             $(B)/gen/templates.o
 TOOLS     := $(patsubst cmd/%.c,$(B)/bin/%,$(wildcard cmd/*.c))
 UNITS     := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*.c))
 
@@ -44,6 +48,16 @@ $(B)/gen/migrations.c: $(sort $(wildcard acd/sql/*.sql)) scripts/embed-sql.sh
 	scripts/embed-sql.sh $(sort $(wildcard acd/sql/*.sql)) > $@
 
 $(B)/gen/migrations.o: $(B)/gen/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# So are the attestation templates: their exact text is part of every
+# attestation hash (acd/templates/README).
+$(B)/gen/templates.c: $(sort $(wildcard acd/templates/*.txt)) scripts/embed-templates.sh
+	@mkdir -p $(@D)
+	scripts/embed-templates.sh $(sort $(wildcard acd/templates/*.txt)) > $@.tmp
+	@mv $@.tmp $@
+
+$(B)/gen/templates.o: $(B)/gen/templates.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/bin/acd: $(B)/acd/main.o $(B)/libacd.a $(B)/libac.a

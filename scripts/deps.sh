@@ -6,6 +6,7 @@ set -eu
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev liboath-dev oathtool libpskc-dev
 libsodium-dev libcsv-dev libqrencode-dev libsqlite3-dev sqlite3
+libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
 bats bats-support bats-assert bats-file jq curl hyperfine xxd"
 
 missing=""

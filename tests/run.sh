@@ -5,7 +5,8 @@ set -u
 B=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
 PATH="$PWD/$B/bin:$PATH"
-export PATH
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+export PATH LSAN_OPTIONS
 out=$(mktemp)
 bats --tap tests/*.bats | tee "$out"
 rc=$?
