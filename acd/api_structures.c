@@ -67,8 +67,8 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	store_bind_text(st, 5, addr);
 	store_bind_text(st, 6, zip);
 	store_bind_text(st, 7, city);
-	store_bind_int(st, 8, t->now);
-	store_bind_text(st, 9, ALL_DEMARCHES);
+	store_bind_text(st, 8, ALL_DEMARCHES); /* COLS ends with demarches */
+	store_bind_int(st, 9, t->now);
 	if (store_exec(st) != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot create the structure");
 	if (journal_append(t, "structure_create", id, siret,

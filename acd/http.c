@@ -158,8 +158,10 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long us = (t1.tv_sec - r->t0.tv_sec) * 1000000L + (t1.tv_nsec - r->t0.tv_nsec) / 1000;
-	/* the path only: query strings may carry people's emails */
-	log_info("%s %s %d %ldus%s", r->method, r->url, r->status, us,
+	/* the path only: query strings may carry people's emails; a signing
+	 * link's token is a secret */
+	const char *path = !strncmp(r->url, "/sign/", 6) ? "/sign/(token)" : r->url;
+	log_info("%s %s %d %ldus%s", r->method, path, r->status, us,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (r->stream)
 		MHD_destroy_response(r->stream);
