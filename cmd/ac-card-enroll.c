@@ -3,7 +3,6 @@
  * app's first code activates it. */
 #include "ac.h"
 
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,26 +13,6 @@ static const struct ac_opt opts[] = {
 	{ "serial", 1, 's', "SERIAL", "activate this already enrolled app instead of a new one" },
 	{ 0 }
 };
-
-/* Light modules as blocks, two rows per line (for a dark terminal), with the
- * quiet zone the scanners need. */
-static void draw_qr(const char *uri)
-{
-	QRcode *q = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q)
-		return;
-	int w = q->width, m = 2;
-#define DARK(x, y) ((x) >= 0 && (y) >= 0 && (x) < w && (y) < w && (q->data[(y) * w + (x)] & 1))
-	for (int y = -m; y < w + m; y += 2) {
-		for (int x = -m; x < w + m; x++) {
-			int top = !DARK(x, y), bottom = y + 1 < w + m && !DARK(x, y + 1);
-			fputs(top && bottom ? "█" : top ? "▀" : bottom ? "▄" : " ", stdout);
-		}
-		fputc('\n', stdout);
-	}
-#undef DARK
-	QRcode_free(q);
-}
 
 static char *code_of(const char *given)
 {
@@ -103,7 +82,7 @@ int main(int argc, char **argv)
 	char *s = strdup(json_string_value(json_object_get(reply, "serial")));
 	ac_print(reply);
 	if (uri && isatty(STDOUT_FILENO))
-		draw_qr(uri);
+		ac_qr_draw(stdout, uri);
 	fflush(stdout); /* the person (or a script) reads the secret before the code */
 	json_decref(reply);
 	int rc = activate(s, code);

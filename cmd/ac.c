@@ -15,6 +15,7 @@ static const char *const tools[][2] = {
 	{ "whoami", "show who the session is" },
 	{ "structure-new", "create a structure (operators)" },
 	{ "structure-list", "list structures" },
+	{ "structure-set", "choose the démarches a structure offers" },
 	{ "aidant-add", "add aidants and référents to a structure" },
 	{ "aidant-list", "list the aidants of your structures" },
 	{ "aidant-deactivate", "record an aidant's departure" },
@@ -24,6 +25,14 @@ static const char *const tools[][2] = {
 	{ "card-link", "link OTP cards to aidants" },
 	{ "card-unlink", "unlink a card: lost, broken, departure, error" },
 	{ "card-enroll", "give an aidant an authenticator app" },
+	{ "mandate-new", "draw up a mandate with an usager (FranceConnect, consent, code)" },
+	{ "mandate-list", "list the mandates of your structures" },
+	{ "mandate-show", "show one mandate" },
+	{ "mandate-renew", "renew, and maybe widen, an usager's mandate" },
+	{ "mandate-revoke", "revoke mandates, in full or some démarches" },
+	{ "mandate-attestation", "fetch a mandate's or a revocation's attestation (PDF)" },
+	{ "usager-list", "list the usagers of your structures' mandates" },
+	{ "usager-show", "show one usager and its mandates" },
 	{ "audit", "export the journal, or verify an export offline" },
 	{ NULL, NULL }
 };

@@ -2,9 +2,12 @@
 # Installed once and linked under each tool's name, so bash-completion loads it
 # for whichever command is completed first.
 
-_ac_tools='login logout whoami structure-new structure-list aidant-add aidant-list
-aidant-deactivate aidant-unlock card-import card-list card-link card-unlink
-card-enroll audit'
+_ac_tools='login logout whoami structure-new structure-list structure-set aidant-add
+aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink
+card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke
+mandate-attestation usager-list usager-show audit'
+
+_ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
 # The long options of each tool, "--name=" when it takes a value (the form of
 # the tools' hidden --list-options, which is asked for a tool not listed here).
@@ -15,6 +18,7 @@ _ac_options()
 	ac-logout|ac-whoami)  echo '' ;;
 	ac-structure-new)     echo '--name= --siret= --zipcode= --city= --address= --type= --csv' ;;
 	ac-structure-list)    echo '--csv' ;;
+	ac-structure-set)     echo '--demarches=' ;;
 	ac-aidant-add)        echo '--structure= --email= --first-name= --last-name= --profession= --phone= --referent --no-aidant --csv' ;;
 	ac-aidant-list)       echo '--structure= --inactive --csv' ;;
 	ac-aidant-deactivate) echo '--email= --structure= --csv' ;;
@@ -24,6 +28,13 @@ _ac_options()
 	ac-card-link)         echo '--serial= --email= --code= --csv' ;;
 	ac-card-unlink)       echo '--serial= --reason= --csv' ;;
 	ac-card-enroll)       echo '--email= --serial= --code=' ;;
+	ac-mandate-new)       echo '--demarches= --duration= --structure= --attestation= --open --code= --confirm-consent --send-link=' ;;
+	ac-mandate-list)      echo '--usager= --status= --expiring-within= --structure= --all --csv' ;;
+	ac-mandate-show|ac-usager-show) echo '' ;;
+	ac-mandate-renew)     echo '--usager= --demarches= --duration= --code= --structure= --attestation=' ;;
+	ac-mandate-revoke)    echo '--demarches= --attestation= --csv' ;;
+	ac-mandate-attestation) echo '--output= --revocation=' ;;
+	ac-usager-list)       echo '--search= --structure= --csv' ;;
 	ac-audit)             echo '--since= --until= --action= --structure= --actor= --verify --anchor=' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' ;;
 	esac
@@ -38,11 +49,29 @@ _ac_value()
 	--reason) values='lost broken departure error' ;;
 	--state)  values='stock linked active lost broken retired' ;;
 	--type)   values='ccas france_services association mairie departement autre' ;;
+	--status) values='active expired revoked' ;;
+	--duration) values='short month semester long' ;;
+	--demarches)
+		# a comma list: complete its last item, from the codes not yet in it
+		local head='' last=$2 used code left=''
+		if [[ $2 == *,* ]]; then
+			head=${2%,*},
+			last=${2##*,}
+		fi
+		used=",${head}"
+		for code in $_ac_demarches; do
+			[[ $used == *",$code,"* ]] || left+="$code "
+		done
+		compopt -o nospace 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$left" -- "$last")
+		return 0 ;;
 	--action) values='login login_failed lockout unlock activity_check structure_create
 		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
 		card_import card_link card_validate card_unlink card_lost card_enroll session_end
-		operator_create' ;;
-	--pskc)   compopt -o filenames 2>/dev/null
+		operator_create usager_identified mandate_create autorisation_create
+		autorisation_revoke mandate_revoke mandate_renew autorisation_use' ;;
+	--pskc|--attestation|--output)
+		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
 	*)        COMPREPLY=(); return 0 ;;
 	esac
@@ -68,7 +97,8 @@ _ac_complete_tool()
 		_ac_value "${COMP_WORDS[COMP_CWORD-2]}" "$cur"
 		return 0
 	fi
-	# --opt VALUE in two words
+	# --opt VALUE in two words (-o is --output's short form)
+	[[ $prev == -o ]] && prev=--output
 	if [[ $prev == --* ]] && [[ " $opts " == *" $prev= "* ]]; then
 		_ac_value "$prev" "$cur"
 		return 0
@@ -91,18 +121,20 @@ _ac()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if (( COMP_CWORD == 1 )); then
-		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card audit help' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card mandate usager audit help' -- "$cur")
 		return 0
 	fi
 	local noun=${COMP_WORDS[1]}
 	case $noun in
-	structure|aidant|card)
+	structure|aidant|card|mandate|usager)
 		if (( COMP_CWORD == 2 )); then
 			local verbs
 			case $noun in
-			structure) verbs='new list' ;;
+			structure) verbs='new list set' ;;
 			aidant)    verbs='add list deactivate unlock' ;;
 			card)      verbs='import list link unlink enroll' ;;
+			mandate)   verbs='new list show renew revoke attestation' ;;
+			usager)    verbs='list show' ;;
 			esac
 			mapfile -t COMPREPLY < <(compgen -W "$verbs" -- "$cur")
 			return 0

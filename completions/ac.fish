@@ -27,14 +27,31 @@ complete -c ac -f
 complete -c ac -n __ac_needs_command -a login -d 'open a session with a one-time code'
 complete -c ac -n __ac_needs_command -a logout -d 'end the session'
 complete -c ac -n __ac_needs_command -a whoami -d 'show who the session is'
-complete -c ac -n __ac_needs_command -a structure -d 'create and list structures'
+complete -c ac -n __ac_needs_command -a structure -d 'create, list structures; set their démarches'
 complete -c ac -n __ac_needs_command -a aidant -d 'add, list, deactivate, unlock aidants'
 complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enroll cards'
+complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, revoke mandates; attestations'
+complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
 complete -c ac -n __ac_needs_command -a audit -d 'export the journal, or verify an export'
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
-complete -c ac -n '__ac_needs_verb structure' -a 'new list'
+complete -c ac -n '__ac_needs_verb structure' -a 'new list set'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock'
 complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll'
+complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
+complete -c ac -n '__ac_needs_verb usager' -a 'list show'
+
+# The démarche families not yet in the comma list being typed, each after it.
+function __ac_demarches
+    set -l token (commandline -ct | string replace -r -- '^--demarches=' '')
+    set -l head ''
+    if string match -q -- '*,*' $token
+        set head (string replace -r -- '[^,]*$' '' $token)
+    end
+    set -l used (string split , -- $head)
+    for code in papiers famille social travail logement transports argent justice etranger loisirs
+        contains -- $code $used; or echo $head$code
+    end
+end
 
 # __ac_opt TOOL LONG DESCRIPTION [VALUES|-files|-flag]: the option for ac-TOOL and "ac NOUN VERB".
 function __ac_opt --argument-names tool long desc values
@@ -55,9 +72,11 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use'
+set -l __ac_durations 'short month semester long'
+set -l __ac_statuses 'active expired revoked'
 
-for t in login logout whoami structure-new structure-list aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll audit
+for t in login logout whoami structure-new structure-list structure-set aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -73,6 +92,8 @@ __ac_opt structure-new city city
 __ac_opt structure-new address 'street address'
 __ac_opt structure-new type 'structure type' $__ac_types
 __ac_opt structure-new csv 'read CSV from standard input' -flag
+
+__ac_opt structure-set demarches 'the families offered, comma-separated' '(__ac_demarches)'
 
 __ac_opt aidant-add structure 'structure id'
 __ac_opt aidant-add email email
@@ -115,6 +136,42 @@ __ac_opt card-unlink csv 'read CSV from standard input' -flag
 __ac_opt card-enroll email 'the aidant'
 __ac_opt card-enroll serial 'an app already enrolled, to activate'
 __ac_opt card-enroll code 'the code the app shows'
+
+__ac_opt mandate-new demarches 'démarche families, comma-separated' '(__ac_demarches)'
+__ac_opt mandate-new duration "the mandate's duration" $__ac_durations
+__ac_opt mandate-new structure 'the structure, when aidant of several'
+__ac_opt mandate-new attestation 'write the attestation (PDF) to' -files
+__ac_opt mandate-new open 'open the signing link with xdg-open' -flag
+__ac_opt mandate-new code 'a code your card shows'
+__ac_opt mandate-new confirm-consent 'the usager confirmed the declaration' -flag
+__ac_opt mandate-new send-link 'email the signing link to the usager'
+
+__ac_opt mandate-list usager 'only this usager'
+__ac_opt mandate-list status 'only this status' $__ac_statuses
+__ac_opt mandate-list expiring-within 'only those ending within DAYS days'
+__ac_opt mandate-list structure 'only this structure'
+__ac_opt mandate-list all 'also those ended more than 365 days ago' -flag
+__ac_opt mandate-list csv 'print CSV for a spreadsheet' -flag
+
+__ac_opt mandate-renew usager 'the usager'
+__ac_opt mandate-renew demarches 'démarche families, comma-separated' '(__ac_demarches)'
+__ac_opt mandate-renew duration "the mandate's duration" $__ac_durations
+__ac_opt mandate-renew code 'a code your card shows'
+__ac_opt mandate-renew structure 'the structure, when aidant of several'
+__ac_opt mandate-renew attestation 'write the attestation (PDF) to' -files
+
+__ac_opt mandate-revoke demarches 'revoke only these démarches' '(__ac_demarches)'
+__ac_opt mandate-revoke attestation 'write the revocation attestation (PDF) to' -files
+__ac_opt mandate-revoke csv 'read CSV from standard input' -flag
+
+__ac_opt mandate-attestation output 'write the PDF to (- for standard output)' -files
+complete -c ac-mandate-attestation -s o -r -F -d 'write the PDF to (- for standard output)'
+complete -c ac -n '__ac_is mandate-attestation' -s o -r -F -d 'write the PDF to (- for standard output)'
+__ac_opt mandate-attestation revocation 'a revocation attestation instead'
+
+__ac_opt usager-list search 'names containing this text'
+__ac_opt usager-list structure 'only this structure'
+__ac_opt usager-list csv 'print CSV for a spreadsheet' -flag
 
 __ac_opt audit since 'from this UTC time'
 __ac_opt audit until 'before this UTC time'

@@ -63,6 +63,14 @@ json_t *ac_opt_value(const struct ac_opt *o, const char *arg);
 void ac_query_add(char *path, size_t cap, const char *name, const char *value);
 /* Strict integer option: dies with 64 on anything else. */
 long ac_opt_long(const char *name, const char *value, long min, long max);
+/* Operands (an object's id): a tool taking up to max of them says so before
+ * ac_getopt, which then hands each back after the options, in order, as the
+ * key AC_OPERAND with the word in *optarg_out; one more is a usage error. */
+enum { AC_OPERAND = 1 };
+void ac_operands(int max);
+/* An object's id, from an operand or an option: a whole number from 1; dies
+ * 64 naming what ("ID", "--usager") otherwise. */
+json_int_t ac_id_arg(const char *what, const char *value);
 
 /* ---- config.c: where acd is ------------------------------------------- */
 /* AC_URL, else url= in $XDG_CONFIG_HOME/ac/config; dies 78 when unset. */
@@ -75,6 +83,9 @@ const char *ac_xdg_file(const char *var, const char *dflt, const char *name, cha
 /* $XDG_STATE_HOME/ac/session (0600).  AC_TOKEN wins when set. */
 char *ac_session_token(void);                /* NULL: not logged in */
 int ac_session_save(const char *token);
+/* Dies 77 with acd's own words when there is no session at all (no AC_TOKEN,
+ * no session file): a request is bound to be refused, so none is made. */
+void ac_session_require(void);
 int ac_session_clear(void);
 const char *ac_session_path(void);
 
@@ -104,6 +115,30 @@ struct ac_lines {
 size_t ac_lines_feed(struct ac_lines *l, const char *buf, size_t len, int final);
 /* URL-encodes s into a fresh string. */
 char *ac_urlencode(const char *s);
+/* ac_call that does not die when acd cannot be reached: returns 0 then, with
+ * the reason in why (for a loop that tries again). */
+long ac_call_try(const char *method, const char *path, json_t *body, json_t **reply, char *why,
+		 size_t len);
+/* GETs path's binary body (a PDF) into file with ac_file_write ("-":
+ * stdout).  On 2xx *bytes is its size; else nothing is written and
+ * *error_reply is acd's error (NULL when none).  -1 (errno set) when file
+ * cannot be written.  Dies 69 when acd cannot be reached. */
+long ac_get_file(const char *path, const char *file, size_t *bytes, json_t **error_reply);
+
+/* ---- attestation.c: the PDF written after a change ---------------------- */
+/* GETs the attestation at path into file once the change is made: says
+ * "attestation written to FILE" on stderr, or why not and again, the command
+ * that fetches it later.  Returns the exit status (0, or the failure's). */
+int ac_save_attestation(const char *path, const char *file, const char *again);
+
+/* ---- file.c: files the tools write ------------------------------------ */
+/* Writes buf to file whole or not at all: FILE.PID.tmp, synced, renamed over
+ * file (mode 0644 less the umask); "-" is stdout.  -1 with errno on failure,
+ * leaving nothing behind. */
+int ac_file_write(const char *file, const void *buf, size_t len);
+/* Dies 64 when file could not be written (its folder missing or read-only),
+ * naming the option it comes from: checked before a long run, not after. */
+void ac_file_check(const char *opt, const char *file);
 
 /* ---- json.c: output ---------------------------------------------------- */
 /* Prints o as one compact line on stdout. */
@@ -130,6 +165,11 @@ void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
  * one kept-alive connection, prints a result line per record in order,
  * shows a progress bar on a terminal.  Returns the exit status. */
 int ac_bulk(const char *path, enum ac_format fmt);
+/* ac_bulk with every readable record passed to keep first: keep trims rec in
+ * place to the fields acd takes (from another tool's output, say), or refuses
+ * it (non-zero, the reason in why): that record fails as bad_input, unsent. */
+typedef int (*ac_record_keep)(json_t *rec, char *why, size_t len, void *arg);
+int ac_bulk_keep(const char *path, enum ac_format fmt, ac_record_keep keep, void *arg);
 /* A record read for a bulk run: its line, and its JSON or why it is unreadable. */
 struct ac_record {
 	size_t line;
@@ -153,12 +193,18 @@ struct ac_list_tool {
 	const char *path;                /* GET from */
 	const struct ac_opt *opts;       /* flags with a field become query parameters */
 	const char *usage, *summary;
+	/* --csv: a line as the flat object of its row (a new reference), for
+	 * lines that nest; NULL: the line as it is */
+	json_t *(*csv_flat)(json_t *line);
 };
 /* Parses the flags (choices and integers checked, exit 64; --csv added), GETs
  * the list and prints it: NDJSON lines, or with --csv a spreadsheet's CSV
  * (RFC 4180; header from the first line's keys; arrays and objects as JSON,
  * null as empty).  Returns the exit status. */
 int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t);
+/* GETs one object at path and prints it as one line; dies with acd's message
+ * on refusal.  Returns the exit status. */
+int ac_show(const char *path);
 
 /* ---- item.c: tools that take one item from flags, or many from stdin ---- */
 struct ac_item_tool {
@@ -183,6 +229,30 @@ void ac_progress_abort(struct ac_progress *);
 /* ---- prompt.c: questions to the person at the terminal ----------------- */
 /* Reads a line from the terminal without echo; NULL when there is none. */
 char *ac_prompt_secret(const char *question);
+/* 1 when a person can be asked: stdin is a terminal, or /dev/tty opens. */
+int ac_have_terminal(void);
+/* Shows text, then question, on the terminal (stdin's when it is one, else
+ * /dev/tty) and reads the answer: 1 for y, yes, o, oui (any case), 0 for
+ * anything else, -1 when there is no terminal. */
+int ac_prompt_yes(const char *text, const char *question);
+
+/* ---- code.c: requests that carry a fresh one-time code ----------------- */
+/* --code's value, checked at once: dies 64 unless it is 6 or 8 digits. */
+const char *ac_opt_code(const char *value);
+/* POSTs body (borrowed) to path with its "code": given, or else asked with
+ * ac_prompt_secret (from stdin when it is a pipe).  On a terminal, without
+ * given, a code acd refuses as wrong or already used is asked again, three
+ * tries in all.  Dies 64 when no code comes.  Returns acd's last status and
+ * its reply. */
+long ac_post_code(const char *path, json_t *body, const char *given, json_t **reply);
+/* 1 when acd refused the code itself: wrong_code or code_used (401, 422). */
+int ac_code_refused(long status, json_t *reply);
+
+/* ---- qr.c: QR codes on a terminal -------------------------------------- */
+/* Draws text as a QR code with half blocks, dark modules on a light ground
+ * with a 4-module quiet zone (phones read it whatever the terminal's
+ * colours); under NO_COLOR, light modules as blocks, for a dark terminal. */
+void ac_qr_draw(FILE *to, const char *text);
 
 /* ---- validate.c: input checks shared by the tools and acd ------------- */
 /* Lower-cases email in place; 0 when it is a plausible address. */
@@ -213,9 +283,22 @@ extern const struct ac_duration ac_durations[];
 extern const char *const ac_duration_codes[];
 int ac_duration_days(const char *code);        /* -1: unknown */
 const char *ac_duration_label(const char *code); /* NULL: unknown */
+/* A mandate's status: active, expired, revoked. */
+extern const char *const ac_mandate_statuses[];
 int ac_in_list(const char *const *list, const char *value);
 /* "a, b, c": a list for a message, in buf. */
 const char *ac_list_words(const char *const *list, char *buf, size_t len);
+
+/* ---- demarches.c: the mandate options' values, checked before a request - */
+/* A comma list of démarche codes ("papiers,logement"; blanks around a code
+ * are allowed) as a JSON array in the order given; NULL when a code is
+ * unknown or repeated, or the list or one of its items is empty, with the
+ * reason in why. */
+json_t *ac_demarches_parse(const char *list, char *why, size_t len);
+/* --demarches's value as that array; dies 64 with the reason and the codes. */
+json_t *ac_opt_demarches(const char *list);
+/* --duration's value; dies 64 unless it is a duration, listing them. */
+const char *ac_opt_duration(const char *code);
 
 /* ---- chain.c: the journal's canonical form and hash chain ------------- */
 /* The entry as hashed: keys sorted, compact, integers only.  details is

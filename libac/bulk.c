@@ -195,6 +195,28 @@ int ac_bulk(const char *path, enum ac_format fmt)
 	return run(path, &in);
 }
 
+struct keeping {
+	struct input in;
+	ac_record_keep keep;
+	void *arg;
+};
+
+static int collect_kept(json_t *rec, size_t line, const char *err, void *arg)
+{
+	struct keeping *k = arg;
+	char why[200] = "";
+	if (rec && k->keep(rec, why, sizeof why, k->arg))
+		return collect(NULL, line, why[0] ? why : "refused before sending", &k->in);
+	return collect(rec, line, err, &k->in);
+}
+
+int ac_bulk_keep(const char *path, enum ac_format fmt, ac_record_keep keep, void *arg)
+{
+	struct keeping k = { .keep = keep, .arg = arg };
+	ac_stream_each(stdin, fmt, collect_kept, &k);
+	return run(path, &k.in);
+}
+
 int ac_bulk_array(const char *path, json_t *records)
 {
 	struct input in = { 0 };

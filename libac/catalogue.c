@@ -80,6 +80,8 @@ const char *ac_duration_label(const char *code)
 	return d ? d->label : NULL;
 }
 
+const char *const ac_mandate_statuses[] = { "active", "expired", "revoked", NULL };
+
 int ac_in_list(const char *const *list, const char *value)
 {
 	for (; *list; list++)

@@ -3,6 +3,7 @@
 #include "ac.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,8 +94,10 @@ char *ac_urlencode(const char *s)
 	return copy;
 }
 
-static long perform(const char *method, const char *path, const char *ctype, const char *body,
-		    size_t len, struct sink *s)
+/* The request: acd's HTTP status, or 0 when acd could not be reached, with
+ * the reason in why. */
+static long try_perform(const char *method, const char *path, const char *ctype,
+			const char *body, size_t len, struct sink *s, char *why, size_t whylen)
 {
 	if (!handle) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -143,24 +146,65 @@ static long perform(const char *method, const char *path, const char *ctype, con
 		if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
 		    rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_GOT_NOTHING ||
 		    rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR)
-			ac_die(AC_EXIT_UNAVAILABLE, "cannot reach acd at %s: %s (is it running? check AC_URL)",
-			       ac_url(), curl_easy_strerror(rc));
-		ac_die(AC_EXIT_UNAVAILABLE, "request to %s failed: %s", ac_url(), curl_easy_strerror(rc));
+			snprintf(why, whylen, "cannot reach acd at %s: %s (is it running? check AC_URL)",
+				 ac_url(), curl_easy_strerror(rc));
+		else
+			snprintf(why, whylen, "request to %s failed: %s", ac_url(), curl_easy_strerror(rc));
+		return 0;
 	}
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	return status;
 }
 
-long ac_call(const char *method, const char *path, json_t *body, json_t **reply)
+static long perform(const char *method, const char *path, const char *ctype, const char *body,
+		    size_t len, struct sink *s)
+{
+	char why[600];
+	long status = try_perform(method, path, ctype, body, len, s, why, sizeof why);
+	if (!status)
+		ac_die(AC_EXIT_UNAVAILABLE, "%s", why);
+	return status;
+}
+
+long ac_call_try(const char *method, const char *path, json_t *body, json_t **reply, char *why,
+		 size_t len)
 {
 	struct sink s = { 0 };
 	char *txt = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	long status = perform(method, path, "application/json", txt, txt ? strlen(txt) : 0, &s);
+	long status = try_perform(method, path, "application/json", txt, txt ? strlen(txt) : 0, &s,
+				  why, len);
 	free(txt);
 	if (reply)
-		*reply = s.len ? json_loadb(s.buf, s.len, 0, NULL) : NULL;
+		*reply = status && s.len ? json_loadb(s.buf, s.len, 0, NULL) : NULL;
 	free(s.buf);
+	return status;
+}
+
+long ac_call(const char *method, const char *path, json_t *body, json_t **reply)
+{
+	char why[600];
+	long status = ac_call_try(method, path, body, reply, why, sizeof why);
+	if (!status)
+		ac_die(AC_EXIT_UNAVAILABLE, "%s", why);
+	return status;
+}
+
+long ac_get_file(const char *path, const char *file, size_t *bytes, json_t **error_reply)
+{
+	struct sink s = { 0 };
+	long status = perform("GET", path, NULL, NULL, 0, &s);
+	*error_reply = NULL;
+	*bytes = 0;
+	if (status < 200 || status >= 300)
+		*error_reply = s.len ? json_loadb(s.buf, s.len, 0, NULL) : NULL;
+	else if (ac_file_write(file, s.buf ? s.buf : "", s.len))
+		status = -1;
+	else
+		*bytes = s.len;
+	int saved = errno;
+	free(s.buf);
+	errno = saved;
 	return status;
 }
 

@@ -13,6 +13,7 @@ enum { K_CSV = 901 };
 struct out {
 	int csv;
 	json_t *header; /* CSV: the columns, from the first line */
+	json_t *(*flat)(json_t *line);
 };
 
 static void csv_cell(const char *s)
@@ -65,6 +66,7 @@ static int print_line(json_t *line, void *arg)
 		ac_print(line);
 		return 0;
 	}
+	line = o->flat ? o->flat(line) : json_incref(line);
 	if (!o->header) {
 		o->header = json_array();
 		const char *k;
@@ -74,6 +76,7 @@ static int print_line(json_t *line, void *arg)
 		csv_row(o->header, NULL);
 	}
 	csv_row(o->header, line);
+	json_decref(line);
 	return 0;
 }
 
@@ -106,7 +109,7 @@ int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t)
 						"print CSV for a spreadsheet, not NDJSON" });
 	char path[2048];
 	snprintf(path, sizeof path, "%s", t->path);
-	struct out o = { 0 };
+	struct out o = { .flat = t->csv_flat };
 	const char *arg;
 	int c;
 	while ((c = ac_getopt(argc, argv, opts, t->usage, t->summary, &arg)) != -1) {
@@ -119,10 +122,23 @@ int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t)
 				add_param(path, sizeof path, p, arg);
 	}
 	free(opts);
+	ac_session_require();
 	json_t *err = NULL;
 	long st = ac_call_lines("GET", path, NULL, NULL, 0, print_line, &o, &err);
 	json_decref(o.header);
 	if (st < 200 || st >= 300)
 		ac_die_reply(st, err);
+	return AC_EXIT_OK;
+}
+
+int ac_show(const char *path)
+{
+	ac_session_require();
+	json_t *reply = NULL;
+	long st = ac_call("GET", path, NULL, &reply);
+	if (st < 200 || st >= 300)
+		ac_die_reply(st, reply);
+	ac_print(reply);
+	json_decref(reply);
 	return AC_EXIT_OK;
 }

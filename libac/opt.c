@@ -2,12 +2,20 @@
  * prints --help and feeds the shell completions (--list-options). */
 #include "ac.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { K_HELP = 1000, K_VERSION, K_LIST };
+
+static int operands_max, operands_seen;
+
+void ac_operands(int max)
+{
+	operands_max = max;
+}
 
 static void help(const struct ac_opt *opts, const char *usage, const char *summary)
 {
@@ -29,7 +37,7 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 {
 	static struct option lo[64];
 	static char shorts[128];
-	static int built;
+	static int built, ended;
 	if (!built) {
 		int n = 0, s = 0;
 		shorts[s++] = ':'; /* a missing argument comes back as ':', not '?' */
@@ -52,11 +60,18 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 		opterr = 0;
 	}
 	for (;;) {
-		int c = getopt_long(argc, argv, shorts, lo, NULL);
-		*optarg_out = optarg;
+		/* once getopt is done, the operands (moved to the end) come one by one */
+		int c = ended ? -1 : getopt_long(argc, argv, shorts, lo, NULL);
+		*optarg_out = ended ? NULL : optarg;
 		switch (c) {
 		case -1:
-			/* no tool takes operands: a stray word is a mistake, not ignored */
+			ended = 1;
+			if (optind < argc && operands_seen < operands_max) {
+				operands_seen++;
+				*optarg_out = argv[optind++];
+				return AC_OPERAND;
+			}
+			/* a stray word is a mistake, not ignored */
 			if (optind < argc)
 				ac_die(AC_EXIT_USAGE, "unexpected argument \"%s\" (see --help)", argv[optind]);
 			return -1;
@@ -97,6 +112,17 @@ long ac_opt_long(const char *name, const char *value, long min, long max)
 		ac_die(AC_EXIT_USAGE, "--%s: expected a whole number from %ld to %ld, not \"%s\"",
 		       name, min, max, value);
 	return v;
+}
+
+json_int_t ac_id_arg(const char *what, const char *value)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(value, &end, 10);
+	if (errno || end == value || *end || v < 1 || v > (1LL << 53) || !isdigit((unsigned char)*value))
+		ac_die(AC_EXIT_USAGE, "%s: expected an id (a whole number from 1), not \"%s\"", what,
+		       value);
+	return (json_int_t)v;
 }
 
 struct ac_opt *ac_opts_plus(const struct ac_opt *opts, struct ac_opt extra)

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -44,4 +45,55 @@ char *ac_prompt_secret(const char *question)
 		return NULL;
 	buf[strcspn(buf, "\r\n")] = 0;
 	return strdup(buf);
+}
+
+int ac_have_terminal(void)
+{
+	if (isatty(STDIN_FILENO))
+		return 1;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int is_yes(const char *a)
+{
+	static const char *const yes[] = { "y", "yes", "o", "oui", NULL };
+	for (int i = 0; yes[i]; i++)
+		if (!strcasecmp(a, yes[i]))
+			return 1;
+	return 0;
+}
+
+int ac_prompt_yes(const char *text, const char *question)
+{
+	/* the person at the keyboard answers, never a file piped in */
+	FILE *in = stdin, *out = stderr, *tty = NULL;
+	if (!isatty(STDIN_FILENO)) {
+		int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 || !(tty = fdopen(fd, "r+"))) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		in = out = tty;
+	}
+	fflush(stdout);
+	fprintf(out, "%s%s", text, question);
+	fflush(out);
+	char buf[64];
+	char *ok = fgets(buf, sizeof buf, in);
+	if (tty)
+		fclose(tty);
+	if (!ok)
+		return 0;
+	buf[strcspn(buf, "\r\n")] = 0;
+	char *a = buf;
+	while (*a == ' ' || *a == '\t')
+		a++;
+	for (size_t n = strlen(a); n && (a[n - 1] == ' ' || a[n - 1] == '\t'); n--)
+		a[n - 1] = 0;
+	return is_yes(a);
 }

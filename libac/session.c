@@ -68,3 +68,11 @@ int ac_session_clear(void)
 {
 	return unlink(ac_session_path()) == 0 || errno == ENOENT ? 0 : -1;
 }
+
+void ac_session_require(void)
+{
+	char *token = ac_session_token();
+	if (!token)
+		ac_die(AC_EXIT_NOPERM, "log in first (ac-login)");
+	free(token);
+}
