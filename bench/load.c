@@ -4,6 +4,7 @@
  *   load login  URL T S ACCOUNTS   POST URL/v1/session, each login a distinct
  *                                  account (ACCOUNTS: "email hexseed step" lines),
  *                                  its code computed at send time, so none is a replay
+ *   load get    URL T S PATH       GET URL/PATH with the session of $AC_TOKEN
  * Prints {"requests":N,"failed":F,"seconds":S,"per_second":R}. */
 #include <curl/curl.h>
 #include <liboath/oath.h>
@@ -23,6 +24,7 @@ struct account {
 
 static const char *base;
 static int login_mode;
+static const char *get_path, *token;
 static struct account *accounts;
 static size_t naccounts;
 static atomic_size_t next_account, done, failed;
@@ -47,11 +49,16 @@ static void *client(void *arg)
 	(void)arg;
 	CURL *c = curl_easy_init();
 	char url[512], body[300];
-	snprintf(url, sizeof url, "%s%s", base, login_mode ? "/v1/session" : "/v1/health");
+	snprintf(url, sizeof url, "%s%s", base, login_mode ? "/v1/session" : get_path ? get_path : "/v1/health");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	char auth[300];
+	if (get_path && token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		h = curl_slist_append(h, auth);
+	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	while (now() < deadline) {
 		long want = 200;
@@ -102,10 +109,15 @@ static void load_accounts(const char *path)
 
 int main(int argc, char **argv)
 {
-	if (argc < 5 || (strcmp(argv[1], "health") && strcmp(argv[1], "login")) ||
-	    (!strcmp(argv[1], "login") && argc != 6)) {
-		fprintf(stderr, "usage: load health URL THREADS SECONDS | load login URL THREADS SECONDS ACCOUNTS\n");
+	if (argc < 5 || (strcmp(argv[1], "health") && strcmp(argv[1], "login") && strcmp(argv[1], "get")) ||
+	    (strcmp(argv[1], "health") && argc != 6)) {
+		fprintf(stderr, "usage: load health URL THREADS SECONDS | load login URL THREADS SECONDS ACCOUNTS"
+				" | load get URL THREADS SECONDS PATH\n");
 		return 64;
+	}
+	if (!strcmp(argv[1], "get")) {
+		get_path = argv[5];
+		token = getenv("AC_TOKEN");
 	}
 	login_mode = !strcmp(argv[1], "login");
 	base = argv[2];

@@ -177,6 +177,60 @@ bench_verify() {
 	row "(e) ac-audit --verify, 1,000,000 entries" "${t}s" "b2sum, same $(($(stat -c %s "$W/journal.ndjson") / 1000000)) MB" "${b}s" "$(ratio "$t" "$b")"
 }
 
+# (f) ac-mandate-list streaming 100,000 mandates of one structure vs the sqlite3
+# shell selecting the same rows (with their usager) as JSON.
+bench_mandates() {
+	need ac-mandate-list ac-login || return
+	[ -s "$W/link.out" ] || { fail "(f) needs the aidants and linked cards of (b)"; return; }
+	local M=100000 sid=1
+	sqlite3 "$W/ac.db" > /dev/null <<SQL || { fail "(f) cannot generate the mandates"; return; }
+PRAGMA busy_timeout = 10000;
+BEGIN;
+INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, birthplace, birthcountry,
+    gender, email, preferred_username, created_at, updated_at)
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $M)
+  SELECT i, randomblob(32), 'Usager', 'NOM' || i, '1970-01-01', '75107', '99100', 'female',
+         'u' || i || '@example.fr', '', strftime('%s'), strftime('%s') FROM n;
+INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
+    expires_at, template, attestation_hash)
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $M)
+  SELECT i, $sid, i, 2, 'papiers,logement', 'long', strftime('%s'), strftime('%s') + 31536000,
+         'mandat-1', lower(hex(randomblob(32))) FROM n;
+INSERT INTO autorisations (id, mandate_id, demarche)
+  SELECT 2 * id - 1, id, 'papiers' FROM mandates UNION ALL SELECT 2 * id, id, 'logement' FROM mandates;
+COMMIT;
+SQL
+	local seed
+	seed=$(jq -r 'select(.serial == "GADT00000001") | .seed' "$W/cards.ndjson")
+	XDG_STATE_HOME=$W/aidant ac-login --email aidant1@bench.fr \
+		--code "$(oathtool --totp -s 60 "$seed" --now "@$(($(date +%s) + 60))")" > /dev/null ||
+		{ fail "(f) the aidant cannot log in"; return; }
+	local t0 t b
+	t0=$(now)
+	XDG_STATE_HOME=$W/aidant ac-mandate-list --structure $sid > "$W/mandates.ndjson" ||
+		{ fail "(f) ac-mandate-list exited $?"; return; }
+	t=$(since "$t0")
+	[ "$(wc -l < "$W/mandates.ndjson")" = $M ] || { fail "(f) ac-mandate-list gave $(wc -l < "$W/mandates.ndjson") lines"; return; }
+	t0=$(now)
+	sqlite3 -json "$W/ac.db" "SELECT m.*, u.given_name, u.family_name, u.birthdate, u.birthplace,
+		u.birthcountry, u.gender, u.email, u.preferred_username,
+		(SELECT json_group_array(demarche) FROM autorisations a WHERE a.mandate_id = m.id) AS auts
+		FROM mandates m JOIN usagers u ON u.id = m.usager_id WHERE m.structure_id = $sid ORDER BY m.id" \
+		> "$W/mandates.sqlite.json" || { fail "(f) the sqlite3 baseline failed"; return; }
+	b=$(since "$t0")
+	row "(f) ac-mandate-list, $M mandates" "${t}s" "sqlite3 -json, same rows" "${b}s" "$(ratio "$t" "$b")"
+
+	# (g) attestations/s: the PDF of one mandate, 8 clients, against its JSON
+	local pdf json
+	export AC_TOKEN
+	AC_TOKEN=$(cat "$W/aidant/ac/session")
+	pdf=$("$BB/load" get "$AC_URL" 8 "$SECS" /v1/mandates/1/attestation) || { fail "(g) attestations failed: $pdf"; unset AC_TOKEN; return; }
+	json=$("$BB/load" get "$AC_URL" 8 "$SECS" /v1/mandates/1) || { fail "(g) mandate JSON failed: $json"; unset AC_TOKEN; return; }
+	unset AC_TOKEN
+	row "(g) attestations (PDF)/s, 8 clients" "$(jq .per_second <<<"$pdf")" "GET /v1/mandates/1 (JSON)/s" \
+		"$(jq .per_second <<<"$json")" "$(ratio "$(jq .per_second <<<"$pdf")" "$(jq .per_second <<<"$json")")"
+}
+
 need acd jq oathtool sqlite3 cc pkg-config || exit 1
 build_helpers || { echo "bench: cannot build bench/ helpers" >&2; exit 1; }
 start_acd || { echo "bench: cannot start acd" >&2; exit 1; }
@@ -187,6 +241,7 @@ bench_link
 bench_logins
 bench_whoami
 bench_verify
+bench_mandates
 if [ $failed != 0 ]; then
 	echo "bench: some parts could not run (see above): no figure was made up for them" >&2
 	exit 1

@@ -1,15 +1,19 @@
 #!/bin/bash
-# make demo: a whole day of the foundation on a fresh database in a temporary
-# folder — acd init, the operator and a référent at work, cards imported and
-# linked, an aidant logging in with its card, a departure, the journal verified.
+# make demo: a whole day on a fresh database in a temporary folder — acd init,
+# the operator and a référent at work, cards imported and linked, an aidant
+# logging in with its card, a mandate signed through FranceConnect (the local
+# stand-in, the usager's browser driven headless), its attestation, a renewal,
+# revocations, a departure, and the journal verified.
 set -euo pipefail
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$ROOT/$B/bin:$PATH"
 DIR=$(mktemp -d /tmp/ac-demo.XXXXXX)
 ACD_PID=
+FC_PID=
 stop() {
 	[ -n "$ACD_PID" ] && kill "$ACD_PID" 2>/dev/null && wait "$ACD_PID" 2>/dev/null
+	[ -n "$FC_PID" ] && kill "$FC_PID" 2>/dev/null && wait "$FC_PID" 2>/dev/null
 	echo "(the demo's files are in $DIR)"
 }
 trap stop EXIT
@@ -31,12 +35,24 @@ printf '\033[2m$ acd init --db %s/ac.db --operator operateur@anct.gouv.fr\033[0m
 acd init --db "$DIR/ac.db" --operator operateur@anct.gouv.fr | tee "$DIR/init.json"
 ls -l "$DIR"
 
-say "acd serve on a free loopback port"
-acd serve --db "$DIR/ac.db" --listen 127.0.0.1:0 2> "$DIR/acd.log" &
+say "The FranceConnect stand-in (oidc-provider, on loopback) and acd serve, connected to it"
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$DIR/fc.secret"
+node "$ROOT/tests/fc/provider.mjs" --port 0 --client-id aidants-connect --client-secret "$(cat "$DIR/fc.secret")" \
+	--redirect-uri "http://127.0.0.1:$port/fc/callback" 2> "$DIR/fc.log" &
+FC_PID=$!
+for _ in $(seq 200); do
+	fcport=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$DIR/fc.log" | grep -o '[0-9]*$' || true)
+	[ -n "$fcport" ] && break
+	sleep 0.05
+done
+[ -n "$fcport" ] || { cat "$DIR/fc.log"; exit 1; }
+echo "FranceConnect stand-in: http://127.0.0.1:$fcport"
+acd serve --db "$DIR/ac.db" --listen "127.0.0.1:$port" --fc-issuer "http://127.0.0.1:$fcport" \
+	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" 2> "$DIR/acd.log" &
 ACD_PID=$!
 for _ in $(seq 100); do
-	port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$DIR/acd.log" | grep -o '[0-9]*$' || true)
-	[ -n "$port" ] && break
+	grep -q 'listening on' "$DIR/acd.log" && break
 	sleep 0.05
 done
 export AC_URL="http://127.0.0.1:$port"
@@ -95,6 +111,49 @@ as lea ac-login --email lea.dupont@ccas-villeurbanne.fr --code 000000 || echo "(
 say "Marc leaves the structure: his card goes back to the structure's stock"
 as referente ac-aidant-deactivate --email marc.nguyen@ccas-villeurbanne.fr
 as referente ac-card-list
+
+say "Karim opens a mandate with an usager at his desk: papers and housing, 12 months"
+# Karim's login used this minute's code; the confirmation takes the next one
+next_code() { oathtool --totp -s 60 "$(seed_of GADT00055092)" --now "@$(( $(date +%s) + 60 * $1 ))"; }
+XDG_STATE_HOME="$DIR/karim" ac-mandate-new --demarches papiers,logement --duration long \
+	--confirm-consent --code "$(next_code 1)" --attestation "$DIR/mandat.pdf" \
+	> "$DIR/mandate.json" 2> "$DIR/mandate-new.err" &
+TOOL_PID=$!
+for _ in $(seq 100); do
+	url=$(grep -o 'http://[^ ]*/sign/[0-9a-f]*' "$DIR/mandate-new.err" || true)
+	[ -n "$url" ] && break
+	sleep 0.05
+done
+printf '\033[2m[karim]$ ac-mandate-new --demarches papiers,logement --duration long --confirm-consent --code ****** --attestation mandat.pdf\033[0m\n'
+cat "$DIR/mandate-new.err"
+
+say "The usager opens the link in a browser (headless here) and identifies with FranceConnect"
+node "$ROOT/tests/browser/sign.mjs" "$url" --login angela --shots "$DIR/screens" | sed -n '/Identité/,/fermer/p'
+wait "$TOOL_PID"
+sed -n '4,$p' "$DIR/mandate-new.err"
+jq -c . "$DIR/mandate.json"
+echo "screenshots of the pages: $DIR/screens/"
+
+say "The paper attestation, printed for the usager to keep"
+pdfinfo "$DIR/mandat.pdf" | grep -E '^(Title|Pages|Page size)'
+pdftotext "$DIR/mandat.pdf" - | sed -n '1,3p;/^Objet/,/^Logement/p'
+hash=$(jq -r .attestation_hash "$DIR/mandate.json")
+echo "anyone can check it: $AC_URL/v1/attestations/$hash"
+curl -fsS "$AC_URL/v1/attestations/$hash"
+
+say "Later, the mandate is renewed with one more démarche (no FranceConnect step: a fresh code)"
+as karim ac-mandate-renew --usager 1 --demarches papiers,logement,social --duration long \
+	--code "$(next_code 2)" --attestation "$DIR/renouvellement.pdf" | tee "$DIR/renewed.json" | jq -c '{id, renewal_of, demarches, status}'
+M=$(jq .id "$DIR/renewed.json")
+
+say "The usager gives up one démarche: a partial revocation, with its own attestation"
+as karim ac-mandate-revoke "$M" --demarches social --attestation "$DIR/revocation.pdf"
+pdftotext "$DIR/revocation.pdf" - | grep -A2 'Je soussign' | head -3
+
+say "Then ends the whole mandate"
+as karim ac-mandate-revoke "$M"
+as karim ac-mandate-list --all | jq -c '{id, status, demarches, autorisations: [.autorisations[] | "\(.demarche):\(.status)"]}'
+as karim ac-usager-list
 
 say "The auditor exports the journal and verifies it offline"
 as operator ac-audit > "$DIR/journal.ndjson"
