@@ -77,3 +77,140 @@ two_structures() {
 	ac-structure-new --name "CCAS de Lyon" --siret "$SIRET_A" --zipcode 69001 --city Lyon >/dev/null
 	ac-structure-new --name "France services Brest" --siret "$SIRET_B" --zipcode 29200 --city Brest >/dev/null
 }
+
+# --- FranceConnect stand-in, SMTP sink ------------------------------------
+# Everything started here is stopped by its PID (saved in "$T/NAME.pid").
+# Call stop_all from a teardown that started any of them.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# A free loopback TCP port (free when asked: the caller retries if it is taken).
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# stop_pidfile FILE: SIGTERM to the PID in FILE, wait for it to be gone (SIGKILL
+# after 5 s), remove FILE. Works for a process this shell did not start.
+stop_pidfile() {
+	[ -f "$1" ] || return 0
+	local pid i; pid=$(cat "$1")
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		for i in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+			wait "$pid" 2>/dev/null || true
+		fi
+	fi
+	rm -f "$1"
+}
+
+# fc_start [--tamper none|signature|audience|nonce|issuer|expired] [--redirect-uri URI...]:
+# the FranceConnect stand-in (tests/fc/provider.mjs) for client "aidants-connect",
+# its secret in "$T/fc.secret", redirect URI $FC_REDIRECT (set it before, e.g.
+# "$PUBLIC_URL/fc/callback"). Exports FC_ISSUER, FC_CLIENT_ID, FC_SECRET_FILE.
+fc_start() {
+	export T="${T:-$BATS_TEST_TMPDIR}"
+	export FC_REDIRECT="${FC_REDIRECT:-http://127.0.0.1:1/fc/callback}"
+	fc_stop   # one stand-in per test folder
+	local extra=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--tamper|--redirect-uri) extra+=("$1" "$2"); shift 2 ;;
+		*) echo "fc_start: unknown argument $1" >&2; return 1 ;;
+		esac
+	done
+	od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$T/fc.secret"
+	node "$REPO/tests/fc/provider.mjs" --port 0 --client-id aidants-connect \
+		--client-secret "$(cat "$T/fc.secret")" --redirect-uri "$FC_REDIRECT" "${extra[@]}" \
+		> /dev/null 2> "$T/fc.log" 3>&- &
+	local pid=$!
+	echo "$pid" > "$T/fc.pid"
+	local port="" i
+	for i in $(seq 200); do
+		port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$T/fc.log" | grep -o '[0-9]*$' || true)
+		[ -n "$port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ -z "$port" ]; then
+		echo "fc_start: the provider did not start:" >&2
+		cat "$T/fc.log" >&2
+		stop_pidfile "$T/fc.pid"
+		return 1
+	fi
+	export FC_ISSUER="http://127.0.0.1:$port" FC_CLIENT_ID=aidants-connect FC_SECRET_FILE="$T/fc.secret"
+}
+
+fc_stop() {
+	stop_pidfile "${T:-$BATS_TEST_TMPDIR}/fc.pid"
+}
+
+# smtp_start: an SMTP sink (aiosmtpd) storing what it receives in the maildir
+# "$T/mail"; exports SMTP_URL=smtp://127.0.0.1:PORT.
+smtp_start() {
+	export T="${T:-$BATS_TEST_TMPDIR}"
+	smtp_stop   # one sink per test folder
+	mkdir -p "$T/mail/tmp" "$T/mail/new" "$T/mail/cur"
+	local try i port pid
+	for try in 1 2 3 4 5; do
+		port=$(free_port)
+		/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$T/mail" \
+			> "$T/smtp.log" 2>&1 3>&- &
+		pid=$!
+		echo "$pid" > "$T/smtp.pid"
+		for i in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			if (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+				export SMTP_URL="smtp://127.0.0.1:$port"
+				return 0
+			fi
+			sleep 0.05
+		done
+		stop_pidfile "$T/smtp.pid"   # gone (port taken meanwhile) or not answering: next port
+	done
+	echo "smtp_start: the SMTP sink did not start:" >&2
+	cat "$T/smtp.log" >&2
+	return 1
+}
+
+smtp_stop() {
+	stop_pidfile "${T:-$BATS_TEST_TMPDIR}/smtp.pid"
+}
+
+# mail_count: how many messages the sink received.
+mail_count() {
+	find "${T:-$BATS_TEST_TMPDIR}/mail/new" "${T:-$BATS_TEST_TMPDIR}/mail/cur" -type f 2>/dev/null | wc -l
+}
+
+# mail_bodies: every received message, oldest first: its headers (decoded), a
+# blank line, its text parts (transfer encoding undone), then a line "--".
+mail_bodies() {
+	/usr/bin/python3 - "${T:-$BATS_TEST_TMPDIR}/mail" <<'PY'
+import email, email.policy, os, sys
+d = sys.argv[1]
+files = [os.path.join(d, sub, f) for sub in ("new", "cur") if os.path.isdir(os.path.join(d, sub))
+         for f in os.listdir(os.path.join(d, sub))]
+for path in sorted(files, key=lambda p: (os.stat(p).st_mtime_ns, p)):
+    with open(path, "rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    for k, v in msg.items():
+        print(f"{k}: {v}")
+    print()
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            print(part.get_content().rstrip("\n"))
+    print("--")
+PY
+}
+
+# stop_all: acd, the FranceConnect stand-in and the SMTP sink, those started.
+stop_all() {
+	acd_stop
+	fc_stop
+	smtp_stop
+}
