@@ -77,7 +77,9 @@ static int send_link(const char *to, const char *url, char *err, size_t errlen)
 		 "et vous identifier avec FranceConnect (il est valable 10 minutes et ne sert qu'une "
 		 "fois) :\n\n%s\n\nSi vous n'attendiez pas ce message, ignorez-le : aucun mandat ne sera "
 		 "créé sans votre identification.\n\nAidants Connect\n", url);
-	return mail_send(to, "Aidants Connect : votre mandat a signer", body, err, errlen);
+	/* RFC 2047: the subject line is ASCII, its words UTF-8 */
+	return mail_send(to, "=?utf-8?q?Aidants_Connect_:_votre_mandat_=C3=A0_signer?=", body, err,
+			 errlen);
 }
 
 int api_draft_create(struct req *r)

@@ -143,7 +143,8 @@ curl -fsS "$AC_URL/v1/attestations/$hash"
 
 say "Later, the mandate is renewed with one more démarche (no FranceConnect step: a fresh code)"
 as karim ac-mandate-renew --usager 1 --demarches papiers,logement,social --duration long \
-	--code "$(next_code 2)" --attestation "$DIR/renouvellement.pdf" | tee "$DIR/renewed.json" | jq -c '{id, renewal_of, demarches, status}'
+	--code "$("$ROOT/tests/fresh_code.sh" "$DIR/ac.db" GADT00055092 "$(seed_of GADT00055092)")" \
+	--attestation "$DIR/renouvellement.pdf" | tee "$DIR/renewed.json" | jq -c '{id, renewal_of, demarches, status}'
 M=$(jq .id "$DIR/renewed.json")
 
 say "The usager gives up one démarche: a partial revocation, with its own attestation"

@@ -10,6 +10,9 @@ SEED_B=4142434445464748494a4b4c4d4e4f5051525354   # aidant@brest.fr, structure 2
 # the login takes step -1, a confirmation step 0, a renewal step 1.
 aidant_code() { totp_hex "$SEED_A" 60 "${1:-0}"; }
 
+# A code of the Lyon aidant's card that acd accepts now (tests/fresh_code.sh).
+fresh_code() { "$REPO/tests/fresh_code.sh" "$T/ac.db" GADT00000001 "$SEED_A"; }
+
 # The stand-in's sub for a test login (tests/fc/provider.mjs derives it so).
 fc_sub() { printf 'aidants-connect fc stand-in:%s' "$1" | sha256sum | cut -d' ' -f1; }
 

@@ -1,0 +1,19 @@
+#!/bin/sh
+# fresh_code.sh DB SERIAL SEED: a code of the card that acd will accept now —
+# past the last step it used (codes serve once), inside the ±1 step window
+# around the drift it learned.  Waits for the next step when the window is
+# used up.  For the tests and the demo, which read the card's state from the
+# database; an aidant would just read the card.
+set -eu
+db=$1 serial=$2 seed=$3
+row=$(sqlite3 -readonly "$db" "SELECT step, last_step, drift FROM cards WHERE serial = '$serial'")
+step=${row%%|*}; rest=${row#*|}; last=${rest%%|*}; drift=${rest#*|}
+while :; do
+	now=$(( $(date +%s) / step ))
+	want=$(( now + drift ))
+	[ "$want" -gt "$last" ] || want=$(( last + 1 ))
+	if [ "$want" -le $(( now + drift + 1 )) ]; then
+		exec oathtool --totp -s "$step" "$seed" --now "@$(( want * step + step / 2 ))"
+	fi
+	sleep 1
+done
