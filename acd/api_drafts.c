@@ -10,7 +10,7 @@
 #include "log.h"
 #include "mail.h"
 #include "mandate.h"
-#include "notify.h"
+#include "waiters.h"
 #include "server.h"
 #include "ac.h"
 
@@ -151,19 +151,17 @@ int api_draft_show(struct req *r)
 	long wait = w ? strtol(w, &end, 10) : 0;
 	if (w && (!*w || *end || wait < 0 || wait > WAIT_MAX))
 		return reply_error(r, 400, "bad_wait", "wait must be 0 to %d seconds", WAIT_MAX);
-	time_t deadline = r->now + wait;
+	if (!r->wait_until) /* the first time through; later ones are resumptions */
+		r->wait_until = r->now + wait;
 	struct draft d;
-	for (;;) {
-		uint64_t gen = notify_gen();
-		if (own_draft(r, &d))
-			return r->status;
-		time_t now = time(NULL);
-		if (strcmp(draft_state(&d, now), "pending") || now >= deadline)
-			return reply_json(r, 200, draft_json(r->db, &d, now));
-		/* the reads end before the wait, so no snapshot is held meanwhile */
-		store_idle(r->db);
-		notify_wait(gen, deadline);
-	}
+	if (own_draft(r, &d))
+		return r->status;
+	if (strcmp(draft_state(&d, r->now), "pending") || r->now >= r->wait_until ||
+	    waiter_suspend(r->mc))
+		return reply_json(r, 200, draft_json(r->db, &d, r->now));
+	/* parked without a thread: looked at again at the next wake */
+	r->suspended = 1;
+	return 0;
 }
 
 struct confirm {

@@ -4,6 +4,7 @@
 #include "routes.h"
 #include "auth.h"
 #include "log.h"
+#include "waiters.h"
 
 #include <microhttpd.h>
 #include <arpa/inet.h>
@@ -79,9 +80,10 @@ static void dispatch(struct req *r)
 	r->now = time(NULL);
 	if (r->route->auth == AUTH_SESSION && auth_session(r) != 0)
 		return;
+	r->suspended = 0;
 	r->route->handler(r);
 	store_idle(r->db);
-	if (!r->status)
+	if (!r->status && !r->suspended)
 		reply_error(r, 500, "internal", "the server produced no answer");
 }
 
@@ -144,6 +146,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	}
 	if (!r->status)
 		dispatch(r);
+	if (r->suspended)
+		return MHD_YES; /* resumed later: this function runs again */
 	return send_reply(r);
 }
 
@@ -211,7 +215,8 @@ int http_serve(void)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -232,9 +237,11 @@ int http_serve(void)
 		srv.cfg.public_url = public_url;
 	}
 
+	waiters_start(d);
 	int sig;
 	sigwait(&stop, &sig);
 	log_info("signal %d: finishing requests in flight", sig);
+	waiters_stop(); /* long polls answer now */
 	/* stop accepting; let what is running end (bounded), then stop */
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)

@@ -9,7 +9,7 @@
 #include "draft.h"
 #include "html.h"
 #include "log.h"
-#include "notify.h"
+#include "waiters.h"
 #include "server.h"
 #include "ac.h"
 
@@ -301,6 +301,14 @@ int page_fc_callback(struct req *r)
 						: "Cette réponse de FranceConnect ne correspond à aucune signature en "
 						  "cours (elle a déjà servi ou le lien a expiré). Rouvrez le lien de "
 						  "signature pour recommencer.");
+	/* RFC 9207: a provider that names itself must be ours (mix-up attacks) */
+	const char *iss = req_query(r, "iss");
+	if (iss && strcmp(iss, srv.cfg.fc_issuer)) {
+		log_error("franceconnect: callback from issuer %.100s", iss);
+		return reply_page_error(r, 400, "Identification refusée",
+					"Cette réponse ne vient pas de FranceConnect. Rouvrez le lien de "
+					"signature pour recommencer.");
+	}
 	if (error || !code) {
 		log_info("franceconnect: callback with error %.40s", error ? error : "(no code)");
 		return reply_page_error(r, 400, "Identification interrompue",
@@ -322,7 +330,7 @@ int page_fc_callback(struct req *r)
 	if (rc != 0)
 		return r->status ? r->status
 				 : reply_page_error(r, 500, "Erreur", "L'identification n'a pas pu être enregistrée.");
-	notify_bump();
+	waiters_wake();
 	struct page p = { 0 };
 	page_begin(&p, "Identité vérifiée");
 	page_raw(&p, "<h1>Identité vérifiée</h1>\n<p class=\"ok\">Merci. FranceConnect a confirmé votre "

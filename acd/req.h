@@ -56,6 +56,8 @@ struct req {
 	size_t outlen;
 	const char *ctype;
 	void *stream;           /* a streamed reply (see reply_stream) */
+	int suspended;          /* the handler parked the request (waiters.h) */
+	time_t wait_until;      /* a long poll's deadline, kept across resumptions */
 	int nhdr;               /* extra reply headers (reply_header) */
 	char *hdr[8][2];
 };

@@ -248,3 +248,64 @@ teardown() { stop_all; }
 	curl -sS "$AC_URL/v1/attestations/nothex" | jq -e '.error.code == "not_found"'
 	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
 }
+
+@test "the aidant is told, as a count only, of the usager's mandates elsewhere" {
+	# Brest signs first for papiers; then Lyon opens papiers,logement
+	export XDG_STATE_HOME="$T/aidant-b"
+	ac-login --email aidant@brest.fr --code "$(totp_hex "$SEED_B" 60 -1)" > /dev/null
+	ac-mandate-new --demarches papiers --duration month --confirm-consent \
+		--code "$(totp_hex "$SEED_B" 60 0)" > "$T/brest.json" 2> "$T/brest.err" &
+	TOOL_PID=$!
+	for _ in $(seq 100); do grep -q '/sign/' "$T/brest.err" && break; sleep 0.05; done
+	node "$REPO/tests/browser/sign.mjs" "$(grep -o 'http://[^ ]*/sign/[0-9a-f]*' "$T/brest.err")" > /dev/null
+	wait_tool
+	[ "$TOOL_STATUS" -eq 0 ]
+	export XDG_STATE_HOME="$T/aidant"
+	sign_mandate papiers,logement long
+	grep -q "1 active mandate" "$T/new.err"
+	! grep -q "Brest" "$T/new.err"
+	# each structure sees its own mandate only
+	run ac-mandate-list
+	[ "${#lines[@]}" -eq 1 ]
+	jq -e '.structure == 1' <<<"$output"
+}
+
+@test "ended mandates leave the lists after 365 days, and can no longer be renewed" {
+	sign_mandate papiers month
+	ac-mandate-revoke 1 > /dev/null
+	run ac-mandate-list
+	[ "${#lines[@]}" -eq 1 ]
+	# 400 days later (the mandate's clock moved back instead of waiting)
+	sqlite3 "$T/ac.db" "UPDATE mandates SET created_at = created_at - 400 * 86400,
+		expires_at = expires_at - 400 * 86400, revoked_at = revoked_at - 400 * 86400"
+	run ac-mandate-list
+	assert_output ""
+	run ac-mandate-list --all
+	[ "${#lines[@]}" -eq 1 ]
+	run ac-usager-list
+	assert_output ""
+	before=$(state_digest); n=$(journal_count)
+	run ac-mandate-renew --usager 1 --demarches papiers --duration month --code 123456
+	[ "$status" -eq 1 ]
+	[[ $output == *"more than 365 days"* ]]
+	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+}
+
+@test "long polls park without a thread: acd keeps answering while many wait" {
+	token=$(jq -r .token "$T/aidant-session.json")
+	open_draft papiers short
+	id=$(sql "SELECT id FROM mandate_drafts")
+	pids=()
+	for i in $(seq 12); do
+		curl -sS -o "$T/poll$i.json" -H "Authorization: Bearer $token" \
+			"$AC_URL/v1/mandates/drafts/$id?wait=5" &
+		pids+=($!)
+	done
+	sleep 0.5
+	# 12 waiting requests, 4 threads: health still answers at once
+	run curl -sS --max-time 2 "$AC_URL/v1/health"
+	assert_success
+	for p in "${pids[@]}"; do wait "$p"; done
+	for i in $(seq 12); do jq -e '.state == "pending"' "$T/poll$i.json"; done
+	kill_tool
+}
