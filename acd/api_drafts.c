@@ -31,30 +31,18 @@ struct opening {
 
 static int open_work(struct txn *t, void *arg)
 {
-	static const char offer[] = "SELECT demarches FROM structures WHERE id = $1 AND active = 1";
 	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM mandate_drafts";
 	static const char ins[] =
 		"INSERT INTO mandate_drafts (id, token_hash, account_id, structure_id, demarches,"
 		" duration, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)";
 	struct opening *o = arg;
-	store_stmt *st = store_prep(t->db, offer);
-	store_bind_int(st, 1, o->structure);
-	if (store_step(st) != STORE_ROW) {
-		fail_set(&o->f, 404, "not_found", "no such structure: %lld", (long long)o->structure);
-		return -1;
-	}
-	char offered[DEMARCHES_MAX];
-	snprintf(offered, sizeof offered, "%s", store_col_text(st, 0));
-	json_t *wanted = demarches_json(o->demarches);
-	int bad = demarches_parse(wanted, offered, o->demarches, &o->f);
-	json_decref(wanted);
-	if (bad)
+	if (demarches_offered(t->db, o->structure, o->demarches, &o->f))
 		return -1;
 	uint8_t h[32];
 	crypto_token_new(o->token);
 	crypto_token_hash(o->token, h);
 	o->id = store_int_or(store_prep(t->db, next), 1);
-	st = store_prep(t->db, ins);
+	store_stmt *st = store_prep(t->db, ins);
 	store_bind_int(st, 1, o->id);
 	store_bind_blob(st, 2, h, sizeof h);
 	store_bind_int(st, 3, o->account);
@@ -195,9 +183,6 @@ static int confirm_work(struct txn *t, void *arg)
 	if (rc == 0) {
 		/* the failure is counted (commit), the mandate is not made */
 		c->refused = 1;
-		if (!strcmp(c->a.f.code, "login_refused"))
-			fail_set(&c->a.f, 401, "wrong_code",
-				 "wrong code: type the code your card shows now (no mandate was created)");
 		return 0;
 	}
 	store_stmt *st = store_prep(t->db, used);

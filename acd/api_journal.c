@@ -37,9 +37,6 @@ struct cursor {
 	struct journal_filter f;
 	int64_t referent;       /* restrict to this référent's structures; 0: all */
 	int64_t last;           /* keyset: the last seq sent */
-	json_t *page;           /* lines fetched, not yet sent */
-	size_t next;
-	int end;
 };
 
 static void bind_text_or_null(store_stmt *st, int i, const char *v)
@@ -89,8 +86,9 @@ static json_t *line_of(store_stmt *st)
 
 /* Reads the next page in a read transaction of its own: a consistent, fresh
  * snapshot per page, and none held while the client reads. */
-static int fetch(struct cursor *c)
+static int fetch(void *state, json_t *page, int *end)
 {
+	struct cursor *c = state;
 	store_conn *db = store_conn_get(srv.db);
 	if (!db || store_begin(db, 0) != STORE_OK)
 		return -1;
@@ -102,13 +100,10 @@ static int fetch(struct cursor *c)
 	bind_int_or_null(st, 5, c->f.structure);
 	bind_text_or_null(st, 6, c->f.actor);
 	bind_int_or_null(st, 7, c->referent);
-	json_array_clear(c->page);
-	c->next = 0;
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW) {
-		json_t *line = line_of(st);
+		json_array_append_new(page, line_of(st));
 		c->last = store_col_int(st, 0);
-		json_array_append_new(c->page, line);
 	}
 	if (rc != STORE_DONE) {
 		log_error("journal: reading after seq %lld: %s", (long long)c->last, store_errmsg(db));
@@ -116,38 +111,8 @@ static int fetch(struct cursor *c)
 		return -1;
 	}
 	store_commit(db);
-	if (json_array_size(c->page) < PAGE)
-		c->end = 1;
+	*end = json_array_size(page) < PAGE;
 	return 0;
-}
-
-static int next_line(struct req *r, void *state, json_t **line)
-{
-	(void)r;
-	struct cursor *c = state;
-	if (c->next == json_array_size(c->page)) {
-		if (c->end)
-			return 0;
-		if (fetch(c)) {
-			/* the status is sent already: say it on the last line */
-			c->end = 1;
-			json_array_clear(c->page);
-			*line = json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
-					  "the journal could not be read to its end; retry");
-			return 1;
-		}
-		if (c->next == json_array_size(c->page))
-			return 0;
-	}
-	*line = json_incref(json_array_get(c->page, c->next++));
-	return 1;
-}
-
-static void cursor_free(void *state)
-{
-	struct cursor *c = state;
-	json_decref(c->page);
-	free(c);
 }
 
 struct parse {
@@ -188,6 +153,5 @@ int api_journal(struct req *r)
 	struct cursor *c = calloc(1, sizeof *c);
 	c->f = f;
 	c->referent = authz_operator(r) ? 0 : r->who.account;
-	c->page = json_array();
-	return reply_stream(r, next_line, c, cursor_free);
+	return reply_pages(r, fetch, c, free, "the journal");
 }

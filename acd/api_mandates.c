@@ -40,14 +40,12 @@ struct cursor {
 	int64_t account, structure, usager, expiring_until, last;
 	int status, all;
 	time_t now;
-	json_t *page;
-	size_t next;
-	int end;
 };
 
 /* One page of mandates, then their autorisations merged in by id. */
-static int fetch(struct cursor *c)
+static int fetch(void *state, json_t *page, int *end)
 {
+	struct cursor *c = state;
 	store_conn *db = store_conn_get(srv.db);
 	if (!db || store_begin(db, 0) != STORE_OK)
 		return -1;
@@ -61,27 +59,25 @@ static int fetch(struct cursor *c)
 	store_bind_int(st, 7, c->expiring_until);
 	store_bind_int(st, 8, c->all);
 	store_bind_int(st, 9, c->now - LIST_WINDOW);
-	json_array_clear(c->page);
-	c->next = 0;
 	int rc;
 	int64_t first = 0;
 	while ((rc = store_step(st)) == STORE_ROW) {
 		c->last = store_col_int(st, 0);
 		if (!first)
 			first = c->last;
-		json_array_append_new(c->page, mandate_row(st, c->now));
+		json_array_append_new(page, mandate_row(st, c->now));
 	}
 	if (rc == STORE_DONE && first) {
 		st = store_prep(db, auts_sql);
 		store_bind_int(st, 1, first);
 		store_bind_int(st, 2, c->last);
-		size_t i = 0, n = json_array_size(c->page);
+		size_t i = 0, n = json_array_size(page);
 		while ((rc = store_step(st)) == STORE_ROW) {
 			int64_t mid = store_col_int(st, 0);
-			while (i < n && json_integer_value(json_object_get(json_array_get(c->page, i), "id")) < mid)
+			while (i < n && json_integer_value(json_object_get(json_array_get(page, i), "id")) < mid)
 				i++;
-			if (i < n && json_integer_value(json_object_get(json_array_get(c->page, i), "id")) == mid)
-				mandate_add_autorisation(json_array_get(c->page, i), st, 1);
+			if (i < n && json_integer_value(json_object_get(json_array_get(page, i), "id")) == mid)
+				mandate_add_autorisation(json_array_get(page, i), st, 1);
 		}
 	}
 	if (rc != STORE_DONE) {
@@ -90,37 +86,8 @@ static int fetch(struct cursor *c)
 		return -1;
 	}
 	store_commit(db);
-	if (json_array_size(c->page) < PAGE)
-		c->end = 1;
+	*end = json_array_size(page) < PAGE;
 	return 0;
-}
-
-static int next_line(struct req *r, void *state, json_t **line)
-{
-	(void)r;
-	struct cursor *c = state;
-	if (c->next == json_array_size(c->page)) {
-		if (c->end)
-			return 0;
-		if (fetch(c)) {
-			c->end = 1;
-			json_array_clear(c->page);
-			*line = json_pack("{s:{s:s,s:s}}", "error", "code", "internal", "message",
-					  "the list could not be read to its end; retry");
-			return 1;
-		}
-		if (c->next == json_array_size(c->page))
-			return 0;
-	}
-	*line = json_incref(json_array_get(c->page, c->next++));
-	return 1;
-}
-
-static void cursor_free(void *state)
-{
-	struct cursor *c = state;
-	json_decref(c->page);
-	free(c);
 }
 
 /* A positive whole number from the query string, or 0 when absent; -1 bad. */
@@ -157,8 +124,7 @@ int api_mandate_list(struct req *r)
 	c.all = all && !strcmp(all, "1");
 	struct cursor *h = malloc(sizeof *h);
 	*h = c;
-	h->page = json_array();
-	return reply_stream(r, next_line, h, cursor_free);
+	return reply_pages(r, fetch, h, free, "the list");
 }
 
 /* The mandate of the {id} segment as its structure's aidant sees it. */
@@ -209,7 +175,6 @@ struct renewal {
 
 static int renew_work(struct txn *t, void *arg)
 {
-	static const char offer[] = "SELECT demarches FROM structures WHERE id = $1";
 	/* the latest mandate of the usager with the structure still within reach:
 	 * active, or ended less than 365 days ago */
 	static const char latest[] =
@@ -237,25 +202,13 @@ static int renew_work(struct txn *t, void *arg)
 			 "sign a new one with ac-mandate-new (FranceConnect identification)");
 		return -1;
 	}
-	st = store_prep(t->db, offer);
-	store_bind_int(st, 1, x->structure);
-	if (store_step(st) != STORE_ROW)
-		return -1;
-	char offered[DEMARCHES_MAX];
-	snprintf(offered, sizeof offered, "%s", store_col_text(st, 0));
-	json_t *w = demarches_json(x->demarches);
-	int bad = demarches_parse(w, offered, x->demarches, &x->f);
-	json_decref(w);
-	if (bad)
+	if (demarches_offered(t->db, x->structure, x->demarches, &x->f))
 		return -1;
 	int rc = code_check(t, &x->a);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		x->refused = 1;
-		if (!strcmp(x->a.f.code, "login_refused"))
-			fail_set(&x->a.f, 401, "wrong_code",
-				 "wrong code: type the code your card shows now (nothing was renewed)");
 		return 0;
 	}
 	struct mandate_new m = { .structure = x->structure, .usager = x->usager,

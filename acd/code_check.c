@@ -66,6 +66,10 @@ static int fail_login(struct txn *t, struct code_attempt *l, const char *reason,
 	} else if (!strcmp(reason, "throttled")) {
 		fail_set(&l->f, 429, "throttled", "too many failed attempts: wait %lld s before the next one",
 			 throttle_until(t->now, (int)n, srv.cfg.throttle_cap) - t->now);
+	} else if (l->purpose) {
+		/* the caller is logged in already: its email is no secret to keep */
+		fail_set(&l->f, 401, "wrong_code",
+			 "wrong code: type the code your card shows now (nothing was changed)");
 	} else {
 		fail_set(&l->f, 401, "login_refused", "%s", CODE_REFUSED);
 	}

@@ -79,3 +79,18 @@ const char *duration_code(const char *code)
 			return d->code;
 	return NULL;
 }
+
+int demarches_offered(store_conn *db, int64_t structure, const char *csv, struct fail *f)
+{
+	static const char q[] = "SELECT demarches FROM structures WHERE id = $1 AND active = 1";
+	store_stmt *st = store_prep(db, q);
+	store_bind_int(st, 1, structure);
+	if (store_step(st) != STORE_ROW)
+		return fail_set(f, 404, "not_found", "no such structure: %lld", (long long)structure);
+	char offer[DEMARCHES_MAX], out[DEMARCHES_MAX];
+	snprintf(offer, sizeof offer, "%s", store_col_text(st, 0));
+	json_t *wanted = demarches_json(csv);
+	int rc = demarches_parse(wanted, offer, out, f);
+	json_decref(wanted);
+	return rc;
+}

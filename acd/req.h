@@ -82,6 +82,12 @@ int reply_bytes(struct req *, int status, const char *ctype, const void *buf, si
 void reply_header(struct req *, const char *name, const char *value);
 /* A request header, or NULL. */
 const char *req_header(struct req *, const char *name);
+/* A list read a page at a time: fetch appends the next page's lines to page
+ * (0), sets *end after the last one, or fails (-1); what names the list in
+ * the error line that then ends the stream ("the journal"). */
+typedef int (*page_fetch)(void *state, json_t *page, int *end);
+int reply_pages(struct req *, page_fetch fetch, void *state, void (*free_state)(void *),
+		const char *what);
 /* Each element of a JSON array (stolen) as one NDJSON line. */
 int reply_lines(struct req *, json_t *array);
 

@@ -106,3 +106,56 @@ int reply_lines(struct req *r, json_t *array)
 	l->array = array;
 	return reply_stream(r, next_line, l, free_lines);
 }
+
+/* Keyset pages: fetch fills the next page (in a short read of its own) until
+ * it says end; a failure mid-way can only be told on the last line. */
+struct pages {
+	page_fetch fetch;
+	void *state;
+	void (*free_state)(void *);
+	const char *what;
+	json_t *page;
+	size_t next;
+	int end;
+};
+
+static int next_of_page(struct req *r, void *arg, json_t **line)
+{
+	(void)r;
+	struct pages *p = arg;
+	if (p->next == json_array_size(p->page)) {
+		if (p->end)
+			return 0;
+		json_array_clear(p->page);
+		p->next = 0;
+		if (p->fetch(p->state, p->page, &p->end)) {
+			/* the status is sent already: say it on the last line */
+			p->end = 1;
+			json_array_clear(p->page);
+			*line = json_pack("{s:{s:s,s:s+}}", "error", "code", "internal", "message", p->what,
+					  " could not be read to its end; retry");
+			return 1;
+		}
+		if (p->next == json_array_size(p->page))
+			return 0;
+	}
+	*line = json_incref(json_array_get(p->page, p->next++));
+	return 1;
+}
+
+static void free_pages(void *arg)
+{
+	struct pages *p = arg;
+	if (p->free_state)
+		p->free_state(p->state);
+	json_decref(p->page);
+	free(p);
+}
+
+int reply_pages(struct req *r, page_fetch fetch, void *state, void (*free_state)(void *),
+		const char *what)
+{
+	struct pages *p = calloc(1, sizeof *p);
+	*p = (struct pages){ fetch, state, free_state, what, json_array(), 0, 0 };
+	return reply_stream(r, next_of_page, p, free_pages);
+}

@@ -309,3 +309,26 @@ teardown() { stop_all; }
 	for i in $(seq 12); do jq -e '.state == "pending"' "$T/poll$i.json"; done
 	kill_tool
 }
+
+@test "a list longer than a page streams whole, each mandate with its autorisations" {
+	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
+PRAGMA busy_timeout = 5000;
+BEGIN;
+INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
+  VALUES (1, randomblob(32), 'Pierre', 'MERCIER', '1969-03-17', strftime('%s'), strftime('%s'));
+INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
+    expires_at, template, attestation_hash)
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)
+  SELECT i, 1 + (i % 3 = 0), 1, 2, 'papiers,logement', 'long', strftime('%s'),
+         strftime('%s') + 86400, 'mandat-1', lower(hex(randomblob(32))) FROM n;
+INSERT INTO autorisations (id, mandate_id, demarche)
+  SELECT 2 * id - 1, id, 'papiers' FROM mandates UNION ALL SELECT 2 * id, id, 'logement' FROM mandates;
+COMMIT;
+SQL
+	ac-mandate-list > "$T/list.ndjson"
+	# one in three belongs to Brest: Lyon sees the other 823, in order
+	[ "$(wc -l < "$T/list.ndjson")" -eq 823 ]
+	[ "$(jq -s '[.[] | select(.structure != 1)] | length' "$T/list.ndjson")" -eq 0 ]
+	[ "$(jq -s '[.[] | select((.autorisations | length) != 2)] | length' "$T/list.ndjson")" -eq 0 ]
+	jq -s -e 'map(.id) == (map(.id) | sort)' "$T/list.ndjson"
+}
