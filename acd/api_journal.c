@@ -84,14 +84,10 @@ static json_t *line_of(store_stmt *st)
 	return line;
 }
 
-/* Reads the next page in a read transaction of its own: a consistent, fresh
- * snapshot per page, and none held while the client reads. */
-static int fetch(void *state, json_t *page, int *end)
+/* The next page of entries after c->last. */
+static int fetch(void *state, store_conn *db, json_t *page, int *end)
 {
 	struct cursor *c = state;
-	store_conn *db = store_conn_get(srv.db);
-	if (!db || store_begin(db, 0) != STORE_OK)
-		return -1;
 	store_stmt *st = store_prep(db, page_sql);
 	store_bind_int(st, 1, c->last);
 	bind_text_or_null(st, 2, c->f.since);
@@ -107,10 +103,8 @@ static int fetch(void *state, json_t *page, int *end)
 	}
 	if (rc != STORE_DONE) {
 		log_error("journal: reading after seq %lld: %s", (long long)c->last, store_errmsg(db));
-		store_rollback(db);
 		return -1;
 	}
-	store_commit(db);
 	*end = json_array_size(page) < PAGE;
 	return 0;
 }

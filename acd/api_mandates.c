@@ -43,12 +43,9 @@ struct cursor {
 };
 
 /* One page of mandates, then their autorisations merged in by id. */
-static int fetch(void *state, json_t *page, int *end)
+static int fetch(void *state, store_conn *db, json_t *page, int *end)
 {
 	struct cursor *c = state;
-	store_conn *db = store_conn_get(srv.db);
-	if (!db || store_begin(db, 0) != STORE_OK)
-		return -1;
 	store_stmt *st = store_prep(db, page_sql);
 	store_bind_int(st, 1, c->last);
 	store_bind_int(st, 2, c->account);
@@ -82,10 +79,8 @@ static int fetch(void *state, json_t *page, int *end)
 	}
 	if (rc != STORE_DONE) {
 		log_error("mandates: reading after id %lld: %s", (long long)c->last, store_errmsg(db));
-		store_rollback(db);
 		return -1;
 	}
-	store_commit(db);
 	*end = json_array_size(page) < PAGE;
 	return 0;
 }

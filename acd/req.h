@@ -83,9 +83,10 @@ void reply_header(struct req *, const char *name, const char *value);
 /* A request header, or NULL. */
 const char *req_header(struct req *, const char *name);
 /* A list read a page at a time: fetch appends the next page's lines to page
- * (0), sets *end after the last one, or fails (-1); what names the list in
+ * (0), read from db inside a read transaction, sets *end after the last one,
+ * or fails (-1); what names the list in
  * the error line that then ends the stream ("the journal"). */
-typedef int (*page_fetch)(void *state, json_t *page, int *end);
+typedef int (*page_fetch)(void *state, store_conn *db, json_t *page, int *end);
 int reply_pages(struct req *, page_fetch fetch, void *state, void (*free_state)(void *),
 		const char *what);
 /* Each element of a JSON array (stolen) as one NDJSON line. */

@@ -1,6 +1,7 @@
 /* stream.c — NDJSON replies produced a record at a time, so a long journal
  * never sits whole in memory.  MHD calls back on the connection's thread. */
 #include "req.h"
+#include "server.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -128,7 +129,15 @@ static int next_of_page(struct req *r, void *arg, json_t **line)
 			return 0;
 		json_array_clear(p->page);
 		p->next = 0;
-		if (p->fetch(p->state, p->page, &p->end)) {
+		/* each page in a read transaction of its own: a consistent, fresh
+		 * snapshot per page, and none held while the client reads */
+		store_conn *db = store_conn_get(srv.db);
+		int rc = db && store_begin(db, 0) == STORE_OK ? p->fetch(p->state, db, p->page, &p->end) : -1;
+		if (db && rc == 0)
+			store_commit(db);
+		else if (db)
+			store_rollback(db);
+		if (rc) {
 			/* the status is sent already: say it on the last line */
 			p->end = 1;
 			json_array_clear(p->page);

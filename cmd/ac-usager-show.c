@@ -2,23 +2,10 @@
  * mandates, as one JSON line. */
 #include "ac.h"
 
-static const struct ac_opt opts[] = { { 0 } };
-
 int main(int argc, char **argv)
 {
-	ac_init(argc, argv);
-	const char *arg;
-	json_int_t id = 0;
-	int c;
-	ac_operands(1);
-	while ((c = ac_getopt(argc, argv, opts, "ID",
-			      "Show an usager: identity, mandate counts, and your structures' mandates\n"
-			      "with them (mandates_list).", &arg)) != -1)
-		if (c == AC_OPERAND)
-			id = ac_id_arg("ID", arg);
-	if (!id)
-		ac_die(AC_EXIT_USAGE, "which usager? usage: %s ID (ac-usager-list shows the ids)", ac_prog);
-	char path[64];
-	snprintf(path, sizeof path, "/v1/usagers/%lld", (long long)id);
-	return ac_finish(ac_show(path));
+	return ac_show_tool(argc, argv, "usager", "/v1/usagers",
+			    "Show an usager: identity, mandate counts, and your structures' mandates\n"
+			    "with them (mandates_list).",
+			    "ac-usager-list");
 }

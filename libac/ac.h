@@ -205,6 +205,10 @@ int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t);
 /* GETs one object at path and prints it as one line; dies with acd's message
  * on refusal.  Returns the exit status. */
 int ac_show(const char *path);
+/* The whole of a tool that shows one object by its ID operand: GET
+ * prefix/ID ("/v1/mandates"); noun and lister word the usage error. */
+int ac_show_tool(int argc, char **argv, const char *noun, const char *prefix, const char *help,
+		 const char *lister);
 
 /* ---- item.c: tools that take one item from flags, or many from stdin ---- */
 struct ac_item_tool {

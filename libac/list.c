@@ -142,3 +142,22 @@ int ac_show(const char *path)
 	json_decref(reply);
 	return AC_EXIT_OK;
 }
+
+int ac_show_tool(int argc, char **argv, const char *noun, const char *prefix, const char *help,
+		 const char *lister)
+{
+	ac_init(argc, argv);
+	static const struct ac_opt none[] = { { 0 } };
+	const char *arg;
+	json_int_t id = 0;
+	int c;
+	ac_operands(1);
+	while ((c = ac_getopt(argc, argv, none, "ID", help, &arg)) != -1)
+		if (c == AC_OPERAND)
+			id = ac_id_arg("ID", arg);
+	if (!id)
+		ac_die(AC_EXIT_USAGE, "which %s? usage: %s ID (%s shows the ids)", noun, ac_prog, lister);
+	char path[128];
+	snprintf(path, sizeof path, "%s/%lld", prefix, (long long)id);
+	return ac_finish(ac_show(path));
+}
