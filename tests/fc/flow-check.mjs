@@ -31,7 +31,8 @@ import { parseArgs } from 'node:util';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { chromium } from 'playwright-core';
 
-const STEP_MS = 15000;
+// a step of a loaded machine (the sanitizer build, two cores) may take long
+const STEP_MS = Number(process.env.AC_BROWSER_STEP_MS) || 30000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function die(msg) {
