@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "code_check.h"
 #include "log.h"
+#include "jbuf.h"
 #include "mandate.h"
 #include "server.h"
 #include "ac.h"
@@ -19,13 +20,15 @@
 
 enum status_filter { ST_ANY, ST_ACTIVE, ST_EXPIRED, ST_REVOKED };
 
-/* Authorization is in the query: the caller's active aidant memberships. */
+/* One structure at a time, so the index on (structure_id, id) gives the order
+ * and a page costs its own rows only.  The caller's aidant membership is
+ * checked again in the query. */
 static const char page_sql[] =
 	"SELECT " MANDATE_COLS MANDATE_FROM
-	" WHERE m.id > $1 AND m.structure_id IN (SELECT ms.structure_id FROM memberships ms"
-	"   JOIN structures s ON s.id = ms.structure_id WHERE ms.account_id = $2"
-	"   AND ms.active = 1 AND ms.is_aidant = 1 AND s.active = 1)"
-	" AND ($3 = 0 OR m.structure_id = $3) AND ($4 = 0 OR m.usager_id = $4)"
+	" WHERE m.structure_id = $1 AND m.id > $2 AND $1 IN (SELECT ms.structure_id"
+	"   FROM memberships ms JOIN structures s ON s.id = ms.structure_id"
+	"   WHERE ms.account_id = $3 AND ms.active = 1 AND ms.is_aidant = 1 AND s.active = 1)"
+	" AND ($4 = 0 OR m.usager_id = $4)"
 	" AND ($5 = 0 OR ($5 = 1 AND m.revoked_at IS NULL AND m.expires_at > $6)"
 	"   OR ($5 = 2 AND m.revoked_at IS NULL AND m.expires_at <= $6)"
 	"   OR ($5 = 3 AND m.revoked_at IS NOT NULL))"
@@ -37,51 +40,85 @@ static const char auts_sql[] =
 	" WHERE mandate_id >= $1 AND mandate_id <= $2 ORDER BY mandate_id, id";
 
 struct cursor {
-	int64_t account, structure, usager, expiring_until, last;
+	int64_t account, usager, expiring_until, last;
+	int64_t structures[MAX_MEMBERSHIPS]; /* the caller's, as aidant, in order */
+	int nstructures, at;
 	int status, all;
 	time_t now;
 };
 
-/* One page of mandates, then their autorisations merged in by id. */
-static int fetch(void *state, store_conn *db, json_t *page, int *end)
+/* One page of mandates, then their autorisations merged in by id: the
+ * mandates' heads are written first, the autorisations beside them, and each
+ * line is put together at the end. */
+static int fetch(void *state, store_conn *db, struct jbuf *out, int *end)
 {
 	struct cursor *c = state;
-	store_stmt *st = store_prep(db, page_sql);
-	store_bind_int(st, 1, c->last);
-	store_bind_int(st, 2, c->account);
-	store_bind_int(st, 3, c->structure);
-	store_bind_int(st, 4, c->usager);
-	store_bind_int(st, 5, c->status);
-	store_bind_int(st, 6, c->now);
-	store_bind_int(st, 7, c->expiring_until);
-	store_bind_int(st, 8, c->all);
-	store_bind_int(st, 9, c->now - LIST_WINDOW);
-	int rc;
-	int64_t first = 0;
-	while ((rc = store_step(st)) == STORE_ROW) {
-		c->last = store_col_int(st, 0);
-		if (!first)
-			first = c->last;
-		json_array_append_new(page, mandate_row(st, c->now));
-	}
-	if (rc == STORE_DONE && first) {
-		st = store_prep(db, auts_sql);
-		store_bind_int(st, 1, first);
+	int rc = STORE_DONE;
+	struct jbuf heads = { 0 }, auts = { 0 };
+	struct line { int64_t id; size_t head, head_end, aut, aut_end; const char *status; };
+	struct line *lines = NULL;
+	size_t n = 0;
+	/* the rest of this structure; when it is done, the next one's first page */
+	while (!n && c->at < c->nstructures) {
+		store_stmt *st = store_prep(db, page_sql);
+		store_bind_int(st, 1, c->structures[c->at]);
 		store_bind_int(st, 2, c->last);
-		size_t i = 0, n = json_array_size(page);
+		store_bind_int(st, 3, c->account);
+		store_bind_int(st, 4, c->usager);
+		store_bind_int(st, 5, c->status);
+		store_bind_int(st, 6, c->now);
+		store_bind_int(st, 7, c->expiring_until);
+		store_bind_int(st, 8, c->all);
+		store_bind_int(st, 9, c->now - LIST_WINDOW);
+		lines = realloc(lines, PAGE * sizeof *lines);
 		while ((rc = store_step(st)) == STORE_ROW) {
-			int64_t mid = store_col_int(st, 0);
-			while (i < n && json_integer_value(json_object_get(json_array_get(page, i), "id")) < mid)
-				i++;
-			if (i < n && json_integer_value(json_object_get(json_array_get(page, i), "id")) == mid)
-				mandate_add_autorisation(json_array_get(page, i), st, 1);
+			struct line *l = &lines[n++];
+			l->id = store_col_int(st, 0);
+			l->head = heads.len;
+			l->status = mandate_head(&heads, st, c->now);
+			l->head_end = heads.len;
+			l->aut = l->aut_end = 0;
+		}
+		if (rc != STORE_DONE)
+			break;
+		c->last = n ? lines[n - 1].id : 0;
+		if (n < PAGE) {
+			c->at++;
+			c->last = 0;
 		}
 	}
+	if (rc == STORE_DONE && n) {
+		store_stmt *st = store_prep(db, auts_sql);
+		store_bind_int(st, 1, lines[0].id);
+		store_bind_int(st, 2, lines[n - 1].id);
+		size_t i = 0;
+		while ((rc = store_step(st)) == STORE_ROW) {
+			int64_t mid = store_col_int(st, 0);
+			while (i < n && lines[i].id < mid)
+				i++;
+			if (i == n || lines[i].id != mid)
+				continue; /* another structure's, or filtered out */
+			if (lines[i].aut_end == 0)
+				lines[i].aut = auts.len;
+			mandate_aut(&auts, lines[i].aut_end == 0, st, 1, lines[i].status);
+			lines[i].aut_end = auts.len;
+		}
+	}
+	if (rc == STORE_DONE)
+		for (size_t i = 0; i < n; i++) {
+			jb_bytes(out, heads.p + lines[i].head, lines[i].head_end - lines[i].head);
+			if (lines[i].aut_end)
+				jb_bytes(out, auts.p + lines[i].aut, lines[i].aut_end - lines[i].aut);
+			jb_raw(out, "]}\n");
+		}
+	free(lines);
+	jb_free(&heads);
+	jb_free(&auts);
 	if (rc != STORE_DONE) {
 		log_error("mandates: reading after id %lld: %s", (long long)c->last, store_errmsg(db));
 		return -1;
 	}
-	*end = json_array_size(page) < PAGE;
+	*end = c->at >= c->nstructures;
 	return 0;
 }
 
@@ -113,13 +150,15 @@ int api_mandate_list(struct req *r)
 		return reply_error(r, 400, "bad_filter", "all must be 0 or 1");
 	if (structure && !authz_aidant_of(r, structure))
 		return reply_error(r, 404, "not_found", "no such structure: %lld", (long long)structure);
-	c.structure = structure;
+	for (int i = 0; i < r->who.nmember; i++)
+		if (r->who.member[i].aidant && (!structure || r->who.member[i].structure == structure))
+			c.structures[c.nstructures++] = r->who.member[i].structure;
 	c.usager = usager;
 	c.expiring_until = days ? r->now + days * 86400 : 0;
 	c.all = all && !strcmp(all, "1");
 	struct cursor *h = malloc(sizeof *h);
 	*h = c;
-	return reply_pages(r, fetch, h, free, "the list");
+	return reply_text_pages(r, fetch, h, free, "the list");
 }
 
 /* The mandate of the {id} segment as its structure's aidant sees it. */

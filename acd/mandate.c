@@ -172,46 +172,59 @@ static const char *status_of(int revoked, int64_t expires, time_t now)
 	return revoked ? "revoked" : expires <= now ? "expired" : "active";
 }
 
-static json_t *time_or_null(store_stmt *st, int col)
+const char *mandate_head(struct jbuf *b, store_stmt *st, time_t now)
 {
-	if (store_col_null(st, col))
-		return json_null();
-	char iso[32];
-	iso_time((time_t)store_col_int(st, col), iso);
-	return json_string(iso);
-}
-
-static json_t *text_or_empty(store_stmt *st, int col) { return json_string(store_col_text(st, col)); }
-
-json_t *mandate_row(store_stmt *st, time_t now)
-{
-	int64_t expires = store_col_int(st, 5);
-	json_t *u = json_object();
 	static const char *const ucols[] = { "given_name", "family_name", "birthdate", "birthplace",
 					     "birthcountry", "gender", "email", "preferred_username" };
-	json_object_set_new(u, "id", json_integer(store_col_int(st, 10)));
-	for (int i = 0; i < 8; i++)
-		json_object_set_new(u, ucols[i], text_or_empty(st, 11 + i));
-	return json_pack("{s:I,s:I,s:o,s:o,s:s,s:o,s:o,s:s,s:o,s:s,s:s,s:o,s:o}", "id",
-			 (json_int_t)store_col_int(st, 0), "structure", (json_int_t)store_col_int(st, 1),
-			 "usager", u, "demarches", demarches_json(store_col_text(st, 2)), "duration",
-			 store_col_text(st, 3), "created_at", time_or_null(st, 4), "expires_at",
-			 time_or_null(st, 5), "attestation_hash", store_col_text(st, 7), "revoked_at",
-			 time_or_null(st, 6), "status", status_of(!store_col_null(st, 6), expires, now),
-			 "template", store_col_text(st, 8), "renewal_of",
-			 store_col_null(st, 9) ? json_null() : json_integer(store_col_int(st, 9)),
-			 "autorisations", json_array());
+	const char *status = status_of(!store_col_null(st, 6), store_col_int(st, 5), now);
+	jb_raw(b, "{\"id\":");
+	jb_int(b, store_col_int(st, 0));
+	jb_raw(b, ",\"structure\":");
+	jb_int(b, store_col_int(st, 1));
+	jb_raw(b, ",\"usager\":{\"id\":");
+	jb_int(b, store_col_int(st, 10));
+	for (int i = 0; i < 8; i++) {
+		jb_raw(b, ",\"");
+		jb_raw(b, ucols[i]);
+		jb_raw(b, "\":");
+		jb_str(b, store_col_text(st, 11 + i));
+	}
+	jb_raw(b, "},\"demarches\":");
+	jb_csv_array(b, store_col_text(st, 2));
+	jb_raw(b, ",\"duration\":");
+	jb_str(b, store_col_text(st, 3));
+	jb_raw(b, ",\"created_at\":");
+	jb_time(b, store_col_int(st, 4), 0);
+	jb_raw(b, ",\"expires_at\":");
+	jb_time(b, store_col_int(st, 5), 0);
+	jb_raw(b, ",\"attestation_hash\":");
+	jb_str(b, store_col_text(st, 7));
+	jb_raw(b, ",\"revoked_at\":");
+	jb_time(b, store_col_int(st, 6), store_col_null(st, 6));
+	jb_raw(b, ",\"status\":\"");
+	jb_raw(b, status);
+	jb_raw(b, "\",\"template\":");
+	jb_str(b, store_col_text(st, 8));
+	jb_raw(b, ",\"renewal_of\":");
+	if (store_col_null(st, 9))
+		jb_raw(b, "null");
+	else
+		jb_int(b, store_col_int(st, 9));
+	jb_raw(b, ",\"autorisations\":[");
+	return status;
 }
 
-void mandate_add_autorisation(json_t *m, store_stmt *st, int col)
+void mandate_aut(struct jbuf *b, int first, store_stmt *st, int col, const char *mstatus)
 {
 	/* a live autorisation shares its mandate's fate: active or expired */
-	const char *ms = json_string_value(json_object_get(m, "status"));
 	int revoked = !store_col_null(st, col + 1);
-	json_array_append_new(json_object_get(m, "autorisations"),
-			      json_pack("{s:s,s:s,s:o}", "demarche", store_col_text(st, col), "status",
-					revoked ? "revoked" : !strcmp(ms, "expired") ? "expired" : "active",
-					"revoked_at", time_or_null(st, col + 1)));
+	jb_raw(b, first ? "{\"demarche\":" : ",{\"demarche\":");
+	jb_str(b, store_col_text(st, col));
+	jb_raw(b, ",\"status\":\"");
+	jb_raw(b, revoked ? "revoked" : !strcmp(mstatus, "expired") ? "expired" : "active");
+	jb_raw(b, "\",\"revoked_at\":");
+	jb_time(b, store_col_int(st, col + 1), !revoked);
+	jb_raw(b, "}");
 }
 
 json_t *mandate_json(store_conn *db, int64_t id, time_t now)
@@ -223,11 +236,16 @@ json_t *mandate_json(store_conn *db, int64_t id, time_t now)
 	store_bind_int(st, 1, id);
 	if (store_step(st) != STORE_ROW)
 		return NULL;
-	json_t *o = mandate_row(st, now);
+	struct jbuf b = { 0 };
+	char status[16];
+	snprintf(status, sizeof status, "%s", mandate_head(&b, st, now));
 	st = store_prep(db, qa);
 	store_bind_int(st, 1, id);
-	while (store_step(st) == STORE_ROW)
-		mandate_add_autorisation(o, st, 0);
+	for (int first = 1; store_step(st) == STORE_ROW; first = 0)
+		mandate_aut(&b, first, st, 0, status);
+	jb_raw(&b, "]}");
+	json_t *o = json_loadb(b.p, b.len, 0, NULL);
+	jb_free(&b);
 	return o;
 }
 

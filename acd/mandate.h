@@ -4,6 +4,7 @@
 #ifndef MANDATE_H
 #define MANDATE_H
 #include "demarches.h"
+#include "jbuf.h"
 #include "txn.h"
 
 #define LIST_WINDOW (365 * 86400) /* ended mandates leave the lists after this */
@@ -26,10 +27,12 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id);
 	" u.family_name, u.birthdate, u.birthplace, u.birthcountry, u.gender, u.email,"        \
 	" u.preferred_username"
 #define MANDATE_FROM " FROM mandates m JOIN usagers u ON u.id = m.usager_id"
-/* The row as the API shows it, with an empty "autorisations" list. */
-json_t *mandate_row(store_stmt *st, time_t now);
-/* Appends the autorisation of columns col (démarche) and col + 1 (revoked_at). */
-void mandate_add_autorisation(json_t *mandate, store_stmt *st, int col);
+/* The row as the API shows it, written as JSON text up to its open
+ * "autorisations":[ list, which the caller fills and closes with "]}".
+ * Returns the mandate's status (a static string). */
+const char *mandate_head(struct jbuf *b, store_stmt *st, time_t now);
+/* One autorisation of columns col (démarche) and col + 1 (revoked_at). */
+void mandate_aut(struct jbuf *b, int first, store_stmt *st, int col, const char *mandate_status);
 /* The mandate as the API shows it, or NULL when it does not exist. */
 json_t *mandate_json(store_conn *db, int64_t id, time_t now);
 /* The mandate's structure (0: no such mandate). */

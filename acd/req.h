@@ -89,6 +89,11 @@ const char *req_header(struct req *, const char *name);
 typedef int (*page_fetch)(void *state, store_conn *db, json_t *page, int *end);
 int reply_pages(struct req *, page_fetch fetch, void *state, void (*free_state)(void *),
 		const char *what);
+/* The same for a list written as text: fetch appends complete NDJSON lines. */
+struct jbuf;
+typedef int (*text_fetch)(void *state, store_conn *db, struct jbuf *out, int *end);
+int reply_text_pages(struct req *, text_fetch fetch, void *state, void (*free_state)(void *),
+		     const char *what);
 /* Each element of a JSON array (stolen) as one NDJSON line. */
 int reply_lines(struct req *, json_t *array);
 

@@ -2,9 +2,11 @@
  * never sits whole in memory.  MHD calls back on the connection's thread. */
 #include "req.h"
 #include "server.h"
+#include "jbuf.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 struct ndstream {
@@ -167,4 +169,70 @@ int reply_pages(struct req *r, page_fetch fetch, void *state, void (*free_state)
 	struct pages *p = calloc(1, sizeof *p);
 	*p = (struct pages){ fetch, state, free_state, what, json_array(), 0, 0 };
 	return reply_stream(r, next_of_page, p, free_pages);
+}
+
+/* Pages of NDJSON text: what text_fetch writes is sent as it is. */
+struct text_pages {
+	text_fetch fetch;
+	void *state;
+	void (*free_state)(void *);
+	const char *what;
+	struct jbuf page;
+	size_t off;
+	int end;
+};
+
+static ssize_t fill_text(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct text_pages *p = cls;
+	while (p->off == p->page.len) {
+		if (p->end)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		p->page.len = p->off = 0;
+		store_conn *db = store_conn_get(srv.db);
+		int rc = db && store_begin(db, 0) == STORE_OK ? p->fetch(p->state, db, &p->page, &p->end) : -1;
+		if (db && rc == 0)
+			store_commit(db);
+		else if (db)
+			store_rollback(db);
+		if (rc) {
+			/* the status is sent already: say it on the last line */
+			p->end = 1;
+			p->page.len = 0;
+			jb_raw(&p->page, "{\"error\":{\"code\":\"internal\",\"message\":");
+			char msg[200];
+			snprintf(msg, sizeof msg, "%s could not be read to its end; retry", p->what);
+			jb_str(&p->page, msg);
+			jb_raw(&p->page, "}}\n");
+		}
+	}
+	size_t n = p->page.len - p->off < max ? p->page.len - p->off : max;
+	memcpy(buf, p->page.p + p->off, n);
+	p->off += n;
+	return (ssize_t)n;
+}
+
+static void free_text_pages(void *cls)
+{
+	struct text_pages *p = cls;
+	if (p->free_state)
+		p->free_state(p->state);
+	jb_free(&p->page);
+	free(p);
+}
+
+int reply_text_pages(struct req *r, text_fetch fetch, void *state, void (*free_state)(void *),
+		     const char *what)
+{
+	struct text_pages *p = calloc(1, sizeof *p);
+	p->fetch = fetch;
+	p->state = state;
+	p->free_state = free_state;
+	p->what = what;
+	r->stream = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, fill_text, p,
+						      free_text_pages);
+	r->status = 200;
+	r->ctype = "application/x-ndjson";
+	return 200;
 }

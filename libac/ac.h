@@ -106,6 +106,9 @@ long ac_call_lines(const char *method, const char *path, const char *ctype, cons
  * on_line returning non-zero also stops it (stopped). */
 struct ac_lines {
 	int (*on_line)(json_t *line, void *arg);
+	/* when set, lines are handed as text instead (not parsed: only checked
+	 * to be one {...} object), for output passed through as it came */
+	int (*on_text)(const char *line, size_t len, void *arg);
 	void *arg;
 	size_t count;   /* non-blank lines seen */
 	size_t bad;     /* the first unreadable line, 0: none */
@@ -113,6 +116,9 @@ struct ac_lines {
 	char why[160];
 };
 size_t ac_lines_feed(struct ac_lines *l, const char *buf, size_t len, int final);
+/* ac_call_lines with the splitter's callbacks given whole (on_text). */
+long ac_call_lines_with(const char *method, const char *path, const char *ctype, const char *body,
+			size_t len, const struct ac_lines *lines, json_t **error_reply);
 /* URL-encodes s into a fresh string. */
 char *ac_urlencode(const char *s);
 /* ac_call that does not die when acd cannot be reached: returns 0 then, with

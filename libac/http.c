@@ -39,7 +39,18 @@ size_t ac_lines_feed(struct ac_lines *l, const char *buf, size_t len, int final)
 		size_t n = end - start;
 		if (n && buf[end - 1] == '\r')
 			n--;
-		if (n && !l->stopped) {
+		if (n && !l->stopped && l->on_text) {
+			/* passed through as it came: only its shape is checked, so
+			 * a cut or garbled line still stops the output */
+			l->count++;
+			if (n < 2 || buf[start] != '{' || buf[start + n - 1] != '}') {
+				l->bad = l->count;
+				snprintf(l->why, sizeof l->why, "not a JSON object");
+				l->stopped = 1;
+			} else if (l->on_text(buf + start, n, l->arg)) {
+				l->stopped = 1;
+			}
+		} else if (n && !l->stopped) {
 			l->count++;
 			json_error_t e;
 			json_t *o = json_loadb(buf + start, n, 0, &e);
@@ -211,7 +222,14 @@ long ac_get_file(const char *path, const char *file, size_t *bytes, json_t **err
 long ac_call_lines(const char *method, const char *path, const char *ctype, const char *body,
 		   size_t len, int (*on_line)(json_t *, void *), void *arg, json_t **error_reply)
 {
-	struct sink s = { .lines = { .on_line = on_line, .arg = arg }, .streaming = 1 };
+	struct ac_lines l = { .on_line = on_line, .arg = arg };
+	return ac_call_lines_with(method, path, ctype, body, len, &l, error_reply);
+}
+
+long ac_call_lines_with(const char *method, const char *path, const char *ctype, const char *body,
+			size_t len, const struct ac_lines *lines, json_t **error_reply)
+{
+	struct sink s = { .lines = *lines, .streaming = 1 };
 	long status = perform(method, path, ctype, body, len, &s);
 	if (status >= 200 && status < 300) {
 		drain_lines(&s, 1);

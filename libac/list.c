@@ -59,6 +59,21 @@ static void csv_row(json_t *cols, json_t *line)
 	fputs("\r\n", stdout); /* RFC 4180 */
 }
 
+/* A list that could not be read to its end says so on its last line. */
+static int print_text(const char *line, size_t n, void *arg)
+{
+	(void)arg;
+	if (n > 10 && !strncmp(line, "{\"error\":{", 10)) {
+		json_t *e = json_loadb(line, n, 0, NULL);
+		const char *m = json_string_value(json_object_get(json_object_get(e, "error"), "message"));
+		fflush(stdout);
+		ac_die(AC_EXIT_TEMP, "the list stopped before its end: %s", m ? m : "acd says so");
+	}
+	fwrite(line, 1, n, stdout);
+	putchar('\n');
+	return 0;
+}
+
 static int print_line(json_t *line, void *arg)
 {
 	struct out *o = arg;
@@ -124,7 +139,10 @@ int ac_list_tool(int argc, char **argv, const struct ac_list_tool *t)
 	free(opts);
 	ac_session_require();
 	json_t *err = NULL;
-	long st = ac_call_lines("GET", path, NULL, NULL, 0, print_line, &o, &err);
+	struct ac_lines l = { .on_line = print_line, .arg = &o };
+	if (!o.csv)
+		l.on_text = print_text; /* NDJSON out as it came in: no parse, no re-print */
+	long st = ac_call_lines_with("GET", path, NULL, NULL, 0, &l, &err);
 	json_decref(o.header);
 	if (st < 200 || st >= 300)
 		ac_die_reply(st, err);

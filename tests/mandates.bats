@@ -331,4 +331,11 @@ SQL
 	[ "$(jq -s '[.[] | select(.structure != 1)] | length' "$T/list.ndjson")" -eq 0 ]
 	[ "$(jq -s '[.[] | select((.autorisations | length) != 2)] | length' "$T/list.ndjson")" -eq 0 ]
 	jq -s -e 'map(.id) == (map(.id) | sort)' "$T/list.ndjson"
+	# an aidant of both structures sees both, a structure after the other
+	ac_as operator ac-aidant-add --structure 2 --email aidant@lyon.fr --first-name Marie \
+		--last-name Martin > /dev/null
+	ac-mandate-list > "$T/both.ndjson"
+	[ "$(wc -l < "$T/both.ndjson")" -eq 1234 ]
+	jq -s -e 'map(.structure) == (map(.structure) | sort)' "$T/both.ndjson"
+	[ "$(ac-mandate-list --structure 2 | wc -l)" -eq 411 ]
 }

@@ -34,6 +34,12 @@ static char *feed(const char *txt, size_t step, struct ac_lines *l)
 	return out;
 }
 
+static int keep_text(const char *line, size_t n, void *arg)
+{
+	json_array_append_new(arg, json_stringn(line, n));
+	return 0;
+}
+
 int main(void)
 {
 	struct ac_lines l;
@@ -59,5 +65,17 @@ int main(void)
 	ok(ac_lines_feed(&l, "{\"a\":1}\n{\"b\"", 13, 0) == 8 && l.count == 1 && !l.bad,
 	   "a partial line is kept for the next read");
 	json_decref(l.arg);
+	/* text mode: lines handed as they came, a cut one still stops them */
+	json_t *got = json_array();
+	l = (struct ac_lines){ .on_text = keep_text, .arg = got };
+	const char *txt = "{\"a\":1}\r\n\n{\"b\":[2]}\n{\"c\":";
+	size_t used = ac_lines_feed(&l, txt, strlen(txt), 1);
+	char *dump = json_dumps(got, JSON_COMPACT);
+	is_str(dump, "[\"{\\\"a\\\":1}\",\"{\\\"b\\\":[2]}\"]",
+	       "text mode: each line as it came, CRLF and blank lines handled");
+	ok(used == strlen(txt) && l.bad == 3 && l.count == 3,
+	   "text mode: a line cut short is reported as line 3 (%s)", l.why);
+	free(dump);
+	json_decref(got);
 	return tap_done();
 }
