@@ -2,13 +2,12 @@
  * measured blocks drawn line by line where paginate() put them, and the
  * footer of each page.
  *
- * Threads: everything here is made and freed within one call — the cairo
- * surface, a PangoCairoFontMap of its own (pango_cairo_font_map_new, not the
- * per-thread default), its context and layouts — so calls from several
- * threads share nothing but the libraries' own locked caches (fontconfig,
- * cairo's fonts, GLib's types).  A font map costs ~10 ms per attestation;
- * pango_cairo_font_map_get_default() (one per thread since pango 1.32.6)
- * would save that, at the price of a font map kept by every server thread. */
+ * Threads: the cairo surface, the pango context and layouts are made and
+ * freed within one call; the font map is the calling thread's own default
+ * (pango_cairo_font_map_get_default(), one per thread since pango 1.32.6,
+ * freed with its thread), so calls from several threads share nothing but
+ * the libraries' own locked caches (fontconfig, cairo's fonts, GLib's
+ * types).  A fresh font map per call cost ~10 ms of each attestation. */
 #include "pdf.h"
 #include "pdf_layout.h"
 
@@ -250,11 +249,9 @@ int pdf_render(const struct blks *b, const struct pdf_doc *d, unsigned char **pd
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink_write, &out, PAGE_W, PAGE_H);
 	metadata(s, d);
 	cairo_t *cr = cairo_create(s);
-	PangoFontMap *fm = pango_cairo_font_map_new();
-	PangoContext *ctx = text_context(fm, cr);
+	PangoContext *ctx = text_context(pango_cairo_font_map_get_default(), cr);
 	int rc = draw_pages(cr, ctx, b, d, err, errlen);
 	g_object_unref(ctx);
-	g_object_unref(fm);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);

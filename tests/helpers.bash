@@ -33,6 +33,11 @@ acd_stop() {
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	rm -f "$BATS_TEST_TMPDIR/acd.pid"
+	# under make check's sanitizer build, what acd reports at exit fails the test
+	if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$BATS_TEST_TMPDIR/acd.log" 2>/dev/null; then
+		grep -A30 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$BATS_TEST_TMPDIR/acd.log" >&2
+		return 1
+	fi
 }
 
 # The current code of a base32 app secret (30 s) or of a hex card seed:
@@ -210,7 +215,9 @@ PY
 
 # stop_all: acd, the FranceConnect stand-in and the SMTP sink, those started.
 stop_all() {
-	acd_stop
+	local rc=0
+	acd_stop || rc=1 # what the sanitizers said fails the test, after the rest is stopped
 	fc_stop
 	smtp_stop
+	return $rc
 }

@@ -111,9 +111,7 @@ restart_fc() {
 	acd_serve
 }
 
-stop_all() {
+mandate_teardown() {
 	[ -n "${TOOL_PID:-}" ] && kill_tool
-	acd_stop
-	fc_stop
-	smtp_stop
+	stop_all
 }

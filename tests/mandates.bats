@@ -8,7 +8,7 @@ load helpers
 load mandate_helpers
 
 setup() { mandate_setup; }
-teardown() { stop_all; }
+teardown() { mandate_teardown; }
 
 @test "a mandate end to end: draft, FranceConnect in the browser, code, attestation" {
 	sign_mandate papiers,logement long --attestation "$T/mandat.pdf"
