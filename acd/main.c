@@ -63,8 +63,14 @@ static void usage(FILE *to)
 
 static int set(const struct setting *s, const char *v, const char *where)
 {
+	/* the copies made here, so a setting given twice (file, then flag) frees
+	 * the first; the defaults are literals and are never freed */
+	static char *owned[sizeof settings / sizeof settings[0]];
 	if (s->type == S_STR) {
-		*(const char **)s->ptr = strdup(v);
+		size_t i = (size_t)(s - settings);
+		free(owned[i]);
+		owned[i] = strdup(v);
+		*(const char **)s->ptr = owned[i];
 		return 0;
 	}
 	char *end;
