@@ -173,6 +173,17 @@ static int parse(int argc, char **argv)
 		fprintf(stderr, "acd: --db PATH is required\n");
 		return 64;
 	}
+	if (srv.cfg.public_url) {
+		/* links are built as PUBLIC_URL/sign/...: no trailing slash */
+		char *u = (char *)srv.cfg.public_url;
+		size_t len = strlen(u);
+		while (len > 0 && u[len - 1] == '/')
+			u[--len] = 0;
+		if (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) {
+			fprintf(stderr, "acd: --public-url %s: expected http:// or https://\n", u);
+			return 64;
+		}
+	}
 	return 0;
 }
 

@@ -16,12 +16,12 @@ fresh_code() { "$REPO/tests/fresh_code.sh" "$T/ac.db" GADT00000001 "$SEED_A"; }
 # The stand-in's sub for a test login (tests/fc/provider.mjs derives it so).
 fc_sub() { printf 'aidants-connect fc stand-in:%s' "$1" | sha256sum | cut -d' ' -f1; }
 
-# acd_serve: acd serve on the existing database, on $ACD_PORT, connected to
-# the stand-in at $FC_ISSUER and to the SMTP sink.
+# acd_serve [flags]: acd serve on the existing database, on $ACD_PORT,
+# connected to the stand-in at $FC_ISSUER and to the SMTP sink.
 acd_serve() {
 	acd serve --db "$T/ac.db" --listen "127.0.0.1:$ACD_PORT" --fc-issuer "$FC_ISSUER" \
 		--fc-client-id "$FC_CLIENT_ID" --fc-client-secret-file "$FC_SECRET_FILE" \
-		--smtp-url "$SMTP_URL" 2>> "$T/acd.log" &
+		--smtp-url "$SMTP_URL" "$@" 2>> "$T/acd.log" &
 	ACD_PID=$!
 	echo "$ACD_PID" > "$T/acd.pid"
 	local i

@@ -339,3 +339,15 @@ SQL
 	jq -s -e 'map(.structure) == (map(.structure) | sort)' "$T/both.ndjson"
 	[ "$(ac-mandate-list --structure 2 | wc -l)" -eq 411 ]
 }
+
+@test "the signing link is built on --public-url, checked at start" {
+	acd_stop
+	run timeout 10 acd serve --db "$T/ac.db" --listen 127.0.0.1:0 --public-url ftp://aidants.example
+	[ "$status" -eq 64 ]
+	[[ $output == *"expected http:// or https://"* ]]
+	acd_serve --public-url https://aidants.example.fr/
+	token=$(jq -r .token "$T/aidant-session.json")
+	run curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -X POST \
+		--data '{"demarches":["papiers"],"duration":"short"}' "$AC_URL/v1/mandates/drafts"
+	jq -e '.url | test("^https://aidants.example.fr/sign/[0-9a-f]{64}$")' <<<"$output"
+}
