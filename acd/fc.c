@@ -83,6 +83,7 @@ static int refresh(char *err, size_t errlen)
 	struct fetch f = { .url = url };
 	if (fetch_json(&f, &status, &meta, err, errlen))
 		return -1;
+	free(f.text);
 	const char *iss = json_string_value(json_object_get(meta, "issuer"));
 	if (status != 200 || !meta || !iss || strcmp(iss, srv.cfg.fc_issuer)) {
 		snprintf(err, errlen, "%.300s: not a discovery document of issuer %.150s (HTTP %ld)", url,
@@ -98,8 +99,10 @@ static int refresh(char *err, size_t errlen)
 			json_decref(meta);
 			return -1;
 		}
-	f.url = json_string_value(json_object_get(meta, "jwks_uri"));
-	if (fetch_json(&f, &status, &jwks, err, errlen) ||
+	f = (struct fetch){ .url = json_string_value(json_object_get(meta, "jwks_uri")) };
+	int got = fetch_json(&f, &status, &jwks, err, errlen);
+	free(f.text);
+	if (got ||
 	    !json_is_array(json_object_get(jwks, "keys"))) {
 		if (!*err || status)
 			snprintf(err, errlen, "%s: no JWKS (HTTP %ld)", f.url, status);
@@ -191,8 +194,9 @@ static int aud_ok(json_t *claims)
 	return mine && (json_array_size(aud) == 1 || (azp && !strcmp(azp, me)));
 }
 
-/* Verifies the compact ID token; its claims (new reference) or NULL. */
-static json_t *verify_id_token(const char *compact, const uint8_t nonce_hash[32], struct fail *f)
+/* A compact JWS signed by the provider (RS256 or ES256, with a key of its
+ * JWKS): its claims as an object (new reference), or NULL with f filled. */
+static json_t *verify_jws(const char *compact, struct fail *f)
 {
 	cjose_err e;
 	cjose_jws_t *jws = cjose_jws_import(compact, strlen(compact), &e);
@@ -230,9 +234,21 @@ static json_t *verify_id_token(const char *compact, const uint8_t nonce_hash[32]
 	size_t ptlen;
 	if (!cjose_jws_get_plaintext(jws, &pt, &ptlen, &e) ||
 	    !(claims = json_loadb((const char *)pt, ptlen, 0, NULL)) || !json_is_object(claims)) {
+		json_decref(claims);
+		claims = NULL;
 		bad_token(f, "unreadable claims");
-		goto fail;
 	}
+out:
+	cjose_jws_release(jws);
+	return claims;
+}
+
+/* Verifies the compact ID token; its claims (new reference) or NULL. */
+static json_t *verify_id_token(const char *compact, const uint8_t nonce_hash[32], struct fail *f)
+{
+	json_t *claims = verify_jws(compact, f);
+	if (!claims)
+		return NULL;
 	time_t now = time(NULL);
 	const char *iss = json_string_value(json_object_get(claims, "iss"));
 	const char *got_nonce = json_string_value(json_object_get(claims, "nonce"));
@@ -270,13 +286,10 @@ static json_t *verify_id_token(const char *compact, const uint8_t nonce_hash[32]
 		bad_token(f, "no subject");
 		goto fail;
 	}
-	goto out;
+	return claims;
 fail:
 	json_decref(claims);
-	claims = NULL;
-out:
-	cjose_jws_release(jws);
-	return claims;
+	return NULL;
 }
 
 static void copy_claim(json_t *ui, const char *k, char *dst, size_t cap)
@@ -316,6 +329,7 @@ int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity
 	json_t *tok = NULL, *ui = NULL, *claims = NULL;
 	struct fetch rq = { .url = token_ep, .form = form };
 	int rc = fetch_json(&rq, &status, &tok, err, sizeof err);
+	free(rq.text);
 	sodium_memzero(form, strlen(form));
 	free(form);
 	if (rc)
@@ -341,6 +355,25 @@ int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity
 		json_decref(claims);
 		return provider_down(f, err);
 	}
+	if (!ui && rq.text && status == 200 && !strncmp(rq.ctype, "application/jwt", 15)) {
+		/* a signed userinfo (as FranceConnect v2 answers): ours, from our provider */
+		rq.text[strcspn(rq.text, "\r\n")] = 0;
+		ui = verify_jws(rq.text, f);
+		log_info("franceconnect: signed userinfo %s", ui ? "verified" : "refused");
+		const char *ui_iss = json_string_value(json_object_get(ui, "iss"));
+		if (ui && ((ui_iss && strcmp(ui_iss, srv.cfg.fc_issuer)) ||
+			   (json_object_get(ui, "aud") && !aud_ok(ui)))) {
+			json_decref(ui);
+			ui = NULL;
+			bad_token(f, "userinfo for another client or from another issuer");
+		}
+		if (!ui) {
+			free(rq.text);
+			json_decref(claims);
+			return -1;
+		}
+	}
+	free(rq.text);
 	const char *sub = json_string_value(json_object_get(claims, "sub"));
 	const char *ui_sub = json_string_value(json_object_get(ui, "sub"));
 	/* OpenID Connect Core §5.3.2: userinfo must be about the token's subject */

@@ -32,8 +32,10 @@ static size_t collect(char *p, size_t size, size_t n, void *arg)
 	return add;
 }
 
-int fetch_json(const struct fetch *f, long *status, json_t **body, char *err, size_t errlen)
+int fetch_json(struct fetch *f, long *status, json_t **body, char *err, size_t errlen)
 {
+	f->text = NULL;
+	f->ctype[0] = 0;
 	*body = NULL;
 	*status = 0;
 	CURL *c = curl_easy_init();
@@ -72,8 +74,13 @@ int fetch_json(const struct fetch *f, long *status, json_t **body, char *err, si
 		ret = -1;
 	} else {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-		if (s.buf)
-			*body = json_loadb(s.buf, s.len, 0, NULL);
+		char *ct = NULL;
+		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+		snprintf(f->ctype, sizeof f->ctype, "%s", ct ? ct : "");
+		if (s.buf && !(*body = json_loadb(s.buf, s.len, 0, NULL))) {
+			f->text = s.buf; /* not JSON: a signed JWT, say */
+			s.buf = NULL;
+		}
 	}
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);

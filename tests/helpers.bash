@@ -114,7 +114,7 @@ stop_pidfile() {
 	rm -f "$1"
 }
 
-# fc_start [--tamper none|signature|audience|nonce|issuer|expired] [--redirect-uri URI...]:
+# fc_start [--tamper none|signature|audience|nonce|issuer|expired] [--userinfo-jwt] [--redirect-uri URI...]:
 # the FranceConnect stand-in (tests/fc/provider.mjs) for client "aidants-connect",
 # its secret in "$T/fc.secret", redirect URI $FC_REDIRECT (set it before, e.g.
 # "$PUBLIC_URL/fc/callback"). Exports FC_ISSUER, FC_CLIENT_ID, FC_SECRET_FILE.
@@ -126,6 +126,7 @@ fc_start() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--tamper|--redirect-uri) extra+=("$1" "$2"); shift 2 ;;
+		--userinfo-jwt) extra+=("$1"); shift ;;
 		*) echo "fc_start: unknown argument $1" >&2; return 1 ;;
 		esac
 	done

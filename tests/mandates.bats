@@ -351,3 +351,10 @@ SQL
 		--data '{"demarches":["papiers"],"duration":"short"}' "$AC_URL/v1/mandates/drafts"
 	jq -e '.url | test("^https://aidants.example.fr/sign/[0-9a-f]{64}$")' <<<"$output"
 }
+
+@test "a provider answering userinfo as a signed JWT (FranceConnect v2) is read and verified" {
+	restart_fc --userinfo-jwt
+	sign_mandate papiers short
+	jq -e '.usager.family_name == "DUBOIS" and .usager.birthdate == "1962-08-24"' "$T/mandate.json"
+	grep -q "franceconnect: signed userinfo verified" "$T/acd.log"
+}

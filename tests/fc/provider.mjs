@@ -9,7 +9,7 @@
 // JSON, FranceConnect-style test identities (password 123).
 //
 //   node tests/fc/provider.mjs --port 0 --client-id ID --client-secret SECRET \
-//        --redirect-uri URI [--redirect-uri URI2] [--tamper MODE]
+//        --redirect-uri URI [--redirect-uri URI2] [--tamper MODE] [--userinfo-jwt]
 //
 // Listens on 127.0.0.1 only; once ready prints `listening on http://127.0.0.1:PORT`
 // on stderr (the issuer is that URL; discovery at ISSUER/.well-known/openid-configuration).
@@ -59,6 +59,7 @@ try {
 			'client-secret': { type: 'string' },
 			'redirect-uri': { type: 'string', multiple: true },
 			tamper: { type: 'string', default: 'none' },
+			'userinfo-jwt': { type: 'boolean', default: false },
 		},
 		strict: true,
 		allowPositionals: false,
@@ -242,6 +243,8 @@ const provider = new Provider(issuer, {
 		grant_types: ['authorization_code'],
 		token_endpoint_auth_method: 'client_secret_post',
 		id_token_signed_response_alg: 'RS256',
+		// --userinfo-jwt: userinfo as a signed JWT, as FranceConnect v2 answers
+		...(args['userinfo-jwt'] ? { userinfo_signed_response_alg: 'RS256' } : {}),
 	}],
 	jwks: { keys: [{ ...signing.jwk, kid, alg: 'RS256', use: 'sig' }] },
 	cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -254,6 +257,7 @@ const provider = new Provider(issuer, {
 	conformIdTokenClaims: true,
 	enabledJWA: {
 		idTokenSigningAlgValues: ['RS256'],
+		userinfoSigningAlgValues: ['RS256'],
 	},
 	clientAuthMethods: ['client_secret_post'],
 	responseTypes: ['code'],
@@ -262,6 +266,7 @@ const provider = new Provider(issuer, {
 		devInteractions: { enabled: false },
 		pushedAuthorizationRequests: { enabled: false },
 		userinfo: { enabled: true },
+		jwtUserinfo: { enabled: args['userinfo-jwt'] },
 		rpInitiatedLogout: {
 			enabled: true,
 			logoutSource: async (ctx, form) => {
