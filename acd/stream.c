@@ -110,77 +110,42 @@ int reply_lines(struct req *r, json_t *array)
 	return reply_stream(r, next_line, l, free_lines);
 }
 
-/* Keyset pages: fetch fills the next page (in a short read of its own) until
- * it says end; a failure mid-way can only be told on the last line. */
-struct pages {
-	page_fetch fetch;
-	void *state;
-	void (*free_state)(void *);
-	const char *what;
-	json_t *page;
-	size_t next;
-	int end;
-};
-
-static int next_of_page(struct req *r, void *arg, json_t **line)
-{
-	(void)r;
-	struct pages *p = arg;
-	if (p->next == json_array_size(p->page)) {
-		if (p->end)
-			return 0;
-		json_array_clear(p->page);
-		p->next = 0;
-		/* each page in a read transaction of its own: a consistent, fresh
-		 * snapshot per page, and none held while the client reads */
-		store_conn *db = store_conn_get(srv.db);
-		int rc = db && store_begin(db, 0) == STORE_OK ? p->fetch(p->state, db, p->page, &p->end) : -1;
-		if (db && rc == 0)
-			store_commit(db);
-		else if (db)
-			store_rollback(db);
-		if (rc) {
-			/* the status is sent already: say it on the last line */
-			p->end = 1;
-			json_array_clear(p->page);
-			*line = json_pack("{s:{s:s,s:s+}}", "error", "code", "internal", "message", p->what,
-					  " could not be read to its end; retry");
-			return 1;
-		}
-		if (p->next == json_array_size(p->page))
-			return 0;
-	}
-	*line = json_incref(json_array_get(p->page, p->next++));
-	return 1;
-}
-
-static void free_pages(void *arg)
-{
-	struct pages *p = arg;
-	if (p->free_state)
-		p->free_state(p->state);
-	json_decref(p->page);
-	free(p);
-}
-
-int reply_pages(struct req *r, page_fetch fetch, void *state, void (*free_state)(void *),
-		const char *what)
-{
-	struct pages *p = calloc(1, sizeof *p);
-	*p = (struct pages){ fetch, state, free_state, what, json_array(), 0, 0 };
-	return reply_stream(r, next_of_page, p, free_pages);
-}
-
-/* Pages of NDJSON text: what text_fetch writes is sent as it is. */
+/* Keyset pages, sent as NDJSON text: a text fetch writes its lines itself,
+ * a JSON fetch's lines are written here.  Each page is read in a read
+ * transaction of its own (a consistent, fresh snapshot per page, none held
+ * while the client reads); a failure mid-way can only be told on the last
+ * line. */
 struct text_pages {
-	text_fetch fetch;
+	text_fetch fetch;       /* one of the two */
+	page_fetch json_fetch;
 	void *state;
 	void (*free_state)(void *);
 	const char *what;
 	struct jbuf page;
+	json_t *lines;          /* a JSON fetch's page */
 	size_t off;
 	int end;
 };
+
+static int next_page(struct text_pages *p, store_conn *db)
+{
+	if (p->fetch)
+		return p->fetch(p->state, db, &p->page, &p->end);
+	json_array_clear(p->lines);
+	if (p->json_fetch(p->state, db, p->lines, &p->end))
+		return -1;
+	size_t i;
+	json_t *line;
+	json_array_foreach(p->lines, i, line) {
+		char *txt = json_dumps(line, JSON_COMPACT);
+		if (!txt)
+			return -1;
+		jb_raw(&p->page, txt);
+		jb_raw(&p->page, "\n");
+		free(txt);
+	}
+	return 0;
+}
 
 static ssize_t fill_text(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -191,7 +156,7 @@ static ssize_t fill_text(void *cls, uint64_t pos, char *buf, size_t max)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		p->page.len = p->off = 0;
 		store_conn *db = store_conn_get(srv.db);
-		int rc = db && store_begin(db, 0) == STORE_OK ? p->fetch(p->state, db, &p->page, &p->end) : -1;
+		int rc = db && store_begin(db, 0) == STORE_OK ? next_page(p, db) : -1;
 		if (db && rc == 0)
 			store_commit(db);
 		else if (db)
@@ -219,14 +184,17 @@ static void free_text_pages(void *cls)
 	if (p->free_state)
 		p->free_state(p->state);
 	jb_free(&p->page);
+	json_decref(p->lines);
 	free(p);
 }
 
-int reply_text_pages(struct req *r, text_fetch fetch, void *state, void (*free_state)(void *),
-		     const char *what)
+static int reply_any_pages(struct req *r, text_fetch fetch, page_fetch json_fetch, void *state,
+			   void (*free_state)(void *), const char *what)
 {
 	struct text_pages *p = calloc(1, sizeof *p);
 	p->fetch = fetch;
+	p->json_fetch = json_fetch;
+	p->lines = json_fetch ? json_array() : NULL;
 	p->state = state;
 	p->free_state = free_state;
 	p->what = what;
@@ -235,4 +203,16 @@ int reply_text_pages(struct req *r, text_fetch fetch, void *state, void (*free_s
 	r->status = 200;
 	r->ctype = "application/x-ndjson";
 	return 200;
+}
+
+int reply_text_pages(struct req *r, text_fetch fetch, void *state, void (*free_state)(void *),
+		     const char *what)
+{
+	return reply_any_pages(r, fetch, NULL, state, free_state, what);
+}
+
+int reply_pages(struct req *r, page_fetch fetch, void *state, void (*free_state)(void *),
+		const char *what)
+{
+	return reply_any_pages(r, NULL, fetch, state, free_state, what);
 }
