@@ -2,6 +2,7 @@
 #include "html.h"
 #include "fc.h"
 #include "server.h"
+#include "crypto.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -136,6 +137,38 @@ int form_field(const char *body, const char *name, char *out, size_t cap)
 		return 0;
 	}
 	return -1;
+}
+
+int hex_ok(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+void page_browser_id(struct req *r, char id[33])
+{
+	if (req_cookie(r, PAGE_BROWSER_COOKIE, id, 33) == 0 && hex_ok(id, 32))
+		return;
+	uint8_t raw[16];
+	crypto_random(raw, sizeof raw);
+	crypto_hex(raw, sizeof raw, id);
+	char c[200];
+	snprintf(c, sizeof c, PAGE_BROWSER_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", id,
+		 !strncmp(srv.cfg.public_url, "https:", 6) ? "; Secure" : "");
+	reply_header(r, "Set-Cookie", c);
+}
+
+void page_csrf(const char *browser, const char *target, char out[65])
+{
+	char both[300];
+	uint8_t h[32];
+	snprintf(both, sizeof both, "%s/%s", browser, target);
+	crypto_keyed_hash("csrf", both, strlen(both), h);
+	crypto_hex(h, sizeof h, out);
 }
 
 static const char css[] =

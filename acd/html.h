@@ -27,6 +27,17 @@ int req_cookie(struct req *, const char *name, char *out, size_t cap);
 /* A field of an application/x-www-form-urlencoded body, decoded; 0 or -1. */
 int form_field(const char *body, const char *name, char *out, size_t cap);
 
+/* The browser's random id (32 hex digits) from its cookie, or a new one set
+ * on the reply: what binds a FranceConnect round trip or an authorization in
+ * progress to the browser that started it. */
+#define PAGE_BROWSER_COOKIE "ac_browser"
+void page_browser_id(struct req *, char id[33]);
+/* A form's anti-forgery field: a keyed hash of the browser and what the form
+ * acts on (a signing token, an authorization request...), 64 hex digits. */
+void page_csrf(const char *browser, const char *target, char out[65]);
+/* s is exactly n lower-case hex digits. */
+int hex_ok(const char *s, size_t n);
+
 /* GET /static/ac.css */
 int page_css(struct req *);
 #endif

@@ -18,46 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BROWSER_COOKIE "ac_browser"
-
-static int is_hex(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
-}
-
-/* The browser's random id from its cookie, or a new one set on the reply. */
-static void browser_id(struct req *r, char id[33])
-{
-	if (req_cookie(r, BROWSER_COOKIE, id, 33) == 0 && is_hex(id, 32))
-		return;
-	uint8_t raw[16];
-	crypto_random(raw, sizeof raw);
-	crypto_hex(raw, sizeof raw, id);
-	char c[200];
-	snprintf(c, sizeof c, BROWSER_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", id,
-		 !strncmp(srv.cfg.public_url, "https:", 6) ? "; Secure" : "");
-	reply_header(r, "Set-Cookie", c);
-}
-
-/* The form's anti-forgery field: a keyed hash of the browser and the link. */
-static void csrf_of(const char *browser, const char *token, char out[65])
-{
-	char both[200];
-	uint8_t h[32];
-	snprintf(both, sizeof both, "%s/%s", browser, token);
-	crypto_keyed_hash("csrf", both, strlen(both), h);
-	crypto_hex(h, sizeof h, out);
-}
-
 /* A draft that can still be signed from its link, or an error page. */
 static int usable(struct req *r, struct draft *d)
 {
-	int found = is_hex(r->arg, 64) ? draft_by_token(r->db, r->arg, d) : 0;
+	int found = hex_ok(r->arg, 64) ? draft_by_token(r->db, r->arg, d) : 0;
 	if (found < 0)
 		return reply_page_error(r, 503, "Service indisponible",
 					"Le service est momentanément indisponible : réessayez dans un instant.");
@@ -142,8 +106,8 @@ int page_sign_show(struct req *r)
 	if (usable(r, &d))
 		return r->status;
 	char browser[33], csrf[65];
-	browser_id(r, browser);
-	csrf_of(browser, r->arg, csrf);
+	page_browser_id(r, browser);
+	page_csrf(browser, r->arg, csrf);
 	struct page p = { 0 };
 	page_begin(&p, "Projet de mandat");
 	draft_body(r, &p, &d, csrf);
@@ -175,12 +139,12 @@ int page_sign_start(struct req *r)
 	if (usable(r, &d))
 		return r->status;
 	char browser[33], csrf[65], sent[80];
-	if (req_cookie(r, BROWSER_COOKIE, browser, sizeof browser) || !is_hex(browser, 32) ||
+	if (req_cookie(r, PAGE_BROWSER_COOKIE, browser, sizeof browser) || !hex_ok(browser, 32) ||
 	    form_field(r->body ? r->body : "", "csrf", sent, sizeof sent))
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
 					"de signature et utilisez le bouton de la page.");
-	csrf_of(browser, r->arg, csrf);
+	page_csrf(browser, r->arg, csrf);
 	if (strlen(sent) != 64 || sodium_memcmp(sent, csrf, 64))
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
@@ -285,7 +249,7 @@ int page_fc_callback(struct req *r)
 	const char *error = req_query(r, "error");
 	char browser[33] = "";
 	struct consumed c = { 0 };
-	if (!state || !is_hex(state, 64) || req_cookie(r, BROWSER_COOKIE, browser, sizeof browser))
+	if (!state || !hex_ok(state, 64) || req_cookie(r, PAGE_BROWSER_COOKIE, browser, sizeof browser))
 		return reply_page_error(r, 400, "Demande non reconnue",
 					"Cette réponse de FranceConnect ne correspond à aucune signature en "
 					"cours dans ce navigateur. Rouvrez le lien de signature pour recommencer.");
