@@ -7,8 +7,6 @@
 #include "crypto.h"
 #include "otp.h"
 #include "server.h"
-#include "shadow.h"
-#include "throttle.h"
 #include "txn.h"
 #include "ac.h"
 
@@ -42,39 +40,12 @@ static int start_session(struct txn *t, struct login *l)
 	return journal_append(t, "login", l->a.home, l->email, json_pack("{s:s}", "card", l->a.serial));
 }
 
-/* An email without an account: answered, counted and timed as a real one. */
-static int refuse_unknown(struct txn *t, struct login *l)
-{
-	/* the same durable write as a real failure, so time tells nothing */
-	static const char count[] = "UPDATE counters SET n = n + 1"
-				    " WHERE name = 'unknown_email_failures'";
-	if (store_exec(store_prep(t->db, count)) != STORE_DONE)
-		return -1;
-	int wait = 0;
-	int a = shadow_fail(l->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
-	if (a == 2)
-		code_refuse_locked(&l->a.f);
-	else if (a == 1)
-		fail_set(&l->a.f, 429, "throttled", "too many failed attempts: wait %d s before the next one",
-			 wait);
-	else
-		fail_set(&l->a.f, 401, "login_refused", "%s", CODE_REFUSED);
-	return 0;
-}
-
 static int login_work(struct txn *t, void *arg)
 {
-	static const char qa[] = "SELECT id FROM accounts WHERE email = $1";
 	struct login *l = arg;
 	l->ok = 0;
-	t->actor = l->email;
-	store_stmt *st = store_prep(t->db, qa);
-	store_bind_text(st, 1, l->email);
-	if (store_step(st) != STORE_ROW)
-		return refuse_unknown(t, l);
-	l->a = (struct code_attempt){ .account = store_col_int(st, 0), .email = l->email,
-				      .code = l->code };
-	int rc = code_check(t, &l->a);
+	l->a = (struct code_attempt){ .email = l->email, .code = l->code };
+	int rc = code_check_email(t, &l->a);
 	return rc < 0 ? -1 : rc ? start_session(t, l) : 0;
 }
 

@@ -6,6 +6,7 @@
 #include "crypto.h"
 #include "otp.h"
 #include "server.h"
+#include "shadow.h"
 #include "throttle.h"
 
 #include <sodium.h>
@@ -212,4 +213,36 @@ int code_check(struct txn *t, struct code_attempt *l)
 		break;
 	}
 	return fail_login(t, l, reason, failures, next_try) ? -1 : 0;
+}
+
+/* An email without an account: answered, counted and timed as a real one. */
+static int refuse_unknown(struct txn *t, struct code_attempt *a)
+{
+	/* the same durable write as a real failure, so time tells nothing */
+	static const char count[] = "UPDATE counters SET n = n + 1"
+				    " WHERE name = 'unknown_email_failures'";
+	if (store_exec(store_prep(t->db, count)) != STORE_DONE)
+		return -1;
+	int wait = 0;
+	int s = shadow_fail(a->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
+	if (s == 2)
+		code_refuse_locked(&a->f);
+	else if (s == 1)
+		fail_set(&a->f, 429, "throttled", "too many failed attempts: wait %d s before the next one",
+			 wait);
+	else
+		fail_set(&a->f, 401, "login_refused", "%s", CODE_REFUSED);
+	return 0;
+}
+
+int code_check_email(struct txn *t, struct code_attempt *a)
+{
+	static const char qa[] = "SELECT id FROM accounts WHERE email = $1";
+	t->actor = a->email;
+	store_stmt *st = store_prep(t->db, qa);
+	store_bind_text(st, 1, a->email);
+	if (store_step(st) != STORE_ROW)
+		return refuse_unknown(t, a);
+	a->account = store_col_int(st, 0);
+	return code_check(t, a);
 }

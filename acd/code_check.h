@@ -20,6 +20,11 @@ struct code_attempt {
  * and the failure counted and journaled (commit it); -1: database error. */
 int code_check(struct txn *t, struct code_attempt *a);
 
+/* The same for a login by email (a->email set, a->account found here): an
+ * email without an account is refused exactly like a wrong code, in answer,
+ * delay and time. */
+int code_check_email(struct txn *t, struct code_attempt *a);
+
 /* The refusal of a login that reveals nothing: wrong email or code... */
 extern const char *const CODE_REFUSED;
 /* The 401 "locked" answer, in f. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,12 +14,14 @@
 static uint8_t seal_key[crypto_secretbox_KEYBYTES];
 static uint8_t mac_key[crypto_generichash_KEYBYTES];
 static uint8_t id_key[crypto_generichash_KEYBYTES];
+static uint8_t blob_key[crypto_secretbox_KEYBYTES];
 
 static void derive(const uint8_t master[crypto_kdf_KEYBYTES])
 {
 	crypto_kdf_derive_from_key(seal_key, sizeof seal_key, 1, "acdseeds", master);
 	crypto_kdf_derive_from_key(mac_key, sizeof mac_key, 2, "acdseeds", master);
 	crypto_kdf_derive_from_key(id_key, sizeof id_key, 3, "acdseeds", master);
+	crypto_kdf_derive_from_key(blob_key, sizeof blob_key, 4, "acdseeds", master);
 }
 
 int crypto_key_create(const char *path, char *err, size_t errlen)
@@ -133,4 +136,39 @@ void crypto_sha256_hex(const void *data, size_t n, char hex[65])
 	uint8_t h[32];
 	crypto_hash_sha256(h, data, n);
 	crypto_hex(h, sizeof h, hex);
+}
+
+uint8_t *crypto_seal_blob(const void *data, size_t n, size_t *boxlen)
+{
+	*boxlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+	uint8_t *box = malloc(*boxlen);
+	if (!box)
+		return NULL;
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, data, n, box, blob_key);
+	return box;
+}
+
+char *crypto_open_blob(const uint8_t *box, size_t boxlen, size_t *n)
+{
+	size_t over = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+	if (boxlen < over)
+		return NULL;
+	*n = boxlen - over;
+	char *out = sodium_malloc(*n + 1);
+	if (!out)
+		return NULL;
+	if (crypto_secretbox_open_easy((uint8_t *)out, box + crypto_secretbox_NONCEBYTES,
+				       boxlen - crypto_secretbox_NONCEBYTES, box, blob_key) != 0) {
+		sodium_free(out);
+		return NULL;
+	}
+	out[*n] = 0;
+	return out;
+}
+
+void crypto_free_blob(char *p)
+{
+	if (p)
+		sodium_free(p);
 }

@@ -17,6 +17,13 @@ int crypto_key_load(const char *path, char *err, size_t errlen);
 size_t crypto_seal(const uint8_t *seed, size_t n, uint8_t box[BOX_MAX]);
 /* Returns the seed length, or -1 when the box was not sealed by our key. */
 int crypto_open(const uint8_t *box, size_t boxlen, uint8_t seed[SEED_MAX]);
+/* Any secret of any length (a private key, a client's HMAC secret), sealed
+ * under its own subkey: the box (malloc'd, *boxlen bytes), or NULL. */
+uint8_t *crypto_seal_blob(const void *data, size_t n, size_t *boxlen);
+/* The secret, NUL-terminated, in guarded memory freed by crypto_free_blob;
+ * NULL when the box was not sealed by our key. */
+char *crypto_open_blob(const uint8_t *box, size_t boxlen, size_t *n);
+void crypto_free_blob(char *);
 void crypto_seed_mac(const uint8_t *seed, size_t n, uint8_t mac[32]);
 
 void crypto_token_new(char hex[TOKEN_HEX]);

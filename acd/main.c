@@ -5,6 +5,7 @@
 #include "cards.h"
 #include "crypto.h"
 #include "fc.h"
+#include "oidc.h"
 #include "log.h"
 #include "txn.h"
 #include "ac.h"
@@ -55,7 +56,8 @@ static const struct setting {
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: acd init --db PATH --operator EMAIL\n"
-		    "       acd serve --db PATH [--listen 127.0.0.1:8080] [options]\n\noptions:\n");
+		    "       acd serve --db PATH [--listen 127.0.0.1:8080] [options]\n"
+		    "       acd keys rotate --db PATH | acd keys list --db PATH\n\noptions:\n");
 	for (const struct setting *s = settings; s->key; s++)
 		fprintf(to, "  --%-16s %s\n", s->key, s->help);
 	fprintf(to, "  --help, --version\nSee acd(8).\n");
@@ -138,15 +140,17 @@ static int parse(int argc, char **argv)
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n++] = (struct option){ "version", no_argument, NULL, 'V' };
 	lo[n] = (struct option){ 0 };
+	/* "acd keys VERB --db ...": the options come after the verb */
+	int first = !strcmp(argv[1], "keys") && argc > 2 ? 3 : 2;
 	/* flags win over the file: read --config first */
-	for (int i = 2; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		const char *file = !strcmp(argv[i], "--config") && i + 1 < argc ? argv[i + 1]
 				   : !strncmp(argv[i], "--config=", 9) ? argv[i] + 9 : NULL;
 		if (file && read_config(file))
 			return 78;
 	}
 	int c;
-	optind = 2;
+	optind = first;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		if (c == 'h') {
@@ -272,6 +276,80 @@ static int cmd_init(void)
 	return ac_finish(0);
 }
 
+static int rotate_work(struct txn *t, void *arg)
+{
+	t->actor = "acd";
+	return keys_rotate(t, arg);
+}
+
+/* Opens the existing database and its key file for a command: 0 or an exit status. */
+static int open_existing(void)
+{
+	char err[512];
+	if (access(srv.cfg.db, F_OK) != 0) {
+		fprintf(stderr, "acd: %s: no such database (create it with acd init)\n", srv.cfg.db);
+		return 78;
+	}
+	if (crypto_key_load(key_path(), err, sizeof err)) {
+		fprintf(stderr, "acd: %s\n", err);
+		return 78;
+	}
+	srv.db = store_open(srv.cfg.db, 0, err, sizeof err);
+	if (!srv.db) {
+		fprintf(stderr, "acd: %s\n", err);
+		return 78;
+	}
+	return 0;
+}
+
+/* The provider's signing keys, made (rotate != 0: again, retiring the
+ * current ones) in one transaction; one JSON line per new key when print. */
+static int make_keys(int rotate, int print)
+{
+	struct req r = { 0 };
+	r.db = store_conn_get(srv.db);
+	r.now = time(NULL);
+	if (!r.db)
+		return 70;
+	if (!rotate && keys_present(r.db) == 1)
+		return 0;
+	json_t *made = json_array(), *k;
+	size_t i;
+	int rc = txn_run(&r, 1, rotate_work, made) ? 70 : 0;
+	if (rc)
+		fprintf(stderr, "acd: cannot make the signing keys\n");
+	else
+		log_info("signing keys %s (RS256, ES256)", rotate ? "rotated" : "made");
+	if (print && !rc)
+		json_array_foreach(made, i, k) ac_print(k);
+	json_decref(made);
+	free(r.out);
+	return rc;
+}
+
+static int cmd_keys(const char *verb)
+{
+	if (!verb || (strcmp(verb, "rotate") && strcmp(verb, "list"))) {
+		fprintf(stderr, "acd: keys rotate or keys list\n");
+		return 64;
+	}
+	int rc = open_existing();
+	if (rc)
+		return rc;
+	if (!strcmp(verb, "rotate"))
+		rc = make_keys(1, 1);
+	else {
+		store_conn *c = store_conn_get(srv.db);
+		json_t *all = c ? keys_list(c) : NULL, *k;
+		size_t i;
+		json_array_foreach(all, i, k) ac_print(k);
+		rc = all ? 0 : 70;
+		json_decref(all);
+	}
+	store_close(srv.db);
+	return ac_finish(rc);
+}
+
 static int cmd_serve(void)
 {
 	char err[512];
@@ -293,6 +371,10 @@ static int cmd_serve(void)
 		fprintf(stderr, "acd: %s\n", err);
 		store_close(srv.db);
 		return 78;
+	}
+	if (make_keys(0, 0)) {
+		store_close(srv.db);
+		return 70;
 	}
 	int rc = http_serve();
 	store_close(srv.db);
@@ -321,6 +403,8 @@ int main(int argc, char **argv)
 		return cmd_init();
 	if (!strcmp(argv[1], "serve"))
 		return cmd_serve();
-	fprintf(stderr, "acd: unknown command \"%s\" (init or serve)\n", argv[1]);
+	if (!strcmp(argv[1], "keys"))
+		return cmd_keys(argc > 2 ? argv[2] : NULL);
+	fprintf(stderr, "acd: unknown command \"%s\" (init, serve or keys)\n", argv[1]);
 	return 64;
 }

@@ -50,6 +50,18 @@ static const struct route routes[] = {
 	{ "GET",    "/fc/callback",        AUTH_NONE,    BODY_NONE, page_fc_callback },
 	{ "GET",    "/static/ac.css",      AUTH_NONE,    BODY_NONE, page_css },
 
+	/* acd as identity provider (oidc_*.c, docs/PROVIDER.md) */
+	{ "POST",   "/v1/clients",         AUTH_SESSION, BODY_JSON, api_client_create },
+	{ "GET",    "/v1/clients",         AUTH_SESSION, BODY_NONE, api_client_list },
+	{ "GET",    "/.well-known/openid-configuration", AUTH_NONE, BODY_NONE, oidc_discovery },
+	{ "GET",    "/oidc/jwks",          AUTH_NONE,    BODY_NONE, oidc_jwks },
+	{ "GET",    "/oidc/authorize",     AUTH_NONE,    BODY_NONE, oidc_authorize },
+	{ "POST",   "/oidc/step",          AUTH_NONE,    BODY_FORM, oidc_step },
+	{ "POST",   "/oidc/token",         AUTH_NONE,    BODY_FORM, oidc_token },
+	{ "GET",    "/oidc/userinfo",      AUTH_NONE,    BODY_NONE, oidc_userinfo },
+	{ "POST",   "/oidc/userinfo",      AUTH_NONE,    BODY_FORM, oidc_userinfo },
+	{ "GET",    "/oidc/logout",        AUTH_NONE,    BODY_NONE, oidc_logout },
+
 	/* the journal (api_journal.c) */
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },
 

@@ -56,5 +56,14 @@ int page_sign_show(struct req *);
 int page_sign_start(struct req *);
 int page_fc_callback(struct req *);
 int page_css(struct req *);
+int api_client_create(struct req *);
+int api_client_list(struct req *);
+int oidc_discovery(struct req *);
+int oidc_jwks(struct req *);
+int oidc_authorize(struct req *);
+int oidc_step(struct req *);
+int oidc_token(struct req *);
+int oidc_userinfo(struct req *);
+int oidc_logout(struct req *);
 
 #endif
