@@ -102,8 +102,11 @@ static long request(CURL *c, struct buf *b, const char *path, const char *form, 
 		b->p[0] = 0;
 	long status = 0;
 	atomic_fetch_add(&requests, 1);
-	if (curl_easy_perform(c) == CURLE_OK)
+	CURLcode rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else
+		collect((char *)curl_easy_strerror(rc), 1, strlen(curl_easy_strerror(rc)), b);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(h);
 	return status;
