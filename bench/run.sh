@@ -3,9 +3,20 @@
 # ratio.  Loopback only; acd is started on a fresh database in a temporary
 # folder and stopped by its PID.  A part that cannot run says so and makes the
 # whole run fail: no figure is ever made up.
-#   usage: bench/run.sh [BUILD-DIR]     (BENCH_SECONDS: length of load runs, 5)
+#   usage: bench/run.sh [BUILD-DIR [PART...]]   (BENCH_SECONDS: length of load runs, 5)
+#   PART: a to h, as printed (default: all); a part that needs another's data
+#   runs it too ("bench/run.sh build c" runs a, b and c).
+#   BENCH_FLOW_AIDANTS: the aidants of (h), one per flow (400 per second of run)
 set -u
 B=${1:-build}
+shift $(( $# > 0 ? 1 : 0 ))
+PARTS=" ${*:-a b c d e f g h} "
+case $PARTS in *" c "* | *" f "* | *" g "*) PARTS+="a b " ;; esac
+case $PARTS in *" b "*) PARTS+="a " ;; esac
+for p in $PARTS; do
+	case $p in [a-h]) ;; *) echo "bench: no part \"$p\" (a to h)" >&2; exit 64 ;; esac
+done
+want() { [[ $PARTS == *" $1 "* ]]; }
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 BIN=$ROOT/$B/bin
@@ -17,10 +28,16 @@ W=$(mktemp -d /tmp/ac-bench.XXXXXX)
 export XDG_STATE_HOME=$W/state XDG_CONFIG_HOME=$W/config
 unset AC_TOKEN
 ACD_PID=
+H_ACD_PID=
+FC_PID=
+TOOL_PID=
 failed=0
 
 cleanup() {
-	[ -n "$ACD_PID" ] && kill "$ACD_PID" 2>/dev/null && wait "$ACD_PID" 2>/dev/null
+	local p
+	for p in "$TOOL_PID" "$ACD_PID" "$H_ACD_PID" "$FC_PID"; do
+		[ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -56,6 +73,7 @@ build_helpers() {
 	cc $cf $(pkg-config --cflags $pk) -o "$BB/gen-journal" bench/gen-journal.c "$B/libac.a" \
 		$(pkg-config --libs $pk) -lcsv &&
 	cc $cf $(pkg-config --cflags $pk) -o "$BB/load" bench/load.c $(pkg-config --libs $pk) -lpthread &&
+	cc $cf $(pkg-config --cflags $pk) -o "$BB/oidc-flow" bench/oidc-flow.c $(pkg-config --libs $pk) -lpthread &&
 	cc $cf $(pkg-config --cflags sqlite3) -o "$BB/sqlite-commits" bench/sqlite-commits.c \
 		$(pkg-config --libs sqlite3)
 }
@@ -231,17 +249,131 @@ SQL
 		"$(jq .per_second <<<"$json")" "$(ratio "$(jq .per_second <<<"$pdf")" "$(jq .per_second <<<"$json")")"
 }
 
+# (h) the whole OpenID Connect code flow per second (authorize, the aidant's
+# login, usager and démarche pages posted without a browser, token, userinfo),
+# 8 clients, vs GET /v1/health on the same server.  Its own acd, connected to
+# the FranceConnect stand-in: K aidants of one structure with known card seeds
+# (a one-time code serves once per card and step, so one aidant per flow), one
+# mandate between that structure and Angela DUBOIS signed once through the
+# stand-in and headless chromium, one RS256 client.
+bench_oidc_flow() {
+	need node ac-client-new ac-mandate-new ac-aidant-add ac-card-import ac-card-link python3 || return
+	[ -d node_modules/playwright-core ] && [ -d node_modules/oidc-provider ] ||
+		{ fail "(h) node_modules lacks playwright-core or oidc-provider (scripts/deps.sh)"; return; }
+	local H=$W/h K=${BENCH_FLOW_AIDANTS:-$((SECS * 400))} port fcport url i
+	mkdir -p "$H"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$H/fc.secret"
+	node tests/fc/provider.mjs --port 0 --client-id aidants-connect --client-secret "$(cat "$H/fc.secret")" \
+		--redirect-uri "http://127.0.0.1:$port/fc/callback" 2> "$H/fc.log" &
+	FC_PID=$!
+	for i in $(seq 200); do
+		fcport=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$H/fc.log" | grep -o '[0-9]*$')
+		[ -n "$fcport" ] && break
+		sleep 0.05
+	done
+	[ -n "$fcport" ] || { fail "(h) the FranceConnect stand-in did not start: $(cat "$H/fc.log")"; return; }
+	acd init --db "$H/ac.db" --operator op@anct.gouv.fr > "$H/init.json" || { fail "(h) acd init"; return; }
+	acd serve --db "$H/ac.db" --listen "127.0.0.1:$port" --fc-issuer "http://127.0.0.1:$fcport" \
+		--fc-client-id aidants-connect --fc-client-secret-file "$H/fc.secret" 2> "$H/acd.log" &
+	H_ACD_PID=$!
+	for i in $(seq 100); do
+		grep -q 'listening on' "$H/acd.log" && break
+		sleep 0.05
+	done
+	grep -q 'listening on' "$H/acd.log" || { fail "(h) acd did not start: $(cat "$H/acd.log")"; return; }
+	url=http://127.0.0.1:$port
+	# hac WHO CMD...: CMD against this acd with WHO's own session
+	hac() { local who=$1; shift; AC_URL=$url XDG_STATE_HOME=$H/$who "$@"; }
+	hac op ac-login --email op@anct.gouv.fr \
+		--code "$(oathtool --totp -b "$(jq -r .totp_secret "$H/init.json")")" > /dev/null ||
+		{ fail "(h) the operator cannot log in"; return; }
+	local sid
+	sid=$(hac op ac-structure-new --name "France services Bench" --siret 21690266800013 --zipcode 69003 \
+		--city Lyon --type france_services | jq -r .id)
+	[ -n "$sid" ] && [ "$sid" != null ] || { fail "(h) ac-structure-new gave no id"; return; }
+
+	# aidant 0 signs the mandate; aidants 1..K each carry out one flow
+	awk -v k="$K" -v s="$sid" 'BEGIN { srand(11); for (i = 0; i <= k; i++) { d = "";
+		for (j = 0; j < 20; j++) d = d sprintf("%02x", int(rand() * 256));
+		printf "{\"serial\":\"GADT9%07d\",\"seed\":\"%s\",\"step\":60}\n", i, d > "/dev/stderr";
+		printf "{\"structure\":%d,\"email\":\"flow%d@bench.fr\",\"first_name\":\"F\",\"last_name\":\"L%d\"}\n", s, i, i } }' \
+		2> "$H/cards.ndjson" > "$H/aidants.ndjson"
+	jq -c '{serial, email: ("flow" + (.serial[5:] | tonumber | tostring) + "@bench.fr")}' "$H/cards.ndjson" > "$H/links.ndjson"
+	hac op ac-aidant-add < "$H/aidants.ndjson" > "$H/aidants.out" &&
+		hac op ac-card-import < "$H/cards.ndjson" > "$H/import.out" &&
+		hac op ac-card-link < "$H/links.ndjson" > "$H/link.out" ||
+		{ fail "(h) creating the aidants and their cards failed"; return; }
+	for f in aidants import link; do
+		[ "$(grep -c '"ok":true' "$H/$f.out")" = $((K + 1)) ] ||
+			{ fail "(h) ac-$f: not every line was ok: $(grep -m1 '"ok":false' "$H/$f.out")"; return; }
+	done
+
+	# the mandate, as scripts/demo.sh and tests/mandate_helpers.bash sign it:
+	# the login takes the previous step's code, the confirmation this one's
+	local seed0 signurl
+	seed0=$(jq -r 'select(.serial == "GADT90000000") | .seed' "$H/cards.ndjson")
+	hac signer ac-login --email flow0@bench.fr \
+		--code "$(oathtool --totp -s 60 "$seed0" --now "@$(($(date +%s) - 60))")" > /dev/null ||
+		{ fail "(h) the signing aidant cannot log in"; return; }
+	hac signer ac-mandate-new --demarches papiers,social --duration long --confirm-consent \
+		--code "$(oathtool --totp -s 60 "$seed0")" > "$H/mandate.json" 2> "$H/new.err" &
+	TOOL_PID=$!
+	for i in $(seq 200); do
+		signurl=$(grep -o 'http://[^ ]*/sign/[0-9a-f]*' "$H/new.err")
+		[ -n "$signurl" ] && break
+		sleep 0.05
+	done
+	[ -n "$signurl" ] || { fail "(h) ac-mandate-new gave no signing link: $(cat "$H/new.err")"; return; }
+	node tests/browser/sign.mjs "$signurl" --login angela > "$H/browser.out" 2>&1 ||
+		{ fail "(h) the usager's signature failed: $(tail -n 3 "$H/browser.out")"; return; }
+	wait "$TOOL_PID" || { TOOL_PID=; fail "(h) ac-mandate-new exited $?: $(tail -n 3 "$H/new.err")"; return; }
+	TOOL_PID=
+	jq -e '.status == "active"' "$H/mandate.json" > /dev/null || { fail "(h) no active mandate"; return; }
+
+	local redirect=http://127.0.0.1:9/bench/callback cid csec
+	hac op ac-client-new --name "Démarche (bench)" --redirect-uri "$redirect" --signing RS256 > "$H/client.json" ||
+		{ fail "(h) ac-client-new exited $?"; return; }
+	cid=$(jq -r .client_id "$H/client.json")
+	csec=$(jq -r .client_secret "$H/client.json")
+	jq -r 'select(.serial != "GADT90000000") | "flow\(.serial[5:] | tonumber)@bench.fr \(.seed) 60"' \
+		"$H/cards.ndjson" > "$H/accounts.txt"
+
+	local flows health
+	flows=$("$BB/oidc-flow" "$url" 8 "$SECS" "$H/accounts.txt" "$cid" "$csec" "$redirect") ||
+		{ fail "(h) flows failed: $flows"; return; }
+	health=$("$BB/load" health "$url" 8 "$SECS") || { fail "(h) health failed: $health"; return; }
+	# each flow was one use of the mandate: as many autorisation_use entries
+	local n uses
+	n=$(jq .flows <<<"$flows")
+	uses=$(sqlite3 "$H/ac.db" "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")
+	[ "$uses" = "$n" ] || { fail "(h) $n flows but $uses autorisation_use entries in the journal"; return; }
+	[ "$n" -lt "$K" ] || echo "bench: (h) used all $K aidants before ${SECS}s (BENCH_FLOW_AIDANTS=N for more)" >&2
+	local f h r
+	f=$(jq .per_second <<<"$flows")
+	h=$(jq .per_second <<<"$health")
+	r=$(jq '.requests / .seconds * 10 | round / 10' <<<"$flows")
+	row "(h) OIDC code flows/s, 8 clients ($n flows)" "$f" "GET /v1/health/s, 8 clients" "$h" "$(ratio "$f" "$h")"
+	row "    their HTTP requests/s ($(jq '.requests / .flows | round' <<<"$flows") a flow)" "$r" "GET /v1/health/s, 8 clients" "$h" "$(ratio "$r" "$h")"
+	kill "$H_ACD_PID" "$FC_PID" 2>/dev/null
+	wait "$H_ACD_PID" "$FC_PID" 2>/dev/null
+	H_ACD_PID= FC_PID=
+}
+
 need acd jq oathtool sqlite3 cc pkg-config || exit 1
 build_helpers || { echo "bench: cannot build bench/ helpers" >&2; exit 1; }
-start_acd || { echo "bench: cannot start acd" >&2; exit 1; }
-schema_copy
 echo "make bench: each figure beside its baseline from this same run (lower time / higher rate is better)"
-bench_import
-bench_link
-bench_logins
-bench_whoami
-bench_verify
-bench_mandates
+if [[ $PARTS == *" "[a-g]" "* ]]; then
+	start_acd || { echo "bench: cannot start acd" >&2; exit 1; }
+	schema_copy
+fi
+want a && bench_import
+want b && bench_link
+want c && bench_logins
+want d && bench_whoami
+want e && bench_verify
+{ want f || want g; } && bench_mandates
+want h && bench_oidc_flow
 if [ $failed != 0 ]; then
 	echo "bench: some parts could not run (see above): no figure was made up for them" >&2
 	exit 1

@@ -5,7 +5,7 @@
 _ac_tools='login logout whoami structure-new structure-list structure-set aidant-add
 aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink
 card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke
-mandate-attestation usager-list usager-show audit'
+mandate-attestation usager-list usager-show audit client-new client-list'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
@@ -36,6 +36,8 @@ _ac_options()
 	ac-mandate-attestation) echo '--output= --revocation=' ;;
 	ac-usager-list)       echo '--search= --structure= --csv' ;;
 	ac-audit)             echo '--since= --until= --action= --structure= --actor= --verify --anchor=' ;;
+	ac-client-new)        echo '--name= --redirect-uri= --signing=' ;;
+	ac-client-list)       echo '--csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' ;;
 	esac
 	echo '--help --version'
@@ -51,6 +53,7 @@ _ac_value()
 	--type)   values='ccas france_services association mairie departement autre' ;;
 	--status) values='active expired revoked' ;;
 	--duration) values='short month semester long' ;;
+	--signing) values='RS256 ES256 HS256' ;;
 	--demarches)
 		# a comma list: complete its last item, from the codes not yet in it
 		local head='' last=$2 used code left=''
@@ -69,7 +72,8 @@ _ac_value()
 		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
 		card_import card_link card_validate card_unlink card_lost card_enroll session_end
 		operator_create usager_identified mandate_create autorisation_create
-		autorisation_revoke mandate_revoke mandate_renew autorisation_use' ;;
+		autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create
+		key_rotate token_code token_issue token_reuse usager_login' ;;
 	--pskc|--attestation|--output)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
@@ -121,12 +125,12 @@ _ac()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if (( COMP_CWORD == 1 )); then
-		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card mandate usager audit help' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card mandate usager audit client help' -- "$cur")
 		return 0
 	fi
 	local noun=${COMP_WORDS[1]}
 	case $noun in
-	structure|aidant|card|mandate|usager)
+	structure|aidant|card|mandate|usager|client)
 		if (( COMP_CWORD == 2 )); then
 			local verbs
 			case $noun in
@@ -135,6 +139,7 @@ _ac()
 			card)      verbs='import list link unlink enroll' ;;
 			mandate)   verbs='new list show renew revoke attestation' ;;
 			usager)    verbs='list show' ;;
+			client)    verbs='new list' ;;
 			esac
 			mapfile -t COMPREPLY < <(compgen -W "$verbs" -- "$cur")
 			return 0

@@ -33,12 +33,14 @@ complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enr
 complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, revoke mandates; attestations'
 complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
 complete -c ac -n __ac_needs_command -a audit -d 'export the journal, or verify an export'
+complete -c ac -n __ac_needs_command -a client -d 'register, list clients of the identity provider'
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
 complete -c ac -n '__ac_needs_verb structure' -a 'new list set'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock'
 complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll'
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
 complete -c ac -n '__ac_needs_verb usager' -a 'list show'
+complete -c ac -n '__ac_needs_verb client' -a 'new list'
 
 # The démarche families not yet in the comma list being typed, each after it.
 function __ac_demarches
@@ -72,11 +74,12 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
+set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit
+for t in login logout whoami structure-new structure-list structure-set aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -180,3 +183,9 @@ __ac_opt audit structure 'only this structure'
 __ac_opt audit actor 'only entries by this email'
 __ac_opt audit verify 'verify an export from standard input' -flag
 __ac_opt audit anchor 'with --verify: the chain of the entry before the first'
+
+__ac_opt client-new name 'the client name'
+__ac_opt client-new redirect-uri 'where the code is sent back, exactly'
+__ac_opt client-new signing 'how its ID tokens are signed' $__ac_signings
+
+__ac_opt client-list csv 'print CSV for a spreadsheet' -flag

@@ -3,7 +3,11 @@
 # the operator and a référent at work, cards imported and linked, an aidant
 # logging in with its card, a mandate signed through FranceConnect (the local
 # stand-in, the usager's browser driven headless), its attestation, a renewal,
-# revocations, a departure, and the journal verified.
+# a partial revocation; then the mandate used: a démarche site registered as a
+# client of acd's identity provider gets the usager's identity through the
+# aidant (headless browser), the journal shows the use, the usager revokes the
+# mandate from her own space, and the same démarche is refused; a departure,
+# and the journal verified.
 set -euo pipefail
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +32,7 @@ as() {
 	XDG_STATE_HOME="$DIR/$who" "$@"
 }
 hexseed() { head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 card_code() { oathtool --totp -s 60 "$1"; }
 
 say "acd init: a new database, its key file, the first operator (an authenticator app)"
@@ -36,7 +41,7 @@ acd init --db "$DIR/ac.db" --operator operateur@anct.gouv.fr | tee "$DIR/init.js
 ls -l "$DIR"
 
 say "The FranceConnect stand-in (oidc-provider, on loopback) and acd serve, connected to it"
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$DIR/fc.secret"
 node "$ROOT/tests/fc/provider.mjs" --port 0 --client-id aidants-connect --client-secret "$(cat "$DIR/fc.secret")" \
 	--redirect-uri "http://127.0.0.1:$port/fc/callback" 2> "$DIR/fc.log" &
@@ -151,9 +156,63 @@ say "The usager gives up one démarche: a partial revocation, with its own attes
 as karim ac-mandate-revoke "$M" --demarches social --attestation "$DIR/revocation.pdf"
 pdftotext "$DIR/revocation.pdf" - | grep -A2 'Je soussign' | head -3
 
-say "Then ends the whole mandate"
-as karim ac-mandate-revoke "$M"
+say "The operator registers a démarche site as a client of acd's identity provider"
+rpport=$(free_port)
+as operator ac-client-new --name "Demande de logement social (site de démonstration)" \
+	--redirect-uri "http://127.0.0.1:$rpport/callback" --signing RS256 > "$DIR/client.json"
+jq -c '.client_secret = "<shown this once: handed to the site, not kept>"' "$DIR/client.json"
+as operator ac-client-list
+echo "what the site reads first: $AC_URL/.well-known/openid-configuration"
+curl -fsS "$AC_URL/.well-known/openid-configuration" |
+	jq -c '{issuer, authorization_endpoint, token_endpoint, userinfo_endpoint, id_token_signing_alg_values_supported}'
+
+say "On the site, Karim picks \"Aidants Connect\": acd's pages ask his card's code, the usager, the démarche; the site gets her identity"
+# rp [rp.mjs options]: the démarche site (tests/oidc/rp.mjs, openid-client) with
+# Karim in a headless browser; a fresh code of his card is read when asked
+rp() {
+	node "$ROOT/tests/oidc/rp.mjs" --client-id "$(jq -r .client_id "$DIR/client.json")" \
+		--client-secret "$(jq -r .client_secret "$DIR/client.json")" \
+		--redirect-uri "http://127.0.0.1:$rpport/callback" --email karim.benali@ccas-villeurbanne.fr \
+		--code-cmd "$ROOT/tests/fresh_code.sh $DIR/ac.db GADT00055092 $(seed_of GADT00055092)" \
+		--usager DUBOIS --demarche logement "$@"
+}
+printf '\033[2m[site]$ node tests/oidc/rp.mjs --client-id ac_… --usager DUBOIS --demarche logement --shots oidc/\033[0m\n'
+rp --shots "$DIR/oidc" > "$DIR/rp.json" || { cat "$DIR/rp.json"; exit 1; }
+jq -r '.steps[] | "  acd page \"\(.h1)\" (\(.status))"
+	+ ([.buttons[] | select(.[0] == "usager" or .[0] == "demarche") | .[2]] | if length > 0 then ": " + join(" | ") else "" end)' \
+	"$DIR/rp.json"
+echo "the ID token ($(jq -r .id_token_header.alg "$DIR/rp.json"), checked by the site against acd's JWKS):"
+jq -c '.id_token_claims | {iss, aud, sub: (.sub[:12] + "…"), acr, rep_scope}' "$DIR/rp.json"
+echo "userinfo:"
+jq -c '.userinfo | {given_name, family_name, birthdate, birthplace, gender}' "$DIR/rp.json"
+echo "screenshots of the pages: $DIR/oidc/"
+
+say "The journal records the use of the mandate, with the steps that led to it"
+as operator ac-audit | jq -c 'select(.action | IN("token_code", "token_issue", "autorisation_use"))
+	| {seq, action, actor, subject, details}'
+
+say "The usager opens her own space (/usager), identifies with FranceConnect, and revokes the mandate herself"
+printf '\033[2m[usager] chromium at %s/usager, then "Révoquer" on mandate %s\033[0m\n' "$AC_URL" "$M"
+node "$ROOT/tests/browser/usager-space.mjs" "$AC_URL/usager" --login angela --revoke "$M" \
+	--shots "$DIR/usager" > "$DIR/usager.txt" || { cat "$DIR/usager.txt"; exit 1; }
+sed '/^---$/,$d' "$DIR/usager.txt" | grep -v '^\s*$' | sed 's/^/  | /'
+echo "after the revocation:"
+sed '1,/^---$/d' "$DIR/usager.txt" | grep -v '^\s*$' | sed 's/^/  | /'
+echo "screenshots of her space: $DIR/usager/"
 as karim ac-mandate-list --all | jq -c '{id, status, demarches, autorisations: [.autorisations[] | "\(.demarche):\(.status)"]}'
+as operator ac-audit | jq -c 'select(.action | IN("autorisation_revoke", "mandate_revoke")) | {seq, action, actor, subject}' | tail -n 3
+
+say "The same démarche, tried again on the site: refused, nothing is given"
+printf '\033[2m[site]$ node tests/oidc/rp.mjs --client-id ac_… --usager DUBOIS --demarche logement\033[0m\n'
+rc=0
+rp --shots "$DIR/oidc-refused" > "$DIR/rp-refused.json" || rc=$?
+if [ "$rc" != 1 ]; then
+	echo "(not refused as it should be: exit status $rc)"
+	cat "$DIR/rp-refused.json"
+	exit 1
+fi
+jq -r 'if .page then "  acd shows \"\(.page.h1)\" (status \(.page.status)): " + (.page.text | gsub("\\s*\n\\s*"; " / ") | .[:300])
+	else "  the site got: \(.error) (\(.error_description))" end' "$DIR/rp-refused.json"
 as karim ac-usager-list
 
 say "The auditor exports the journal and verifies it offline"
