@@ -1,0 +1,2 @@
+CREATE TABLE oidc_tokens (id BIGINT PRIMARY KEY, token_hash BYTEA NOT NULL UNIQUE, code_id BIGINT NOT NULL, client_id BIGINT NOT NULL, account_id BIGINT NOT NULL REFERENCES accounts(id), structure_id BIGINT NOT NULL REFERENCES structures(id), usager_id BIGINT NOT NULL REFERENCES usagers(id), mandate_id BIGINT NOT NULL REFERENCES mandates(id), demarche TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT, used_at BIGINT);
+CREATE INDEX oidc_tokens_usager ON oidc_tokens(usager_id, used_at);
