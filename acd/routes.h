@@ -56,5 +56,12 @@ int page_sign_show(struct req *);
 int page_sign_start(struct req *);
 int page_fc_callback(struct req *);
 int page_css(struct req *);
+int page_usager(struct req *);
+int page_usager_login(struct req *);
+int page_usager_logout(struct req *);
+int page_usager_revoke(struct req *);
+int page_usager_export(struct req *);
+int page_usager_mandate_attestation(struct req *);
+int page_usager_revocation_attestation(struct req *);
 
 #endif
