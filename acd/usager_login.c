@@ -83,7 +83,7 @@ int usager_login_page(struct req *r, int status, const char *note)
 	usager_csrf(r, "login", csrf);
 	struct page p = { 0 };
 	page_begin(&p, "Votre espace usager");
-	page_raw(&p, "<h1>Vos mandats</h1>\n");
+	page_raw(&p, "<h1>Votre espace</h1>\n");
 	if (note) {
 		page_raw(&p, "<p class=\"notice\">");
 		page_text(&p, note);

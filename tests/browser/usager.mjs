@@ -16,7 +16,8 @@
 //                   it lands on (DIR/4-revoked.png).
 //   --logout        then clicks "Se déconnecter"; prints "--- after logout" and
 //                   that page (DIR/5-logout.png).
-// Exits 0 when TEXT (default "Vos mandats") is on the first page after login,
+// Exits 0 when TEXT (default "Se déconnecter": the space, with a session) is on
+// the first page after login,
 // 1 when not or when the provider refused the login, 2 on any other failure
 // (a step taking more than 30 s, no such button...).
 // The browser is /usr/bin/chromium: never `npx playwright install`.
@@ -50,7 +51,7 @@ try {
 			revoke: { type: 'string' },
 			mandate: { type: 'string' },
 			logout: { type: 'boolean', default: false },
-			'expect-text': { type: 'string', default: 'Vos mandats' },
+			'expect-text': { type: 'string', default: 'Se déconnecter' },
 		},
 		allowPositionals: true,
 		strict: true,
