@@ -263,6 +263,8 @@ static int space(struct req *r, int64_t usager)
 	json_decref(s.auts);
 	json_decref(s.revs);
 	json_decref(s.uses);
+	/* a shared computer's back button must not show someone's mandates */
+	reply_header(r, "Cache-Control", "no-store");
 	return reply_page(r, 200, &p);
 }
 

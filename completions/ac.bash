@@ -68,7 +68,7 @@ _ac_value()
 	--action) values='login login_failed lockout unlock activity_check structure_create
 		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
 		card_import card_link card_validate card_unlink card_lost card_enroll session_end
-		operator_create usager_identified mandate_create autorisation_create
+		operator_create usager_identified usager_login mandate_create autorisation_create
 		autorisation_revoke mandate_revoke mandate_renew autorisation_use' ;;
 	--pskc|--attestation|--output)
 		  compopt -o filenames 2>/dev/null

@@ -72,7 +72,7 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create usager_identified usager_login mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 

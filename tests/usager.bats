@@ -43,6 +43,9 @@ get() {
 	grep -q "Papiers – Citoyenneté – Élections — active" "$T/space.txt"
 	grep -q "Logement — active" "$T/space.txt"
 	grep -q "Ce mandat n'a pas encore été utilisé" "$T/space.txt"
+	# personal data: not kept by the browser's cache
+	curl -fsS -b "$T/jar" -D "$T/headers" -o /dev/null "$AC_URL/usager"
+	grep -qi '^cache-control: no-store' "$T/headers"
 	# the session: a hashed token, a login in the journal, the cookie's attributes
 	[ "$(sql "SELECT COUNT(*) FROM usager_sessions WHERE usager_id = 1 AND length(token_hash) = 32
 		AND expires_at - created_at = 1800")" = 1 ]
