@@ -125,7 +125,7 @@ static void uses(struct page *p, const struct space *s, int64_t mandate)
 		page_text(p, COL_T(u, 4));
 		page_raw(p, "</td></tr>\n");
 	}
-	page_raw(p, n ? "</tbody>\n</table>\n" : "<p>Ce mandat n'a pas encore été utilisé.</p>\n");
+	page_raw(p, n ? "</tbody>\n</table>\n" : "<p>Aucune utilisation de ce mandat.</p>\n");
 }
 
 static void papers(struct page *p, const struct space *s, int64_t mandate)

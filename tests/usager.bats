@@ -42,7 +42,7 @@ get() {
 	grep -q "Mandat n° 1 : En cours" "$T/space.txt"
 	grep -q "Papiers – Citoyenneté – Élections — active" "$T/space.txt"
 	grep -q "Logement — active" "$T/space.txt"
-	grep -q "Ce mandat n'a pas encore été utilisé" "$T/space.txt"
+	grep -q "Aucune utilisation de ce mandat" "$T/space.txt"
 	# personal data: not kept by the browser's cache
 	curl -fsS -b "$T/jar" -D "$T/headers" -o /dev/null "$AC_URL/usager"
 	grep -qi '^cache-control: no-store' "$T/headers"
@@ -112,7 +112,7 @@ SQL
 	grep -A1 "^Date" "$T/space.txt" | tail -1 | sed 's/\xc2\xa0/ /g' > "$T/use.txt"
 	[ "$(cat "$T/use.txt")" = "14 juillet 2026 à 12 h 30	CCAS de Lyon	Logement	Marie" ]
 	! grep -q "Martin" "$T/space.txt"
-	! grep -q "Ce mandat n'a pas encore été utilisé" "$T/space.txt"
+	! grep -q "Aucune utilisation de ce mandat" "$T/space.txt"
 }
 
 @test "revocation from the space: one démarche, then the whole mandate; the aidant sees it at once" {
