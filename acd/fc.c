@@ -339,10 +339,12 @@ int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity
 	if (status != 200 || !idt || !at) {
 		const char *e = json_string_value(json_object_get(tok, "error"));
 		log_error("franceconnect: token endpoint answered HTTP %ld %s", status, e ? e : "");
+		/* e lives in tok: the message is made before tok goes */
+		fail_set(f, 400, "fc_code_refused",
+			 "FranceConnect a refusé la connexion (%s) : recommencez depuis le lien",
+			 e ? e : "réponse inattendue");
 		json_decref(tok);
-		return fail_set(f, 400, "fc_code_refused",
-				"FranceConnect a refusé la connexion (%s) : recommencez depuis le lien",
-				e ? e : "réponse inattendue");
+		return -1;
 	}
 	if (!(claims = verify_id_token(idt, nonce_hash, f))) {
 		json_decref(tok);

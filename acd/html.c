@@ -190,6 +190,21 @@ static const char css[] =
 	"button{font:inherit;font-weight:700;background:#000091;color:#fff;border:0;"
 	"padding:.8rem 1.4rem;cursor:pointer}button:focus{outline:3px solid #0a76f6;outline-offset:2px}"
 	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-weight:700}dd{margin:0}"
+	/* the usager's space (pages_usager.c) */
+	".who{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap;"
+	"border-bottom:1px solid #ddd;margin-bottom:1rem}.who p{margin:.4rem 0}"
+	".mandate{border:1px solid #ddd;border-left:4px solid #000091;padding:.2rem 1.2rem 1rem;"
+	"margin:1.2rem 0}.mandate h2{margin-top:.8rem}.mandate h3{font-size:1.05rem;margin:1.2rem 0 .4rem}"
+	".city{font-weight:400;color:#555}"
+	".status{display:inline-block;font-weight:700;padding:.1rem .6rem;margin:0}"
+	".status.active{background:#b8fec9;color:#18753c}.status.expired{background:#eee;color:#3a3a3a}"
+	".status.revoked{background:#ffe9e9;color:#ce0500}"
+	"table{border-collapse:collapse;width:100%;font-size:.95rem}"
+	"th,td{text-align:left;border-bottom:1px solid #ddd;padding:.3rem .5rem .3rem 0;vertical-align:top}"
+	".actions{display:flex;flex-wrap:wrap;gap:.6rem}.actions form{margin:0}"
+	"button.secondary{background:#fff;color:#000091;border:1px solid #000091;padding:.5rem 1rem}"
+	"button.danger{background:#ce0500;padding:.5rem 1rem}"
+	"a{color:#000091}"
 	"footer{max-width:46rem;margin:0 auto 2rem;color:#555;font-size:.85rem;padding:0 1rem}";
 
 int page_css(struct req *r)

@@ -38,7 +38,9 @@ json_t *mandate_json(store_conn *db, int64_t id, time_t now);
 /* The mandate's structure (0: no such mandate). */
 int64_t mandate_structure(store_conn *db, int64_t id);
 
-/* Revokes demarches (NULL: every active one) of mandate id; fills out or f. */
+/* Revokes demarches (NULL: every active one) of mandate id; fills out or f.
+ * Allowed to an aidant of its structure, or, when t->usager is set, to the
+ * mandate's own usager (the revocation then records no account). */
 int mandate_revoke(struct txn *t, int64_t id, const char *demarches, json_t *out, struct fail *f);
 
 /* SHA-256 (hex) of an object's canonical JSON (sorted keys, compact). */

@@ -2,6 +2,7 @@
  *   GET  /sign/TOKEN     the draft, and a button to FranceConnect
  *   POST /sign/TOKEN     (CSRF-checked) off to FranceConnect with state + nonce
  *   GET  /fc/callback    back from FranceConnect: the usager is identified
+ *                        (or, for a state of the usager's space, usager_login.c)
  * The state is single-use and bound to the browser that started the round
  * trip (a cookie), so a link forwarded mid-way or a forged callback fails. */
 #include "routes.h"
@@ -9,6 +10,7 @@
 #include "draft.h"
 #include "html.h"
 #include "log.h"
+#include "usager_space.h"
 #include "waiters.h"
 #include "server.h"
 #include "ac.h"
@@ -257,6 +259,12 @@ int page_fc_callback(struct req *r)
 	crypto_token_hash(browser, c.browser_hash);
 	if (txn_run(r, 1, consume_work, &c) != 0)
 		return r->status;
+	/* no signature's: perhaps an usager logging into their space */
+	if (!c.draft && !c.wrong_browser) {
+		int rc = usager_fc_callback(r, c.state_hash, c.browser_hash);
+		if (rc)
+			return rc;
+	}
 	if (!c.draft)
 		return reply_page_error(r, 400, "Demande non reconnue",
 					c.wrong_browser

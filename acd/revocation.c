@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct target {
-	int64_t mandate, structure, created, expires;
+	int64_t mandate, structure, usager, created, expires;
 	int revoked;
 	char hash[65], demarches[DEMARCHES_MAX];
 };
@@ -16,7 +16,7 @@ struct target {
 static int load(struct txn *t, int64_t id, struct target *m)
 {
 	static const char q[] = "SELECT structure_id, created_at, expires_at, revoked_at IS NOT NULL,"
-				" attestation_hash, demarches FROM mandates WHERE id = $1";
+				" attestation_hash, demarches, usager_id FROM mandates WHERE id = $1";
 	store_stmt *st = store_prep(t->db, q);
 	store_bind_int(st, 1, id);
 	if (store_step(st) != STORE_ROW)
@@ -28,6 +28,7 @@ static int load(struct txn *t, int64_t id, struct target *m)
 	m->revoked = (int)store_col_int(st, 3);
 	snprintf(m->hash, sizeof m->hash, "%s", store_col_text(st, 4));
 	snprintf(m->demarches, sizeof m->demarches, "%s", store_col_text(st, 5));
+	m->usager = store_col_int(st, 6);
 	return 1;
 }
 
@@ -54,6 +55,13 @@ static void active_of(struct txn *t, int64_t id, char out[DEMARCHES_MAX])
 		}
 }
 
+/* Who may revoke: an aidant of the mandate's structure, or its usager
+ * acting in their own space. */
+static int allowed(struct txn *t, const struct target *m)
+{
+	return t->usager ? m->usager == t->usager : authz_aidant_of(t->r, m->structure);
+}
+
 int mandate_revoke(struct txn *t, int64_t id, const char *wanted, json_t *out, struct fail *f)
 {
 	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM revocations";
@@ -63,7 +71,7 @@ int mandate_revoke(struct txn *t, int64_t id, const char *wanted, json_t *out, s
 	static const char rev[] = "UPDATE autorisations SET revoked_at = $1, revocation_id = $2"
 				  " WHERE mandate_id = $3 AND demarche = $4 AND revoked_at IS NULL";
 	struct target m;
-	if (!load(t, id, &m) || !authz_aidant_of(t->r, m.structure))
+	if (!load(t, id, &m) || !allowed(t, &m))
 		return fail_set(f, 404, "not_found", "no such mandate: %lld", (long long)id);
 	char active[DEMARCHES_MAX], which[DEMARCHES_MAX];
 	active_of(t, id, active);
@@ -115,7 +123,10 @@ int mandate_revoke(struct txn *t, int64_t id, const char *wanted, json_t *out, s
 	store_bind_text(st, 3, which);
 	store_bind_int(st, 4, whole);
 	store_bind_int(st, 5, t->now);
-	store_bind_int(st, 6, t->r->who.account);
+	if (t->usager)
+		store_bind_null(st, 6); /* no account: the usager revoked it */
+	else
+		store_bind_int(st, 6, t->r->who.account);
 	store_bind_text(st, 7, tpl->name);
 	store_bind_text(st, 8, hash);
 	if (store_exec(st) != STORE_DONE)

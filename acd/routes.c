@@ -61,6 +61,15 @@ static const struct route routes[] = {
 	{ "GET",    "/oidc/userinfo",      AUTH_NONE,    BODY_NONE, oidc_userinfo },
 	{ "POST",   "/oidc/userinfo",      AUTH_NONE,    BODY_FORM, oidc_userinfo },
 	{ "GET",    "/oidc/logout",        AUTH_NONE,    BODY_NONE, oidc_logout },
+	/* the usager's space, its own cookie session (usager_login.c,
+	 * pages_usager.c, usager_actions.c) */
+	{ "GET",    "/usager",             AUTH_NONE,    BODY_NONE, page_usager },
+	{ "POST",   "/usager/login",       AUTH_NONE,    BODY_FORM, page_usager_login },
+	{ "POST",   "/usager/logout",      AUTH_NONE,    BODY_FORM, page_usager_logout },
+	{ "POST",   "/usager/revoke",      AUTH_NONE,    BODY_FORM, page_usager_revoke },
+	{ "GET",    "/usager/export",      AUTH_NONE,    BODY_NONE, page_usager_export },
+	{ "GET",    "/usager/mandates/{}/attestation", AUTH_NONE, BODY_NONE, page_usager_mandate_attestation },
+	{ "GET",    "/usager/revocations/{}/attestation", AUTH_NONE, BODY_NONE, page_usager_revocation_attestation },
 
 	/* the journal (api_journal.c) */
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },

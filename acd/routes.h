@@ -65,5 +65,12 @@ int oidc_step(struct req *);
 int oidc_token(struct req *);
 int oidc_userinfo(struct req *);
 int oidc_logout(struct req *);
+int page_usager(struct req *);
+int page_usager_login(struct req *);
+int page_usager_logout(struct req *);
+int page_usager_revoke(struct req *);
+int page_usager_export(struct req *);
+int page_usager_mandate_attestation(struct req *);
+int page_usager_revocation_attestation(struct req *);
 
 #endif

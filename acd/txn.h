@@ -11,6 +11,8 @@ struct txn {
 	store_conn *db;
 	time_t now;
 	const char *actor;      /* journal actor: the caller's email by default */
+	int64_t usager;         /* an usager acting in their own space ("usager:ID"
+				 * as actor), not an account: 0 by default */
 	int have_head;          /* the journal head, cached across appends */
 	int64_t head_seq;
 	uint8_t head_chain[32];
