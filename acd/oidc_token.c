@@ -74,9 +74,9 @@ static int grant_work(struct txn *t, void *arg)
 		" WHERE code_hash = $1";
 	static const char alive[] =
 		"SELECT COUNT(*) FROM autorisations a JOIN mandates m ON m.id = a.mandate_id"
-		" JOIN memberships ms ON ms.structure_id = m.structure_id AND ms.account_id = $3"
-		" WHERE a.mandate_id = $1 AND a.demarche = $2 AND a.revoked_at IS NULL"
-		" AND m.expires_at > $4 AND ms.active = 1 AND ms.is_aidant = 1";
+		" JOIN memberships ms ON ms.structure_id = m.structure_id"
+		" WHERE a.mandate_id = $1 AND a.demarche = $2 AND ms.account_id = $3"
+		" AND a.revoked_at IS NULL AND m.expires_at > $4 AND ms.active = 1 AND ms.is_aidant = 1";
 	static const char used[] = "UPDATE oidc_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL";
 	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM oidc_tokens";
 	static const char ins[] =
