@@ -73,9 +73,10 @@ int reply_page(struct req *r, int status, struct page *p)
 	char csp[600];
 	/* the form's POST leads to FranceConnect: form-action must allow its origin */
 	snprintf(csp, sizeof csp,
-		 "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'%s%s; "
+		 "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'%s%s%s%s; "
 		 "frame-ancestors 'none'; base-uri 'none'",
-		 fc_configured() ? " " : "", fc_configured() ? fc_origin() : "");
+		 fc_configured() ? " " : "", fc_configured() ? fc_origin() : "",
+		 *r->form_target ? " " : "", r->form_target);
 	reply_header(r, "Content-Security-Policy", csp);
 	reply_header(r, "Referrer-Policy", "no-referrer");
 	reply_header(r, "X-Frame-Options", "DENY");
@@ -96,6 +97,15 @@ int reply_page_error(struct req *r, int status, const char *title, const char *w
 	page_raw(&p, "</p>\n");
 	page_end(&p);
 	return reply_page(r, status, &p);
+}
+
+void page_allow_form_target(struct req *r, const char *url)
+{
+	/* scheme://host[:port]: a form's redirection there must not be blocked */
+	const char *p = strstr(url, "://");
+	size_t len = p ? strcspn(p + 3, "/?#") + (size_t)(p + 3 - url) : 0;
+	if (len && len < sizeof r->form_target && !strpbrk(url, " ;,'\""))
+		snprintf(r->form_target, sizeof r->form_target, "%.*s", (int)len, url);
 }
 
 int req_cookie(struct req *r, const char *name, char *out, size_t cap)

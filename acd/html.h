@@ -22,6 +22,9 @@ int reply_page(struct req *, int status, struct page *);
 /* A whole page saying what went wrong and what to do. */
 int reply_page_error(struct req *, int status, const char *title, const char *what);
 
+/* Lets this page's forms lead to url's origin (their answer redirects to a
+ * client of the identity provider): CSP form-action covers redirections. */
+void page_allow_form_target(struct req *, const char *url);
 /* The value of cookie name in the request, in out (cap bytes); 0 or -1. */
 int req_cookie(struct req *, const char *name, char *out, size_t cap);
 /* A field of an application/x-www-form-urlencoded body, decoded; 0 or -1. */

@@ -14,8 +14,9 @@
 
 #define SHOWN_MAX 50 /* usagers listed at once: beyond, a search narrows them */
 
-static void form_begin(struct page *p, const struct oidc_request *q)
+static void form_begin(struct req *r, struct page *p, const struct oidc_request *q)
 {
+	page_allow_form_target(r, q->redirect_uri);
 	page_raw(p, "<form method=\"post\" action=\"/oidc/step\">\n"
 		    "<input type=\"hidden\" name=\"request\" value=\"%s\">\n"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n", q->handle, q->csrf);
@@ -51,7 +52,7 @@ int oidc_page_login(struct req *r, const struct oidc_request *q, int status, con
 	page_raw(&p, "<h1>Connexion de l'aidant</h1>\n");
 	intro(&p, q);
 	error_note(&p, error);
-	form_begin(&p, q);
+	form_begin(r, &p, q);
 	page_raw(&p, "<p><label for=\"email\">Adresse électronique professionnelle</label>\n"
 		     "<input type=\"email\" id=\"email\" name=\"email\" autocomplete=\"username\" "
 		     "required maxlength=\"254\"></p>\n"
@@ -76,7 +77,7 @@ static int page_structures(struct req *r, const struct oidc_request *q)
 	page_raw(&p, "<h1>Choisissez la structure</h1>\n");
 	intro(&p, q);
 	page_raw(&p, "<p>Vous êtes aidant de plusieurs structures : pour laquelle agissez-vous ?</p>\n");
-	form_begin(&p, q);
+	form_begin(r, &p, q);
 	page_raw(&p, "<ul class=\"choices\">\n");
 	for (int i = 0; i < n; i++) {
 		store_stmt *st = store_prep(r->db, sq);
@@ -137,7 +138,7 @@ static int page_usagers(struct req *r, const struct oidc_request *q, const char 
 	page_begin(&p, "Choisissez l'usager");
 	page_raw(&p, "<h1>Choisissez l'usager</h1>\n");
 	intro(&p, q);
-	form_begin(&p, q);
+	form_begin(r, &p, q);
 	page_raw(&p, "<p><label for=\"q\">Rechercher par nom ou prénom</label>\n"
 		     "<input type=\"search\" id=\"q\" name=\"q\" maxlength=\"100\" value=\"");
 	page_text(&p, search ? search : "");
@@ -178,7 +179,7 @@ static int page_demarches(struct req *r, const struct oidc_request *q)
 		page_text(&p, store_col_text(st, 1));
 		page_raw(&p, "</strong>, le mandat vous autorise les démarches suivantes :</p>\n");
 	}
-	form_begin(&p, q);
+	form_begin(r, &p, q);
 	page_raw(&p, "<ul class=\"choices\">\n");
 	json_t *list = demarches_json(codes), *c;
 	size_t i;

@@ -58,6 +58,7 @@ struct req {
 	void *stream;           /* a streamed reply (see reply_stream) */
 	int suspended;          /* the handler parked the request (waiters.h) */
 	time_t wait_until;      /* a long poll's deadline, kept across resumptions */
+	char form_target[300];  /* another origin a page's form may lead to (CSP form-action) */
 	int nhdr;               /* extra reply headers (reply_header) */
 	char *hdr[8][2];
 };
