@@ -83,7 +83,10 @@ void oidc_demarches(store_conn *db, const struct oidc_request *q, time_t now, ch
 int64_t oidc_mandate_for(store_conn *db, const struct oidc_request *q, const char *demarche,
 			 time_t now);
 
-/* oidc_authorize.c: the redirection of an error to the client (303). */
+/* oidc_authorize.c: a state or nonce as a client may send it: 16 to 256
+ * unreserved characters (RFC 3986). */
+int oidc_token_ok(const char *v);
+/* The redirection of an error to the client (303). */
 int oidc_redirect_error(struct req *r, const char *redirect_uri, const char *state,
 			const char *error, const char *description);
 /* The redirection with a code. */

@@ -41,8 +41,7 @@ static enum MHD_Result scan_arg(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
-/* state and nonce: 16 to 256 unreserved characters (RFC 3986). */
-static int token_ok(const char *v)
+int oidc_token_ok(const char *v)
 {
 	size_t n = v ? strlen(v) : 0;
 	if (n < 16 || n > 256)
@@ -231,7 +230,7 @@ int oidc_authorize(struct req *r)
 					"problème au service en ligne.");
 	/* from here on the redirect URI is trusted: errors go back to it */
 	const char *state = req_query(r, "state");
-	const char *echo = s.count[4] == 1 && token_ok(state) ? state : NULL;
+	const char *echo = s.count[4] == 1 && oidc_token_ok(state) ? state : NULL;
 	const char *rt = req_query(r, "response_type"), *scope = req_query(r, "scope");
 	const char *nonce = req_query(r, "nonce"), *acr = req_query(r, "acr_values");
 	const char *prompt = req_query(r, "prompt");
@@ -253,7 +252,7 @@ int oidc_authorize(struct req *r)
 	if (!scope || !scope_ok(scope))
 		return oidc_redirect_error(r, uri, echo, "invalid_scope",
 					   "scope must hold openid and only known scopes");
-	if (!token_ok(nonce))
+	if (!oidc_token_ok(nonce))
 		return oidc_redirect_error(r, uri, echo, "invalid_request",
 					   nonce ? "nonce is malformed (16 to 256 characters A-Z a-z 0-9 - . _ ~)"
 						 : "nonce is required");

@@ -150,9 +150,7 @@ int oidc_logout(struct req *r)
 	json_decref(claims);
 	if (known && uri && !strcmp(uri, c.redirect_uri)) {
 		char *url = NULL;
-		if (state && strlen(state) <= 256 &&
-		    strspn(state, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") ==
-			    strlen(state)) {
+		if (oidc_token_ok(state)) {
 			if (asprintf(&url, "%s%sstate=%s", uri, strchr(uri, '?') ? "&" : "?", state) < 0)
 				url = NULL;
 		} else
