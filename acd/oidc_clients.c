@@ -53,7 +53,7 @@ static int create_work(struct txn *t, void *arg)
 	struct new_client *c = arg;
 	const char *name = jstr(c->in, "name", ""), *uri = jstr(c->in, "redirect_uri", "");
 	const char *signing = jstr(c->in, "signing", "RS256");
-	char raw_id[16], client_id[40], secret[TOKEN_HEX];
+	char raw_id[2 * 16 + 1], client_id[40], secret[TOKEN_HEX];
 	uint8_t rnd[16], hash[32];
 	crypto_random(rnd, sizeof rnd);
 	crypto_hex(rnd, sizeof rnd, raw_id);
