@@ -48,15 +48,15 @@ refused() {
 	jq -e '.id == 1' <<<"$output"
 	run ac-aidant-list
 	assert_success
-	! grep -q aidant.b@b.fr <<<"$output"
+	! grep -q aidant.b@b.fr <<<"$output" || false
 	run ac-card-list
 	assert_success
-	! grep -q GADT00000002 <<<"$output"
-	! grep -q GADT00000004 <<<"$output"
+	! grep -q GADT00000002 <<<"$output" || false
+	! grep -q GADT00000004 <<<"$output" || false
 	run ac-audit
 	assert_success
-	! grep -q aidant.b@b.fr <<<"$output"
-	! grep -q '"structure":2' <<<"$output"
+	! grep -q aidant.b@b.fr <<<"$output" || false
+	! grep -q '"structure":2' <<<"$output" || false
 }
 
 @test "B's structure, aidant and card are not found for the référent of A, on every route" {

@@ -83,10 +83,10 @@ tools() {
 	assert_failure
 	assert_output --partial "refusing to overwrite"
 	hex=$(oathtool -v --totp -b "$secret" | sed -n 's/^Hex secret: //p')
-	! grep -qi "$hex" "$BATS_TEST_TMPDIR/a.db"
-	! grep -q "$secret" "$BATS_TEST_TMPDIR/a.db"
+	! grep -qi "$hex" "$BATS_TEST_TMPDIR/a.db" || false
+	! grep -q "$secret" "$BATS_TEST_TMPDIR/a.db" || false
 	raw=$(printf '%s' "$hex" | sed 's/../\\x&/g')
-	! LC_ALL=C grep -qaF "$(printf "$raw")" "$BATS_TEST_TMPDIR/a.db"
+	! LC_ALL=C grep -qaF "$(printf "$raw")" "$BATS_TEST_TMPDIR/a.db" || false
 }
 
 @test "acd serve: a key file readable by others is refused" {
