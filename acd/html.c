@@ -215,6 +215,14 @@ static const char css[] =
 	"button.secondary{background:#fff;color:#000091;border:1px solid #000091;padding:.5rem 1rem}"
 	"button.danger{background:#ce0500;padding:.5rem 1rem}"
 	"a{color:#000091}"
+	/* the provider's pages (oidc_pages.c): fields, and one choice per line */
+	"label{display:block;font-weight:700;margin-bottom:.3rem}"
+	"input[type=email],input[type=text],input[type=search]{font:inherit;width:100%;max-width:28rem;"
+	"padding:.5rem .6rem;border:1px solid #3a3a3a;border-radius:.2rem}"
+	".help{display:block;color:#555;font-size:.9rem;margin-top:.2rem}"
+	".choices{list-style:none;padding:0}.choices li{margin:.6rem 0}"
+	".choices button{display:block;width:100%;text-align:left}"
+	".choices button .examples{color:#e3e3fd;font-weight:400}"
 	"footer{max-width:46rem;margin:0 auto 2rem;color:#555;font-size:.85rem;padding:0 1rem}";
 
 int page_css(struct req *r)

@@ -212,6 +212,14 @@ static int code_work(struct txn *t, void *arg)
 	store_bind_int(st, 14, t->now + OIDC_CODE_TTL);
 	if (store_exec(st) != STORE_DONE || end_request(t, s))
 		return -1;
+	/* the aidant acts here: the journal names it, as its login did */
+	static const char who[] = "SELECT email FROM accounts WHERE id = $1";
+	store_stmt *e = store_prep(t->db, who);
+	store_bind_int(e, 1, s->q.account);
+	if (store_step(e) != STORE_ROW)
+		return -1;
+	snprintf(s->email, sizeof s->email, "%s", store_col_text(e, 0));
+	t->actor = s->email;
 	char subject[32];
 	snprintf(subject, sizeof subject, "usager:%lld", (long long)s->q.usager);
 	return journal_append(t, "token_code", s->q.structure, subject,

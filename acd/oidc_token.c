@@ -37,6 +37,7 @@ struct grant {
 	char token[TOKEN_HEX];
 	char *id_token;
 	char scope[600];
+	char actor[80];         /* the journal's actor: "client:ac_…" */
 };
 
 static int revoke_reused(struct txn *t, int64_t code_id, int64_t structure, struct grant *g)
@@ -51,6 +52,7 @@ static int revoke_reused(struct txn *t, int64_t code_id, int64_t structure, stru
 	int64_t n = store_changes(t->db);
 	char subject[32];
 	snprintf(subject, sizeof subject, "code:%lld", (long long)code_id);
+	t->actor = g->actor;
 	g->error = "invalid_grant";
 	g->why = "this code was already used: what it gave is now revoked";
 	return journal_append(t, "token_reuse", structure, subject,
@@ -160,6 +162,7 @@ static int grant_work(struct txn *t, void *arg)
 		return -1;
 	char subject[32];
 	snprintf(subject, sizeof subject, "usager:%lld", (long long)usager);
+	t->actor = g->actor;
 	return journal_append(t, "token_issue", structure, subject,
 			      json_pack("{s:I,s:s,s:s,s:I}", "mandate", (json_int_t)mandate, "demarche",
 					demarche, "client", g->c->client_id, "aidant", (json_int_t)account));
@@ -181,6 +184,7 @@ int oidc_token(struct req *r)
 		return r->status;
 	char gt[40];
 	struct grant g = { .c = &c };
+	snprintf(g.actor, sizeof g.actor, "client:%s", c.client_id);
 	if (form_field(body, "grant_type", gt, sizeof gt))
 		return oauth_error(r, 400, "invalid_request", "grant_type is required");
 	if (strcmp(gt, "authorization_code"))

@@ -179,7 +179,8 @@ rp() {
 printf '\033[2m[site]$ node tests/oidc/rp.mjs --client-id ac_… --usager DUBOIS --demarche logement --shots oidc/\033[0m\n'
 rp --shots "$DIR/oidc" > "$DIR/rp.json" || { cat "$DIR/rp.json"; exit 1; }
 jq -r '.steps[] | "  acd page \"\(.h1)\" (\(.status))"
-	+ ([.buttons[] | select(.[0] == "usager" or .[0] == "demarche") | .[2]] | if length > 0 then ": " + join(" | ") else "" end)' \
+	+ ([.buttons[] | select(.[0] == "usager" or .[0] == "demarche") | .[2] | split("\n")[0]]
+	   | if length > 0 then ": " + join(" | ") else "" end)' \
 	"$DIR/rp.json"
 echo "the ID token ($(jq -r .id_token_header.alg "$DIR/rp.json"), checked by the site against acd's JWKS):"
 jq -c '.id_token_claims | {iss, aud, sub: (.sub[:12] + "…"), acr, rep_scope}' "$DIR/rp.json"
@@ -193,11 +194,11 @@ as operator ac-audit | jq -c 'select(.action | IN("token_code", "token_issue", "
 
 say "The usager opens her own space (/usager), identifies with FranceConnect, and revokes the mandate herself"
 printf '\033[2m[usager] chromium at %s/usager, then "Révoquer" on mandate %s\033[0m\n' "$AC_URL" "$M"
-node "$ROOT/tests/browser/usager-space.mjs" "$AC_URL/usager" --login angela --revoke "$M" \
-	--shots "$DIR/usager" > "$DIR/usager.txt" || { cat "$DIR/usager.txt"; exit 1; }
-sed '/^---$/,$d' "$DIR/usager.txt" | grep -v '^\s*$' | sed 's/^/  | /'
-echo "after the revocation:"
-sed '1,/^---$/d' "$DIR/usager.txt" | grep -v '^\s*$' | sed 's/^/  | /'
+node "$ROOT/tests/browser/usager.mjs" "$AC_URL" --login angela --revoke "Révoquer tout le mandat" \
+	--mandate "$M" --shots "$DIR/usager" > "$DIR/usager.txt" || { cat "$DIR/usager.txt"; exit 1; }
+sed '/^--- after revoke/,$d' "$DIR/usager.txt" | grep -v '^\s*$' | sed 's/^/  | /'
+echo "after the revocation (what changed):"
+sed '1,/^--- after revoke/d' "$DIR/usager.txt" | grep -E 'Révocation enregistrée|^Mandat n°|révoquée' | sed 's/^/  | /'
 echo "screenshots of her space: $DIR/usager/"
 as karim ac-mandate-list --all | jq -c '{id, status, demarches, autorisations: [.autorisations[] | "\(.demarche):\(.status)"]}'
 as operator ac-audit | jq -c 'select(.action | IN("autorisation_revoke", "mandate_revoke")) | {seq, action, actor, subject}' | tail -n 3
@@ -223,8 +224,14 @@ printf '\033[2m$ ac-audit --verify < journal.ndjson\033[0m\n'
 ac-audit --verify < "$DIR/journal.ndjson"
 
 say "The same export with one entry altered is caught"
-sed '3s/"login"/"logout"/; 3s/operateur/operatrice/' "$DIR/journal.ndjson" > "$DIR/altered.ndjson"
-ac-audit --verify < "$DIR/altered.ndjson" || echo "(exit status $?)"
+# the use of the mandate rewritten: another démarche than the one carried out
+sed '/"autorisation_use"/s/"demarche":"logement"/"demarche":"papiers"/' "$DIR/journal.ndjson" > "$DIR/altered.ndjson"
+cmp -s "$DIR/journal.ndjson" "$DIR/altered.ndjson" && { echo "(nothing altered)"; exit 1; }
+diff "$DIR/journal.ndjson" "$DIR/altered.ndjson" | grep '^>' | cut -c1-160 || true
+rc=0
+ac-audit --verify < "$DIR/altered.ndjson" || rc=$?
+[ "$rc" != 0 ] || { echo "(the altered journal was not caught)"; exit 1; }
+echo "(exit status $rc)"
 
 say "acd's log: one line per request, no secrets"
 tail -n 5 "$DIR/acd.log"

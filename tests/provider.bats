@@ -50,7 +50,10 @@ teardown() { provider_teardown; }
 	sql "SELECT actor, structure_id, subject, details FROM journal WHERE action = 'autorisation_use'" > "$T/use"
 	grep -q '^aidant@lyon.fr|1|usager:1|' "$T/use"
 	cut -d'|' -f4- "$T/use" | jq -e --arg c "$CLIENT_ID" '.mandate == 1 and .demarche == "logement" and .client == $c'
-	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action IN ('token_code', 'token_issue')")" = 2 ]
+	# the aidant asked for the code; the site, authenticated, took the token
+	[ "$(sql "SELECT action || ' ' || actor || ' ' || subject FROM journal
+		WHERE action IN ('token_code', 'token_issue') ORDER BY seq" | tr '\n' ,)" \
+		= "token_code aidant@lyon.fr usager:1,token_issue client:$CLIENT_ID usager:1," ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_tokens WHERE used_at IS NOT NULL AND mandate_id = 1")" = 1 ]
 	# no code, token or secret in clear, neither in the database nor in acd's log
 	for s in "$(jq -r .id_token "$T/rp.json" | cut -d. -f3)" "$CLIENT_SECRET"; do
