@@ -6,36 +6,19 @@
  *                                  its code computed at send time, so none is a replay
  *   load get    URL T S PATH       GET URL/PATH with the session of $AC_TOKEN
  * Prints {"requests":N,"failed":F,"seconds":S,"per_second":R}. */
+#include "closed_loop.h"
+
 #include <curl/curl.h>
 #include <liboath/oath.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-struct account {
-	char email[128];
-	char seed[64];
-	size_t seedlen;
-	int step;
-};
-
 static const char *base;
 static int login_mode;
 static const char *get_path, *token;
-static struct account *accounts;
-static size_t naccounts;
-static atomic_size_t next_account, done, failed;
-static double deadline;
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
+static atomic_size_t done, failed;
 
 static size_t sink(char *p, size_t s, size_t n, void *u)
 {
@@ -60,13 +43,12 @@ static void *client(void *arg)
 		h = curl_slist_append(h, auth);
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	while (now() < deadline) {
+	while (now() < bench_deadline) {
 		long want = 200;
 		if (login_mode) {
-			size_t i = atomic_fetch_add(&next_account, 1);
-			if (i >= naccounts)
+			struct account *a = next_fresh_account();
+			if (!a)
 				break; /* out of fresh accounts: the run ends early */
-			struct account *a = &accounts[i];
 			char code[9];
 			oath_totp_generate((char *)a->seed, a->seedlen, time(NULL), (unsigned)a->step, 0, 6,
 					   code);
@@ -82,29 +64,6 @@ static void *client(void *arg)
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return NULL;
-}
-
-static void load_accounts(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		perror(path);
-		exit(66);
-	}
-	char line[512], hex[129];
-	size_t cap = 0;
-	struct account a;
-	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "%127s %128s %d", a.email, hex, &a.step) != 3)
-			continue;
-		if (oath_hex2bin(hex, a.seed, &(size_t){ sizeof a.seed }) != OATH_OK)
-			continue;
-		a.seedlen = strlen(hex) / 2;
-		if (naccounts == cap)
-			accounts = realloc(accounts, (cap = cap * 2 + 1024) * sizeof *accounts);
-		accounts[naccounts++] = a;
-	}
-	fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -127,16 +86,9 @@ int main(int argc, char **argv)
 	oath_init();
 	if (login_mode)
 		load_accounts(argv[5]);
-	pthread_t t[64];
 	if (threads < 1 || threads > 64)
 		return 64;
-	double t0 = now();
-	deadline = t0 + secs;
-	for (int i = 0; i < threads; i++)
-		pthread_create(&t[i], NULL, client, NULL);
-	for (int i = 0; i < threads; i++)
-		pthread_join(t[i], NULL);
-	double el = now() - t0;
+	double el = run_threads(threads, secs, client);
 	printf("{\"requests\":%zu,\"failed\":%zu,\"seconds\":%.3f,\"per_second\":%.1f}\n",
 	       atomic_load(&done), atomic_load(&failed), el, atomic_load(&done) / el);
 	return atomic_load(&failed) ? 1 : 0;

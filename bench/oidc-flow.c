@@ -20,22 +20,15 @@
  *
  * Prints {"flows":N,"failed":F,"requests":R,"seconds":S,"per_second":X} and
  * exits 1 when any flow failed (the first failures are told on stderr). */
+#include "closed_loop.h"
+
 #include <curl/curl.h>
 #include <jansson.h>
 #include <liboath/oath.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct account {
-	char email[128];
-	char seed[64];
-	size_t seedlen;
-	int step;
-};
 
 struct buf {
 	char *p;
@@ -44,18 +37,8 @@ struct buf {
 
 static const char *base, *client_id, *client_secret, *redirect_uri;
 static char *redirect_enc;
-static struct account *accounts;
-static size_t naccounts;
-static atomic_size_t next_account, flows, failed, requests;
+static atomic_size_t flows, failed, requests;
 static atomic_int told;
-static double deadline;
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static size_t collect(char *p, size_t s, size_t n, void *u)
 {
@@ -270,38 +253,15 @@ static void *client(void *arg)
 	curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory */
 	curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	while (now() < deadline) {
-		size_t i = atomic_fetch_add(&next_account, 1);
-		if (i >= naccounts)
+	while (now() < bench_deadline) {
+		struct account *a = next_fresh_account();
+		if (!a)
 			break; /* out of fresh aidants: the run ends early */
-		atomic_fetch_add(flow(c, &b, &accounts[i], &rnd) ? &failed : &flows, 1);
+		atomic_fetch_add(flow(c, &b, a, &rnd) ? &failed : &flows, 1);
 	}
 	free(b.p);
 	curl_easy_cleanup(c);
 	return NULL;
-}
-
-static void load_accounts(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		perror(path);
-		exit(66);
-	}
-	char line[512], hex[129];
-	size_t cap = 0;
-	struct account a;
-	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "%127s %128s %d", a.email, hex, &a.step) != 3)
-			continue;
-		if (oath_hex2bin(hex, a.seed, &(size_t){ sizeof a.seed }) != OATH_OK)
-			continue;
-		a.seedlen = strlen(hex) / 2;
-		if (naccounts == cap)
-			accounts = realloc(accounts, (cap = cap * 2 + 1024) * sizeof *accounts);
-		accounts[naccounts++] = a;
-	}
-	fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -326,14 +286,7 @@ int main(int argc, char **argv)
 		return 65;
 	}
 	redirect_enc = curl_easy_escape(NULL, redirect_uri, 0);
-	pthread_t t[64];
-	double t0 = now();
-	deadline = t0 + secs;
-	for (int i = 0; i < threads; i++)
-		pthread_create(&t[i], NULL, client, (void *)(size_t)(i + 1));
-	for (int i = 0; i < threads; i++)
-		pthread_join(t[i], NULL);
-	double el = now() - t0;
+	double el = run_threads(threads, secs, client);
 	printf("{\"flows\":%zu,\"failed\":%zu,\"requests\":%zu,\"seconds\":%.3f,\"per_second\":%.1f}\n",
 	       atomic_load(&flows), atomic_load(&failed), atomic_load(&requests), el, atomic_load(&flows) / el);
 	curl_free(redirect_enc);

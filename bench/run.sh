@@ -72,8 +72,8 @@ build_helpers() {
 	local pk="jansson libsodium libcurl liboath sqlite3"
 	cc $cf $(pkg-config --cflags $pk) -o "$BB/gen-journal" bench/gen-journal.c "$B/libac.a" \
 		$(pkg-config --libs $pk) -lcsv &&
-	cc $cf $(pkg-config --cflags $pk) -o "$BB/load" bench/load.c $(pkg-config --libs $pk) -lpthread &&
-	cc $cf $(pkg-config --cflags $pk) -o "$BB/oidc-flow" bench/oidc-flow.c $(pkg-config --libs $pk) -lpthread &&
+	cc $cf $(pkg-config --cflags $pk) -o "$BB/load" bench/load.c bench/closed_loop.c $(pkg-config --libs $pk) -lpthread &&
+	cc $cf $(pkg-config --cflags $pk) -o "$BB/oidc-flow" bench/oidc-flow.c bench/closed_loop.c $(pkg-config --libs $pk) -lpthread &&
 	cc $cf $(pkg-config --cflags sqlite3) -o "$BB/sqlite-commits" bench/sqlite-commits.c \
 		$(pkg-config --libs sqlite3)
 }
@@ -268,7 +268,7 @@ bench_oidc_flow() {
 		--redirect-uri "http://127.0.0.1:$port/fc/callback" 2> "$H/fc.log" &
 	FC_PID=$!
 	for i in $(seq 200); do
-		fcport=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$H/fc.log" | grep -o '[0-9]*$')
+		fcport=$(grep -so 'listening on http://127.0.0.1:[0-9]*' "$H/fc.log" | grep -o '[0-9]*$')
 		[ -n "$fcport" ] && break
 		sleep 0.05
 	done

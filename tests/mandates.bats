@@ -49,7 +49,8 @@ teardown() { mandate_teardown; }
 	run node "$REPO/tests/browser/sign.mjs" "$(cat "$T/url")" --no-click --expect-text "déjà servi"
 	assert_success
 	assert_line --index 0 "status 410"
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 }
 
 @test "an expired signing link is refused and nothing changes" {
@@ -63,7 +64,8 @@ teardown() { mandate_teardown; }
 	wait_tool
 	[ "$TOOL_STATUS" -eq 1 ]
 	grep -q "expired" "$T/new.err"
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT COUNT(*) FROM mandates")" = 0 ]
 }
 
@@ -76,7 +78,8 @@ teardown() { mandate_teardown; }
 	run curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' "$AC_URL/fc/callback?code=abc&state=$forged"
 	assert_output 400
 	grep -q "ne correspond à aucune signature" "$T/page.html"
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT state FROM mandate_drafts")" = pending ]
 	kill_tool
 }
@@ -101,7 +104,8 @@ teardown() { mandate_teardown; }
 		run node "$REPO/tests/browser/sign.mjs" "$(cat "$T/url")" --shots "$T/shots-$tamper"
 		[ "$status" -eq 1 ] || { echo "$tamper: exit $status: $output"; return 1; }
 		[[ $output == *"n'a pas pu être vérifiée"* ]] || { echo "$tamper: $output"; return 1; }
-		[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+		[ "$(state_digest)" = "$before" ]
+		[ "$(journal_count)" = "$n" ]
 		[ "$(sql "SELECT COUNT(*) FROM usagers")" = 0 ]
 		kill_tool
 	done
@@ -141,7 +145,8 @@ teardown() { mandate_teardown; }
 	run ac-mandate-new --demarches papiers,logement --duration long --confirm-consent --code 123456
 	[ "$status" -eq 65 ]
 	[[ $output == *"does not offer"* ]]
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT COUNT(*) FROM mandate_drafts")" = 0 ]
 }
 
@@ -161,7 +166,8 @@ teardown() { mandate_teardown; }
 	assert_output ""
 	run ac-usager-list
 	assert_output ""
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 }
 
 @test "renewal widens, partial then full revocation, twice is refused" {
@@ -187,7 +193,8 @@ teardown() { mandate_teardown; }
 	run ac-mandate-revoke 2
 	[ "$status" -eq 1 ]
 	[[ $output == *"already revoked"* ]]
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	for a in mandate_renew autorisation_revoke mandate_revoke; do
 		[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = '$a'")" -ge 1 ]
 	done
@@ -246,7 +253,8 @@ teardown() { mandate_teardown; }
 	curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -X POST \
 		--data-binary @"$T/huge" "$AC_URL/v1/mandates/drafts" | jq -e '.error.code == "too_large"'
 	curl -sS "$AC_URL/v1/attestations/nothex" | jq -e '.error.code == "not_found"'
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 }
 
 @test "the aidant is told, as a count only, of the usager's mandates elsewhere" {
@@ -288,7 +296,8 @@ teardown() { mandate_teardown; }
 	run ac-mandate-renew --usager 1 --demarches papiers --duration month --code 123456
 	[ "$status" -eq 1 ]
 	[[ $output == *"more than 365 days"* ]]
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 }
 
 @test "long polls park without a thread: acd keeps answering while many wait" {

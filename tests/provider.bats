@@ -122,7 +122,8 @@ sys.exit(0 if base64.urlsafe_b64encode(mac).rstrip(b"=").decode() == s else 1)' 
 	[ "$(authz -redirect_uri)" = 400 ]
 	[ -z "$(location)" ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_requests")" = 0 ]
-	[ "$(oidc_digest)" = "$before" ] && [ "$(journal_count)" = "$jn" ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
 }
 
 # refused WANT_ERROR STATE_ECHOED(yes|no) [authz args]: a request redirected
@@ -170,7 +171,8 @@ refused() {
 	refused invalid_request yes 'claims=not json'
 	refused invalid_request yes 'claims=[1,2]'
 	[ "$(sql "SELECT COUNT(*) FROM oidc_requests")" = 0 ]
-	[ "$(oidc_digest)" = "$before" ] && [ "$(journal_count)" = "$jn" ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
 	# and a good one is taken: the login page, 200, in French, no script
 	[ "$(authz 'claims={"id_token":{"rep_scope":{"values":["papiers"]}}}')" = 200 ]
 	grep -q "<h1>Connexion de l'aidant</h1>" "$T/page.html"
@@ -202,7 +204,8 @@ refused() {
 	# the way back: "Annuler et revenir au service", access_denied
 	grep -q '<button type="submit" name="cancel"' "$T/page.html"
 	[ "$(step cancel=1)" = 303 ]
-	[ "$(qparam error)" = access_denied ] && [ "$(qparam state)" = "$OIDC_STATE" ]
+	[ "$(qparam error)" = access_denied ]
+	[ "$(qparam state)" = "$OIDC_STATE" ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_codes")" = 0 ]
 }
 
@@ -243,7 +246,8 @@ SQL
 	[ "$(step q=MARTIN search=1)" = 200 ]
 	! grep -q 'name="usager"' "$T/page.html" || false
 	! grep -qi "pierre" "$T/page.html" || false
-	[ "$(oidc_digest)" = "$before" ] && [ "$(journal_count)" = "$jn" ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
 	[ "$(step q=dubois search=1)" = 200 ]
 	[ "$(step usager=1)" = 200 ]
 	grep -q "<h1>Choisissez la démarche</h1>" "$T/page.html"
@@ -253,13 +257,15 @@ SQL
 		cp "$T/demarches.html" "$T/page.html"
 		[ "$(step "demarche=$d")" = 404 ]
 	done
-	[ "$(oidc_digest)" = "$before" ] && [ "$(journal_count)" = "$jn" ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_codes")" = 0 ]
 	cp "$T/demarches.html" "$T/page.html"
 	[ "$(step demarche=logement)" = 303 ]
 	[[ "$(location)" == "$RP_REDIRECT?"* ]]
 	[[ "$(qparam code)" =~ ^[0-9a-f]{64}$ ]]
-	[ "$(qparam state)" = "$OIDC_STATE" ] && [ "$(qparam iss)" = "$AC_URL" ]
+	[ "$(qparam state)" = "$OIDC_STATE" ]
+	[ "$(qparam iss)" = "$AC_URL" ]
 	# the request is over: the same page cannot give a second code
 	cp "$T/demarches.html" "$T/page.html"
 	[ "$(step demarche=logement)" = 410 ]
@@ -300,7 +306,8 @@ SQL
 	post() { curl -sS -o "$T/page.html" -w '%{http_code}' "$@" "$AC_URL/oidc/step"; }
 	# another browser: no cookie, or its own
 	[ "$(post --data "request=$req&csrf=$csrf&email=aidant@lyon.fr&code=123456")" = 403 ]
-	curl -sS -c "$T/jar2" -o /dev/null -G --data-urlencode "client_id=$CLIENT_ID" "$AC_URL/oidc/authorize"
+	[ "$(JAR=$T/jar2 authz)" = 200 ]
+	grep -q ac_browser "$T/jar2"
 	[ "$(post -b "$T/jar2" --data "request=$req&csrf=$csrf&email=aidant@lyon.fr&code=123456")" = 403 ]
 	# this browser, a wrong or missing csrf
 	[ "$(post -b "$T/jar" --data "request=$req&csrf=${csrf%?}0&email=aidant@lyon.fr&code=123456")" = 403 ]
@@ -309,7 +316,8 @@ SQL
 	# an unknown or malformed request
 	[ "$(post -b "$T/jar" --data "request=$(printf '0%.0s' $(seq 64))&csrf=$csrf")" = 410 ]
 	[ "$(post -b "$T/jar" --data "request=xyz&csrf=$csrf")" = 400 ]
-	[ "$(oidc_digest)" = "$before" ] && [ "$(journal_count)" = "$jn" ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
 	# expired (ten minutes): gone, even with everything right
 	sqlite3 "$T/ac.db" "PRAGMA busy_timeout = 5000; UPDATE oidc_requests SET expires_at = strftime('%s') - 1" > /dev/null
 	cp "$T/login.html" "$T/page.html"
@@ -482,6 +490,7 @@ SQL
 	jq -e '.error == "invalid_request" or .error == "unsupported_grant_type"' "$T/token.json"
 	[ "$(curl -sS -o /dev/null -w '%{http_code}' --data-binary $'\x00\xff\xfe' "$AC_URL/oidc/step")" = 400 ]
 	[ "$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$AC_URL/oidc/token")" = 405 ]
-	[ "$(oidc_digest)" = "$before" ] && [ "$(journal_count)" = "$jn" ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
 	curl -fsS "$AC_URL/v1/health" > /dev/null
 }

@@ -42,6 +42,7 @@ rp() {
 # authz [k=v | -k | +k=v]...: GET /oidc/authorize with a valid request, where
 # k=v replaces (or adds) a parameter, -k drops it, +k=v sends it once more.
 # Prints the HTTP status; the body in $T/page.html, the headers in $T/headers.
+# The browser's cookies: in JAR (default $T/jar).
 authz() {
 	local -A p=([response_type]=code [client_id]="$CLIENT_ID" [redirect_uri]="$RP_REDIRECT"
 		[scope]="openid given_name family_name birthdate" [state]="$OIDC_STATE" [nonce]="$OIDC_NONCE"
@@ -56,7 +57,7 @@ authz() {
 	done
 	local args=() k
 	for k in "${!p[@]}"; do args+=(--data-urlencode "$k=${p[$k]}"); done
-	curl -sS -G -c "$T/jar" -b "$T/jar" -o "$T/page.html" -D "$T/headers" -w '%{http_code}' \
+	curl -sS -G -c "${JAR:-$T/jar}" -b "${JAR:-$T/jar}" -o "$T/page.html" -D "$T/headers" -w '%{http_code}' \
 		"${args[@]}" "${more[@]}" "$AC_URL/oidc/authorize"
 }
 
@@ -84,7 +85,7 @@ step() {
 	local req csrf a args=()
 	req=$(field request) csrf=$(field csrf)
 	for a in "$@"; do args+=(--data-urlencode "$a"); done
-	curl -sS -c "$T/jar" -b "$T/jar" -o "$T/page.html" -D "$T/headers" -w '%{http_code}' \
+	curl -sS -c "${JAR:-$T/jar}" -b "${JAR:-$T/jar}" -o "$T/page.html" -D "$T/headers" -w '%{http_code}' \
 		--data-urlencode "request=$req" --data-urlencode "csrf=$csrf" "${args[@]}" "$AC_URL/oidc/step"
 }
 

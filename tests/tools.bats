@@ -124,13 +124,19 @@ tools() {
 	root="$BATS_TEST_DIRNAME/.."
 	make -s -C "$root" install DESTDIR="$BATS_TEST_TMPDIR/inst" PREFIX=/usr > /dev/null
 	d="$BATS_TEST_TMPDIR/inst/usr"
-	[ -x "$d/sbin/acd" ] && [ -x "$d/bin/ac" ] && [ -x "$d/bin/ac-card-link" ]
-	[ -f "$d/share/man/man1/ac-card-link.1" ] && [ -f "$d/share/man/man7/ac.7" ] && [ -f "$d/share/man/man8/acd.8" ]
-	[ -f "$d/share/bash-completion/completions/ac" ] && [ ! -L "$d/share/bash-completion/completions/ac" ]
+	[ -x "$d/sbin/acd" ]
+	[ -x "$d/bin/ac" ]
+	[ -x "$d/bin/ac-card-link" ]
+	[ -f "$d/share/man/man1/ac-card-link.1" ]
+	[ -f "$d/share/man/man7/ac.7" ]
+	[ -f "$d/share/man/man8/acd.8" ]
+	[ -f "$d/share/bash-completion/completions/ac" ]
+	[ ! -L "$d/share/bash-completion/completions/ac" ]
 	run bash -c "source '$d/share/bash-completion/completions/ac-card-link' && complete -p ac-card-link"
 	assert_success
 	[ -f "$d/share/zsh/site-functions/_ac" ]
-	[ -f "$d/share/fish/vendor_completions.d/ac.fish" ] && [ ! -L "$d/share/fish/vendor_completions.d/ac.fish" ]
+	[ -f "$d/share/fish/vendor_completions.d/ac.fish" ]
+	[ ! -L "$d/share/fish/vendor_completions.d/ac.fish" ]
 	[ -L "$d/share/fish/vendor_completions.d/ac-card-link.fish" ]
 }
 

@@ -200,7 +200,8 @@ SQL
 	[ "$(get /usager/export)" = 200 ]
 	! grep -qi "dubois\|angela" "$T/page.html" || false
 	jq -e '[.mandates[].id] == [2] and .revocations == []' "$T/page.html"
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT revoked_at IS NULL FROM autorisations WHERE mandate_id = 1 AND demarche = 'papiers'")" = 1 ]
 }
 
@@ -216,14 +217,16 @@ SQL
 	[ "$(post /usager/login "")" = 403 ]
 	# the csrf of the login form is not the space's
 	[ "$(sql "SELECT COUNT(*) FROM usager_sessions")" = 1 ]
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT COUNT(*) FROM usager_logins")" = 0 ]
 	# without a session: back to the login page, nothing changes
 	rm "$T/jar"
 	[ "$(post /usager/revoke "mandate=1")" = 303 ]
 	[ "$(get /usager/export)" = 303 ]
 	[ "$(get /usager/mandates/1/attestation)" = 303 ]
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 }
 
 @test "a person FranceConnect knows but without any mandate: Aucun mandat, nothing stored" {
@@ -232,7 +235,8 @@ SQL
 	space jean --expect-text "Aucun mandat"
 	grep -q "aucun mandat Aidants Connect n'a été signé à votre nom" "$T/space.txt"
 	! grep -q "ac_usager" "$T/jar" || false
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT COUNT(*) FROM usagers")" = 1 ]
 	[ "$(sql "SELECT COUNT(*) FROM usager_sessions")" = 0 ]
 	[ "$(sql "SELECT COUNT(*) FROM usager_logins")" = 0 ]
@@ -276,11 +280,13 @@ SQL
 	[ "$(sql "SELECT COUNT(*) FROM usager_logins")" = 1 ]
 	# from its browser with a code FranceConnect never gave: refused, the state spent
 	run curl -sS -b "$T/jar2" -o "$T/page.html" -w '%{http_code}' "$AC_URL/fc/callback?code=abc&state=$state"
-	[ "$output" != 200 ] && [ "$output" != 303 ]
+	[ "$output" != 200 ]
+	[ "$output" != 303 ]
 	[ "$(sql "SELECT COUNT(*) FROM usager_logins")" = 0 ]
 	run curl -sS -b "$T/jar2" -o "$T/page.html" -w '%{http_code}' "$AC_URL/fc/callback?code=abc&state=$state"
 	assert_output 400
-	[ "$(state_digest)" = "$before" ] && [ "$(journal_count)" = "$n" ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
 	[ "$(sql "SELECT COUNT(*) FROM usager_sessions")" = 1 ]
 	# acd's log shows paths, never a token, a state or a cookie
 	! grep -q "$token" "$T/acd.log" || false
