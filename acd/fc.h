@@ -28,4 +28,8 @@ char *fc_authorize_url(const char *state, const char *nonce, struct fail *f);
  * nonce_hash), reads userinfo. */
 int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity *id,
 	      struct fail *f);
+/* At /fc/callback, once the state is found: checks the answer's iss, error and
+ * code, then fc_finish().  0 with who filled; or -1 with an error page
+ * replied, whose text ends with again ("Rouvrez ... pour recommencer."). */
+int fc_return(struct req *, const uint8_t nonce_hash[32], const char *again, struct fc_identity *who);
 #endif

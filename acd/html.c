@@ -86,6 +86,21 @@ int reply_page(struct req *r, int status, struct page *p)
 	return status;
 }
 
+int reply_page_redirect(struct req *r, char *url, const char *title)
+{
+	if (!url)
+		return reply_page_error(r, 500, "Erreur", "La redirection n'a pas pu être préparée.");
+	reply_header(r, "Location", url);
+	free(url);
+	struct page p = { 0 };
+	page_begin(&p, title);
+	page_raw(&p, "<h1>");
+	page_text(&p, title);
+	page_raw(&p, "</h1>\n");
+	page_end(&p);
+	return reply_page(r, 303, &p);
+}
+
 int reply_page_error(struct req *r, int status, const char *title, const char *what)
 {
 	struct page p = { 0 };

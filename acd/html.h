@@ -21,6 +21,9 @@ void page_end(struct page *);
 int reply_page(struct req *, int status, struct page *);
 /* A whole page saying what went wrong and what to do. */
 int reply_page_error(struct req *, int status, const char *title, const char *what);
+/* 303 to url (freed here; NULL is a 500 page), with a page titled title for
+ * the browsers that show it. */
+int reply_page_redirect(struct req *, char *url, const char *title);
 
 /* Lets this page's forms lead to url's origin (their answer redirects to a
  * client of the identity provider): CSP form-action covers redirections. */

@@ -61,15 +61,7 @@ static void append_param(char **url, const char *name, const char *value)
 
 static int redirect(struct req *r, char *url)
 {
-	if (!url)
-		return reply_page_error(r, 500, "Erreur", "La redirection n'a pas pu être préparée.");
-	reply_header(r, "Location", url);
-	free(url);
-	struct page p = { 0 };
-	page_begin(&p, "Retour vers le service");
-	page_raw(&p, "<h1>Retour vers le service en ligne</h1>\n");
-	page_end(&p);
-	return reply_page(r, 303, &p);
+	return reply_page_redirect(r, url, "Retour vers le service en ligne");
 }
 
 int oidc_redirect_error(struct req *r, const char *redirect_uri, const char *state,

@@ -155,15 +155,8 @@ int oidc_logout(struct req *r)
 				url = NULL;
 		} else
 			url = strdup(uri);
-		if (url) {
-			reply_header(r, "Location", url);
-			free(url);
-			struct page p = { 0 };
-			page_begin(&p, "Déconnexion");
-			page_raw(&p, "<h1>Vous êtes déconnecté(e)</h1>\n");
-			page_end(&p);
-			return reply_page(r, 303, &p);
-		}
+		if (url)
+			return reply_page_redirect(r, url, "Vous êtes déconnecté(e)");
 	}
 	struct page p = { 0 };
 	page_begin(&p, "Déconnexion");

@@ -9,10 +9,8 @@
 #include "crypto.h"
 #include "draft.h"
 #include "html.h"
-#include "log.h"
 #include "usager_space.h"
 #include "waiters.h"
-#include "server.h"
 #include "ac.h"
 
 #include <sodium.h>
@@ -167,13 +165,7 @@ int page_sign_start(struct req *r)
 		return reply_page_error(r, 503, "Service indisponible",
 					"Le service est momentanément indisponible : réessayez dans un instant.");
 	}
-	reply_header(r, "Location", url);
-	free(url);
-	struct page p = { 0 };
-	page_begin(&p, "Redirection vers FranceConnect");
-	page_raw(&p, "<h1>Redirection vers FranceConnect</h1>\n");
-	page_end(&p);
-	return reply_page(r, 303, &p);
+	return reply_page_redirect(r, url, "Redirection vers FranceConnect");
 }
 
 struct identified {
@@ -247,8 +239,7 @@ static int consume_work(struct txn *t, void *arg)
 
 int page_fc_callback(struct req *r)
 {
-	const char *state = req_query(r, "state"), *code = req_query(r, "code");
-	const char *error = req_query(r, "error");
+	const char *state = req_query(r, "state");
 	char browser[33] = "";
 	struct consumed c = { 0 };
 	if (!state || !hex_ok(state, 64) || req_cookie(r, PAGE_BROWSER_COOKIE, browser, sizeof browser))
@@ -273,26 +264,9 @@ int page_fc_callback(struct req *r)
 						: "Cette réponse de FranceConnect ne correspond à aucune signature en "
 						  "cours (elle a déjà servi ou le lien a expiré). Rouvrez le lien de "
 						  "signature pour recommencer.");
-	/* RFC 9207: a provider that names itself must be ours (mix-up attacks) */
-	const char *iss = req_query(r, "iss");
-	if (iss && strcmp(iss, srv.cfg.fc_issuer)) {
-		log_error("franceconnect: callback from issuer %.100s", iss);
-		return reply_page_error(r, 400, "Identification refusée",
-					"Cette réponse ne vient pas de FranceConnect. Rouvrez le lien de "
-					"signature pour recommencer.");
-	}
-	if (error || !code) {
-		log_info("franceconnect: callback with error %.40s", error ? error : "(no code)");
-		return reply_page_error(r, 400, "Identification interrompue",
-					"L'identification avec FranceConnect n'a pas abouti. Rouvrez le lien de "
-					"signature pour recommencer.");
-	}
 	struct identified x = { .draft = c.draft };
-	struct fail f;
-	if (fc_finish(code, c.nonce_hash, &x.who, &f) != 0) {
-		sodium_memzero(&x, sizeof x);
-		return reply_page_error(r, f.status, "Identification refusée", f.message);
-	}
+	if (fc_return(r, c.nonce_hash, "Rouvrez le lien de signature pour recommencer.", &x.who))
+		return r->status;
 	int rc = txn_run(r, 1, identified_work, &x);
 	sodium_memzero(&x.who, sizeof x.who);
 	if (rc != 0 && x.late)

@@ -11,7 +11,6 @@
 #include "crypto.h"
 #include "fc.h"
 #include "html.h"
-#include "log.h"
 #include "server.h"
 #include "txn.h"
 
@@ -156,13 +155,7 @@ int page_usager_login(struct req *r)
 		free(url);
 		return reply_page_error(r, 503, "Service indisponible", unavailable);
 	}
-	reply_header(r, "Location", url);
-	free(url);
-	struct page p = { 0 };
-	page_begin(&p, "Redirection vers FranceConnect");
-	page_raw(&p, "<h1>Redirection vers FranceConnect</h1>\n");
-	page_end(&p);
-	return reply_page(r, 303, &p);
+	return reply_page_redirect(r, url, "Redirection vers FranceConnect");
 }
 
 /* Takes the login off the table (single use) when the browser is the one
@@ -272,27 +265,9 @@ int usager_fc_callback(struct req *r, const uint8_t state_hash[32], const uint8_
 		return reply_page_error(r, 410, "Délai dépassé",
 					"L'identification doit se faire en moins de 10 minutes. Rouvrez "
 					"votre espace pour recommencer.");
-	/* RFC 9207: a provider that names itself must be ours (mix-up attacks) */
-	const char *iss = req_query(r, "iss"), *code = req_query(r, "code");
-	const char *error = req_query(r, "error");
-	if (iss && strcmp(iss, srv.cfg.fc_issuer)) {
-		log_error("franceconnect: usager callback from issuer %.100s", iss);
-		return reply_page_error(r, 400, "Identification refusée",
-					"Cette réponse ne vient pas de FranceConnect. Rouvrez votre espace "
-					"pour recommencer.");
-	}
-	if (error || !code) {
-		log_info("franceconnect: usager callback with error %.40s", error ? error : "(no code)");
-		return reply_page_error(r, 400, "Identification interrompue",
-					"L'identification avec FranceConnect n'a pas abouti. Rouvrez votre "
-					"espace pour recommencer.");
-	}
 	struct fc_identity who;
-	struct fail f;
-	if (fc_finish(code, c.nonce_hash, &who, &f) != 0) {
-		sodium_memzero(&who, sizeof who);
-		return reply_page_error(r, f.status, "Identification refusée", f.message);
-	}
+	if (fc_return(r, c.nonce_hash, "Rouvrez votre espace pour recommencer.", &who))
+		return r->status;
 	struct opened o = { 0 };
 	char token[TOKEN_HEX];
 	crypto_keyed_hash("fc-sub", who.sub, strlen(who.sub), o.sub_hash);

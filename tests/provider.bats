@@ -251,6 +251,7 @@ SQL
 	[ "$(step q=dubois search=1)" = 200 ]
 	[ "$(step usager=1)" = 200 ]
 	grep -q "<h1>Choisissez la démarche</h1>" "$T/page.html"
+	! grep -q 'Banque de France' "$T/page.html" || false   # no argent here: no notice
 	cp "$T/page.html" "$T/demarches.html"
 	before=$(oidc_digest)
 	for d in social famille impots "" "logement,papiers"; do
@@ -302,15 +303,16 @@ SQL
 	[ "$(authz)" = 200 ]
 	cp "$T/page.html" "$T/login.html"
 	req=$(field request) csrf=$(field csrf)
+	# another browser, with a request of its own
+	[ "$(JAR=$T/jar2 authz)" = 200 ]
+	grep -q ac_browser "$T/jar2"
 	before=$(oidc_digest); jn=$(journal_count)
 	post() { curl -sS -o "$T/page.html" -w '%{http_code}' "$@" "$AC_URL/oidc/step"; }
 	# another browser: no cookie, or its own
 	[ "$(post --data "request=$req&csrf=$csrf&email=aidant@lyon.fr&code=123456")" = 403 ]
-	[ "$(JAR=$T/jar2 authz)" = 200 ]
-	grep -q ac_browser "$T/jar2"
 	[ "$(post -b "$T/jar2" --data "request=$req&csrf=$csrf&email=aidant@lyon.fr&code=123456")" = 403 ]
 	# this browser, a wrong or missing csrf
-	[ "$(post -b "$T/jar" --data "request=$req&csrf=${csrf%?}0&email=aidant@lyon.fr&code=123456")" = 403 ]
+	[ "$(post -b "$T/jar" --data "request=$req&csrf=$(tr 0-9a-f 1-9a-f0 <<<"$csrf")&email=aidant@lyon.fr&code=123456")" = 403 ]
 	[ "$(post -b "$T/jar" --data "request=$req&email=aidant@lyon.fr&code=123456")" = 403 ]
 	grep -q "Demande refusée" "$T/page.html"
 	# an unknown or malformed request
@@ -323,7 +325,7 @@ SQL
 	cp "$T/login.html" "$T/page.html"
 	[ "$(login_step)" = 410 ]
 	grep -q "Demande expirée" "$T/page.html"
-	[ "$(sql "SELECT step FROM oidc_requests")" = login ]
+	[ "$(sql "SELECT DISTINCT step FROM oidc_requests")" = login ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'login' AND details LIKE '%oidc%'")" = 0 ]
 }
 
@@ -356,7 +358,7 @@ SQL
 	code=$(jq -r .code "$T/rp.json")
 	before=$(oidc_digest)
 	# wrong secret, by Basic: 401 and the challenge; by post: 401
-	[ "$(CLIENT_SECRET=${CLIENT_SECRET%?}0 token)" = 401 ]
+	[ "$(CLIENT_SECRET=$(tr 0-9a-f 1-9a-f0 <<<"$CLIENT_SECRET") token)" = 401 ]
 	jq -e '.error == "invalid_client"' "$T/token.json"
 	grep -qi '^www-authenticate: Basic' "$T/headers"
 	[ "$(curl -sS -o "$T/token.json" -w '%{http_code}' --data-urlencode grant_type=authorization_code \
@@ -469,8 +471,9 @@ SQL
 	sed -n '1,/^--- after revoke/p' "$T/space.txt" | grep -A1 "^Date" | tail -1 | grep -q "CCAS de Lyon	Logement	Marie"
 	grep -q "Mandat n° 1 : Révoqué" "$T/space.txt"
 	[ "$(sql "SELECT actor FROM journal WHERE action = 'mandate_revoke'")" = usager:1 ]
-	# the same démarche again (the card's next code: the one after the first login)
-	run rp --demarche logement
+	# the same démarche again, by another aidant of the structure
+	second_aidant
+	run rp2 --demarche logement
 	[ "$status" = 1 ] || { cat "$T/rp.json" "$T/rp.err"; false; }
 	jq -e '.page.h1 == "Choisissez l'"'"'usager" and (.page.text | test("Aucun usager"))
 		and (has("userinfo") | not)' "$T/rp.json"
@@ -493,4 +496,25 @@ SQL
 	[ "$(oidc_digest)" = "$before" ]
 	[ "$(journal_count)" = "$jn" ]
 	curl -fsS "$AC_URL/v1/health" > /dev/null
+}
+
+@test "the démarche argent carries the Banque de France notice" {
+	client_new RS256
+	# mandate 1 gains argent (written straight into the database)
+	sqlite3 "$T/ac.db" "PRAGMA busy_timeout = 5000; INSERT INTO autorisations (id, mandate_id, demarche)
+		SELECT MAX(id) + 1, 1, 'argent' FROM autorisations" > /dev/null
+	[ "$(authz)" = 200 ]
+	[ "$(login_step)" = 200 ]
+	[ "$(step usager=1)" = 200 ]
+	grep -q 'name="demarche" value="argent"' "$T/page.html"
+	grep -q '<p class="warning">.*Banque de France' "$T/page.html"
+}
+
+@test "a mandate expired between token and userinfo: no identity, no use" {
+	client_new RS256
+	run rp --demarche logement --before-userinfo \
+		"sqlite3 $T/ac.db 'PRAGMA busy_timeout = 5000; UPDATE mandates SET expires_at = strftime(\"%s\") - 1' > /dev/null"
+	[ "$status" = 1 ] || { cat "$T/rp.json" "$T/rp.err"; false; }
+	jq -e '.error == "invalid_token" and (has("userinfo") | not)' "$T/rp.json"
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 0 ]
 }

@@ -37,6 +37,22 @@ rp() {
 		--shots "$T/shots-rp" "$@" > "$T/rp.json" 2> "$T/rp.err"
 }
 
+SEED_C=6162636465666768696a6b6c6d6e6f7071727374   # aidant2@lyon.fr, structure 1
+
+# second_aidant: Paul, a second aidant of the CCAS de Lyon with his own card,
+# for a test that logs in twice (a card's code serves once a minute).
+second_aidant() {
+	ac_as operator ac-aidant-add --structure 1 --email aidant2@lyon.fr --first-name Paul \
+		--last-name Durand > /dev/null
+	printf '%s\n' "{\"serial\":\"GADT00000003\",\"seed\":\"$SEED_C\"}" | ac_as operator ac-card-import > /dev/null
+	printf '%s\n' '{"serial":"GADT00000003","email":"aidant2@lyon.fr"}' | ac_as operator ac-card-link > /dev/null
+}
+
+# rp2 [rp.mjs options]: rp as Paul.
+rp2() {
+	rp --email aidant2@lyon.fr --code-cmd "$REPO/tests/fresh_code.sh $T/ac.db GADT00000003 $SEED_C" "$@"
+}
+
 # --- by hand, with curl (a cookie jar stands for the browser) --------------
 
 # authz [k=v | -k | +k=v]...: GET /oidc/authorize with a valid request, where

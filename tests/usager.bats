@@ -293,3 +293,30 @@ SQL
 	! grep -q "$state" "$T/acd.log" || false
 	grep -q "GET /usager 200" "$T/acd.log"
 }
+
+# start_login JAR: a usager login begun with curl in the browser JAR; prints its state.
+start_login() {
+	curl -fsS -c "$1" -o "$T/login.html" "$AC_URL/usager"
+	local c loc
+	c=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/login.html" | grep -o '[0-9a-f]\{64\}')
+	loc=$(curl -sS -b "$1" -o /dev/null -w '%{redirect_url}' --data "csrf=$c" "$AC_URL/usager/login")
+	grep -o 'state=[0-9a-f]\{64\}' <<<"$loc" | cut -d= -f2
+}
+
+@test "FranceConnect's answer with an error, or naming another issuer: a clear page, the login spent, nothing opened" {
+	before=$(state_digest); n=$(journal_count)
+	state=$(start_login "$T/jar3")
+	[ "$(curl -sS -b "$T/jar3" -o "$T/page.html" -w '%{http_code}' \
+		"$AC_URL/fc/callback?error=access_denied&state=$state")" = 400 ]
+	grep -q "Identification interrompue" "$T/page.html"
+	grep -q "Rouvrez votre espace pour recommencer" "$T/page.html"
+	state=$(start_login "$T/jar3")
+	[ "$(curl -sS -b "$T/jar3" -o "$T/page.html" -w '%{http_code}' \
+		"$AC_URL/fc/callback?code=abc&state=$state&iss=https%3A%2F%2Fevil.example")" = 400 ]
+	grep -q "Cette réponse ne vient pas de FranceConnect" "$T/page.html"
+	grep -q "franceconnect: callback from issuer https://evil.example" "$T/acd.log"
+	[ "$(sql "SELECT COUNT(*) FROM usager_logins")" = 0 ]
+	[ "$(sql "SELECT COUNT(*) FROM usager_sessions")" = 0 ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
+}

@@ -21,13 +21,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { chromium } from 'playwright-core';
+import { STEP_MS, launchChromium, newPage } from './chromium.mjs';
 
-// a step of a loaded machine (the sanitizer build, two cores) may take long
-const STEP_MS = Number(process.env.AC_BROWSER_STEP_MS) || 30000;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const BUTTON = /^\s*S['’]identifier avec FranceConnect\s*$/;
 
 function fail(code, msg) {
@@ -71,10 +66,7 @@ async function shot(page, name) {
 const bodyText = (page) => page.evaluate(() => document.body?.innerText ?? '');
 
 async function run(browser) {
-	const context = await browser.newContext({ locale: 'fr-FR' });
-	const page = await context.newPage();
-	page.setDefaultTimeout(STEP_MS);
-	page.setDefaultNavigationTimeout(STEP_MS);
+	const page = await newPage(browser);
 
 	const first = await page.goto(url, { waitUntil: 'load' });
 	if (opts['no-click']) {
@@ -146,9 +138,7 @@ async function run(browser) {
 let browser;
 let result;
 try {
-	browser = await chromium.launch({
-		executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: STEP_MS,
-	});
+	browser = await launchChromium();
 	result = await run(browser);
 } catch (e) {
 	result = [2, e.message.split('\nCall log:')[0].trim()];

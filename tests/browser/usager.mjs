@@ -26,12 +26,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { chromium } from 'playwright-core';
+import { STEP_MS, launchChromium, newPage } from './chromium.mjs';
 
-const STEP_MS = Number(process.env.AC_BROWSER_STEP_MS) || 30000;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FC_BUTTON = /^\s*S['’]identifier avec FranceConnect\s*$/;
 
 function fail(code, msg) {
@@ -96,10 +92,8 @@ async function submit(page, button) {
 }
 
 async function run(browser) {
-	const context = await browser.newContext({ locale: 'fr-FR' });
-	const page = await context.newPage();
-	page.setDefaultTimeout(STEP_MS);
-	page.setDefaultNavigationTimeout(STEP_MS);
+	const page = await newPage(browser);
+	const context = page.context();
 
 	await page.goto(`${origin}/usager`, { waitUntil: 'load' });
 	await shot(page, '1-login.png');
@@ -166,9 +160,7 @@ async function run(browser) {
 let browser;
 let result;
 try {
-	browser = await chromium.launch({
-		executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: STEP_MS,
-	});
+	browser = await launchChromium();
 	result = await run(browser);
 } catch (e) {
 	result = [2, e.message.split('\nCall log:')[0].trim()];

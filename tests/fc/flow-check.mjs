@@ -29,10 +29,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { chromium } from 'playwright-core';
+import { STEP_MS, launchChromium } from '../browser/chromium.mjs';
 
 // a step of a loaded machine (the sanitizer build, two cores) may take long
-const STEP_MS = Number(process.env.AC_BROWSER_STEP_MS) || 30000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function die(msg) {
@@ -199,13 +198,7 @@ function runSignDriver() {
 }
 
 async function runBrowser() {
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		headless: true,
-		timeout: STEP_MS,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
+	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage({ locale: 'fr-FR' });
 		page.setDefaultTimeout(STEP_MS);

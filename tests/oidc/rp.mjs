@@ -39,12 +39,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { Issuer, custom, generators } from 'openid-client';
-import { chromium } from 'playwright-core';
 
-const STEP_MS = Number(process.env.AC_BROWSER_STEP_MS) || 30000;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { STEP_MS, launchChromium, newPage } from '../browser/chromium.mjs';
+
 
 class Usage extends Error {}
 class Refused extends Error {}
@@ -269,9 +266,7 @@ async function run(browser) {
 		scope: opts.scope, state, nonce, acr_values: 'eidas1', prompt: 'login', ...extra,
 	});
 
-	const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-	page.setDefaultTimeout(STEP_MS);
-	page.setDefaultNavigationTimeout(STEP_MS);
+	const page = await newPage(browser);
 	let status = (await page.goto(url, { waitUntil: 'load' }))?.status() ?? 0;
 	for (let n = 0; new URL(page.url()).origin !== redirect.origin; n += 1) {
 		if (n > 12) throw new Error(`no end after ${n} pages, at ${page.url()}`);
@@ -289,7 +284,7 @@ try {
 		server.once('error', reject);
 		server.listen(Number(redirect.port) || 80, redirect.hostname, resolve);
 	});
-	browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: STEP_MS });
+	browser = await launchChromium();
 	rc = await run(browser);
 } catch (e) {
 	rc = e instanceof Refused ? 1 : 2;
