@@ -8,7 +8,7 @@ PATH="$PWD/$B/bin:$PATH"
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export PATH LSAN_OPTIONS
 out=$(mktemp)
-bats --tap tests/*.bats | tee "$out"
+bats --tap --timing tests/*.bats | tee "$out"
 rc=$?
 pass=$(grep -c '^ok ' "$out")
 fail=$(grep -c '^not ok ' "$out")
