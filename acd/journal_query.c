@@ -87,6 +87,19 @@ static int action_word(const char *v)
 	return 1;
 }
 
+/* The actors that are not accounts: an usager acting in their space
+ * ("usager:12"), a client taking its tokens ("client:ac_1f..."). */
+static int other_actor(const char *v)
+{
+	const char *rest = !strncmp(v, "usager:", 7) ? v + 7 : !strncmp(v, "client:", 7) ? v + 7 : NULL;
+	if (!rest || !*rest || strlen(rest) > 64)
+		return 0;
+	for (const char *c = rest; *c; c++)
+		if (!(isdigit((unsigned char)*c) || (v[0] == 'c' && ((*c >= 'a' && *c <= 'z') || *c == '_'))))
+			return 0;
+	return 1;
+}
+
 int journal_filter_set(struct journal_filter *f, const char *name, const char *value, char *why,
 		       size_t whylen)
 {
@@ -123,11 +136,12 @@ int journal_filter_set(struct journal_filter *f, const char *name, const char *v
 		char email[256];
 		snprintf(email, sizeof email, "%s", value);
 		if (strlen(value) < sizeof email &&
-		    (!strcmp(email, "anonymous") || ac_email_normalize(email) == 0)) {
+		    (!strcmp(email, "anonymous") || ac_email_normalize(email) == 0 || other_actor(value))) {
 			snprintf(f->actor, sizeof f->actor, "%s", email);
 			return 0;
 		}
-		snprintf(why, whylen, "actor: \"%.60s\" is not an email address", value);
+		snprintf(why, whylen, "actor: \"%.60s\" is not an email address, usager:ID or client:CLIENT_ID",
+			 value);
 		return -1;
 	}
 	snprintf(why, whylen, "unknown filter \"%.40s\" (since, until, action, structure, actor)", name);

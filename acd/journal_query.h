@@ -11,7 +11,7 @@ struct journal_filter {
 	char until[24];         /* likewise, inclusive */
 	char action[48];        /* "" or one action word */
 	int64_t structure;      /* 0: any */
-	char actor[256];        /* "" or a lower-cased email, or "anonymous" */
+	char actor[256];        /* "" or a lower-cased email, "anonymous", "usager:ID", "client:ID" */
 };
 
 /* An ISO 8601 date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM[:SS] with Z, an

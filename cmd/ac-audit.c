@@ -14,7 +14,7 @@ static const struct ac_opt opts[] = {
 	{ "until", 1, K_UNTIL, "TIME", "entries at or before TIME (a date means to its end)" },
 	{ "action", 1, K_ACTION, "ACTION", "entries of one action, as login_failed" },
 	{ "structure", 1, K_STRUCTURE, "ID", "entries about one structure" },
-	{ "actor", 1, K_ACTOR, "EMAIL", "entries by one person" },
+	{ "actor", 1, K_ACTOR, "WHO", "entries by one actor: an email, usager:ID or client:CLIENT_ID" },
 	{ "verify", 0, K_VERIFY, NULL, "check the hash chain of an export read on stdin (no server)" },
 	{ "anchor", 1, K_ANCHOR, "HASH", "with --verify: the chain hash of the entry before the export's first (an earlier verify's head)" },
 	{ 0 }
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 	const char *filter[5] = { 0 }, *arg, *anchor = NULL;
 	int c, check = 0;
 	while ((c = ac_getopt(argc, argv, opts,
-			      "[--since T] [--until T] [--action A] [--structure ID] [--actor EMAIL]"
+			      "[--since T] [--until T] [--action A] [--structure ID] [--actor WHO]"
 			      " | --verify [--anchor HASH] < export.ndjson",
 			      "Export the journal as NDJSON, or verify an export's hash chain offline.",
 			      &arg)) != -1) {

@@ -180,7 +180,7 @@ __ac_opt audit since 'from this UTC time'
 __ac_opt audit until 'before this UTC time'
 __ac_opt audit action 'only this action' $__ac_actions
 __ac_opt audit structure 'only this structure'
-__ac_opt audit actor 'only entries by this email'
+__ac_opt audit actor 'only entries by this actor (email, usager:ID, client:ID)'
 __ac_opt audit verify 'verify an export from standard input' -flag
 __ac_opt audit anchor 'with --verify: the chain of the entry before the first'
 

@@ -54,6 +54,10 @@ teardown() { provider_teardown; }
 	[ "$(sql "SELECT action || ' ' || actor || ' ' || subject FROM journal
 		WHERE action IN ('token_code', 'token_issue') ORDER BY seq" | tr '\n' ,)" \
 		= "token_code aidant@lyon.fr usager:1,token_issue client:$CLIENT_ID usager:1," ]
+	# and an auditor asks the journal what this site took
+	[ "$(ac_as operator ac-audit --actor "client:$CLIENT_ID" | jq -r .action)" = token_issue ]
+	run ac_as operator ac-audit --actor "client:NOT A CLIENT"
+	[ "$status" = 65 ] || [ "$status" = 64 ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_tokens WHERE used_at IS NOT NULL AND mandate_id = 1")" = 1 ]
 	# no code, token or secret in clear, neither in the database nor in acd's log
 	for s in "$(jq -r .id_token "$T/rp.json" | cut -d. -f3)" "$CLIENT_SECRET"; do

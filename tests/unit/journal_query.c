@@ -49,6 +49,11 @@ int main(void)
 	   "the actor is compared lower-case");
 	ok(set("actor", "anonymous", &f) == 0, "anonymous is an actor");
 	ok(set("actor", "not an email", &f), "a bad actor");
+	ok(set("actor", "usager:12", &f) == 0 && !strcmp(f.actor, "usager:12"), "an usager is an actor");
+	ok(set("actor", "client:ac_1f2e", &f) == 0 && !strcmp(f.actor, "client:ac_1f2e"), "a client is an actor");
+	ok(set("actor", "usager:", &f) && set("actor", "usager:1a", &f) && set("actor", "client:AC-1", &f) &&
+	   set("actor", "client:", &f) && set("actor", "robot:1", &f),
+	   "usager:DIGITS and client:[a-z0-9_] only");
 	ok(set("action", "login_failed", &f) == 0 && !strcmp(f.action, "login_failed"), "an action");
 	ok(set("action", "Login; DROP", &f) && set("action", "", &f), "a bad action");
 	ok(set("since", "2024-05-01", &f) == 0 && !strcmp(f.since, "2024-05-01T00:00:00Z"), "since");
