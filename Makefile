@@ -36,11 +36,12 @@ $(B)/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
+# made anew each time, so that the object of a removed source leaves it too
 $(B)/libac.a: $(LIBAC_OBJ)
-	@$(AR) rcs $@ $^
+	@rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/libacd.a: $(ACD_OBJ)
-	@$(AR) rcs $@ $^
+	@rm -f $@ && $(AR) rcs $@ $^
 
 # SQL migrations are compiled into acd so a single binary carries its schema.
 $(B)/gen/migrations.c: $(sort $(wildcard acd/sql/*.sql)) scripts/embed-sql.sh

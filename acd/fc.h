@@ -28,6 +28,16 @@ char *fc_authorize_url(const char *state, const char *nonce, struct fail *f);
  * nonce_hash), reads userinfo. */
 int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity *id,
 	      struct fail *f);
+/* The hashes a caller keeps of a trip, in its own table, until the return. */
+struct fc_trip {
+	uint8_t state_hash[32], nonce_hash[32], browser_hash[32];
+};
+struct txn;
+/* Sends the browser (its cookie value: browser) to FranceConnect: fills trip,
+ * runs save(t, arg) in a write transaction to keep it, and replies the 303
+ * (or an error page). */
+int fc_depart(struct req *, const char *browser, struct fc_trip *trip, int (*save)(struct txn *, void *),
+	      void *arg);
 /* At /fc/callback, once the state is found: checks the answer's iss, error and
  * code, then fc_finish().  0 with who filled; or -1 with an error page
  * replied, whose text ends with again ("Rouvrez ... pour recommencer."). */

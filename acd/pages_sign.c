@@ -117,7 +117,7 @@ int page_sign_show(struct req *r)
 
 struct start {
 	int64_t draft;
-	uint8_t state_hash[32], nonce_hash[32], browser_hash[32];
+	struct fc_trip trip;
 };
 
 static int start_work(struct txn *t, void *arg)
@@ -126,9 +126,9 @@ static int start_work(struct txn *t, void *arg)
 				 " browser_hash = $3 WHERE id = $4 AND state = 'pending'";
 	struct start *s = arg;
 	store_stmt *st = store_prep(t->db, up);
-	store_bind_blob(st, 1, s->state_hash, 32);
-	store_bind_blob(st, 2, s->nonce_hash, 32);
-	store_bind_blob(st, 3, s->browser_hash, 32);
+	store_bind_blob(st, 1, s->trip.state_hash, 32);
+	store_bind_blob(st, 2, s->trip.nonce_hash, 32);
+	store_bind_blob(st, 3, s->trip.browser_hash, 32);
 	store_bind_int(st, 4, s->draft);
 	return store_exec(st) == STORE_DONE ? 0 : -1;
 }
@@ -149,23 +149,8 @@ int page_sign_start(struct req *r)
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
 					"de signature et utilisez le bouton de la page.");
-	char state[TOKEN_HEX], nonce[TOKEN_HEX];
 	struct start s = { .draft = d.id };
-	crypto_token_new(state);
-	crypto_token_new(nonce);
-	crypto_token_hash(state, s.state_hash);
-	crypto_token_hash(nonce, s.nonce_hash);
-	crypto_token_hash(browser, s.browser_hash);
-	struct fail f;
-	char *url = fc_authorize_url(state, nonce, &f);
-	if (!url)
-		return reply_page_error(r, f.status, "FranceConnect indisponible", f.message);
-	if (txn_run(r, 1, start_work, &s) != 0) {
-		free(url);
-		return reply_page_error(r, 503, "Service indisponible",
-					"Le service est momentanément indisponible : réessayez dans un instant.");
-	}
-	return reply_page_redirect(r, url, "Redirection vers FranceConnect");
+	return fc_depart(r, browser, &s.trip, start_work, &s);
 }
 
 struct identified {

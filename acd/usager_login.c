@@ -107,7 +107,7 @@ int usager_login_page(struct req *r, int status, const char *note)
 }
 
 struct start {
-	uint8_t state_hash[32], nonce_hash[32], browser_hash[32];
+	struct fc_trip trip;
 };
 
 static int start_work(struct txn *t, void *arg)
@@ -124,9 +124,9 @@ static int start_work(struct txn *t, void *arg)
 	int64_t id = store_int_or(store_prep(t->db, next), 1);
 	st = store_prep(t->db, ins);
 	store_bind_int(st, 1, id);
-	store_bind_blob(st, 2, s->state_hash, 32);
-	store_bind_blob(st, 3, s->nonce_hash, 32);
-	store_bind_blob(st, 4, s->browser_hash, 32);
+	store_bind_blob(st, 2, s->trip.state_hash, 32);
+	store_bind_blob(st, 3, s->trip.nonce_hash, 32);
+	store_bind_blob(st, 4, s->trip.browser_hash, 32);
 	store_bind_int(st, 5, t->now);
 	store_bind_int(st, 6, t->now + USAGER_LOGIN_TTL);
 	return store_exec(st) == STORE_DONE ? 0 : -1;
@@ -140,22 +140,8 @@ int page_usager_login(struct req *r)
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de votre espace. Rouvrez "
 					"la page de votre espace et utilisez son bouton.");
-	char state[TOKEN_HEX], nonce[TOKEN_HEX];
 	struct start s;
-	crypto_token_new(state);
-	crypto_token_new(nonce);
-	crypto_token_hash(state, s.state_hash);
-	crypto_token_hash(nonce, s.nonce_hash);
-	crypto_token_hash(browser, s.browser_hash);
-	struct fail f;
-	char *url = fc_authorize_url(state, nonce, &f);
-	if (!url)
-		return reply_page_error(r, f.status, "FranceConnect indisponible", f.message);
-	if (txn_run(r, 1, start_work, &s) != 0) {
-		free(url);
-		return reply_page_error(r, 503, "Service indisponible", unavailable);
-	}
-	return reply_page_redirect(r, url, "Redirection vers FranceConnect");
+	return fc_depart(r, browser, &s.trip, start_work, &s);
 }
 
 /* Takes the login off the table (single use) when the browser is the one

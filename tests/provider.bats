@@ -275,6 +275,9 @@ SQL
 	cp "$T/demarches.html" "$T/page.html"
 	[ "$(step demarche=logement)" = 410 ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_codes")" = 1 ]
+	# prompt=login: the same browser, just logged in, is asked to log in again
+	[ "$(authz)" = 200 ]
+	grep -q "<h1>Connexion de l'aidant</h1>" "$T/page.html"
 }
 
 @test "the login page: a wrong code or email is 401 on the same page; an account without a structure is 403" {
@@ -392,7 +395,9 @@ SQL
 	! grep -q "$CLIENT_SECRET" "$T/acd.log" || false
 	# the right client still gets its tokens
 	[ "$(token)" = 200 ]
-	[ "$(userinfo "$(jq -r .access_token "$T/token.json")")" = 200 ]
+	# userinfo by POST, as RFC 6750 allows
+	[ "$(curl -sS -o "$T/userinfo.json" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $(jq -r .access_token "$T/token.json")" "$AC_URL/oidc/userinfo")" = 200 ]
 	jq -e '.family_name == "DUBOIS"' "$T/userinfo.json"
 }
 
