@@ -78,6 +78,9 @@ int oidc_usagers(store_conn *db, const struct oidc_request *q, time_t now, int64
 /* The active démarches (within rep_scope) of the request's usager with its
  * structure, comma-separated in catalogue order. */
 void oidc_demarches(store_conn *db, const struct oidc_request *q, time_t now, char out[128]);
+/* At the token and at userinfo: the autorisation still active, its mandate
+ * unexpired, and the account still an active aidant of its structure. */
+int oidc_still_allowed(store_conn *db, int64_t mandate, const char *demarche, int64_t account, time_t now);
 /* The active mandate holding démarche for the request's usager and structure
  * (0: none). */
 int64_t oidc_mandate_for(store_conn *db, const struct oidc_request *q, const char *demarche,

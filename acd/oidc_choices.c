@@ -101,3 +101,18 @@ int64_t oidc_mandate_for(store_conn *db, const struct oidc_request *q, const cha
 	store_bind_int(st, 4, now);
 	return store_int_or(st, 0);
 }
+
+int oidc_still_allowed(store_conn *db, int64_t mandate, const char *demarche, int64_t account, time_t now)
+{
+	static const char sql[] =
+		"SELECT COUNT(*) FROM autorisations a JOIN mandates m ON m.id = a.mandate_id"
+		" JOIN memberships ms ON ms.structure_id = m.structure_id"
+		" WHERE a.mandate_id = $1 AND a.demarche = $2 AND ms.account_id = $3"
+		" AND a.revoked_at IS NULL AND m.expires_at > $4 AND ms.active = 1 AND ms.is_aidant = 1";
+	store_stmt *st = store_prep(db, sql);
+	store_bind_int(st, 1, mandate);
+	store_bind_text(st, 2, demarche);
+	store_bind_int(st, 3, account);
+	store_bind_int(st, 4, now);
+	return store_int_or(st, 0) > 0;
+}

@@ -74,11 +74,6 @@ static int grant_work(struct txn *t, void *arg)
 		"SELECT id, client_id, redirect_uri, nonce, scope, account_id, structure_id, usager_id,"
 		" mandate_id, demarche, expires_at, auth_time, used_at IS NOT NULL FROM oidc_codes"
 		" WHERE code_hash = $1";
-	static const char alive[] =
-		"SELECT COUNT(*) FROM autorisations a JOIN mandates m ON m.id = a.mandate_id"
-		" JOIN memberships ms ON ms.structure_id = m.structure_id"
-		" WHERE a.mandate_id = $1 AND a.demarche = $2 AND ms.account_id = $3"
-		" AND a.revoked_at IS NULL AND m.expires_at > $4 AND ms.active = 1 AND ms.is_aidant = 1";
 	static const char used[] = "UPDATE oidc_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL";
 	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM oidc_tokens";
 	static const char ins[] =
@@ -113,12 +108,7 @@ static int grant_work(struct txn *t, void *arg)
 	char demarche[16];
 	snprintf(demarche, sizeof demarche, "%s", store_col_text(c, 9));
 	snprintf(g->scope, sizeof g->scope, "%s", store_col_text(c, 4));
-	store_stmt *a = store_prep(t->db, alive);
-	store_bind_int(a, 1, mandate);
-	store_bind_text(a, 2, demarche);
-	store_bind_int(a, 3, account);
-	store_bind_int(a, 4, t->now);
-	int live = store_int_or(a, 0) > 0;
+	int live = oidc_still_allowed(t->db, mandate, demarche, account, t->now);
 	/* the code is spent whatever follows */
 	store_stmt *u = store_prep(t->db, used);
 	store_bind_int(u, 1, t->now);

@@ -57,9 +57,6 @@ static int use_work(struct txn *t, void *arg)
 		" FROM oidc_tokens k JOIN oidc_codes c ON c.id = k.code_id"
 		" JOIN accounts a ON a.id = k.account_id JOIN oidc_clients cl ON cl.id = k.client_id"
 		" WHERE k.token_hash = $1";
-	static const char alive[] =
-		"SELECT COUNT(*) FROM autorisations a JOIN mandates m ON m.id = a.mandate_id"
-		" WHERE a.mandate_id = $1 AND a.demarche = $2 AND a.revoked_at IS NULL AND m.expires_at > $3";
 	static const char who[] = "SELECT given_name, family_name, birthdate, gender, birthplace,"
 				  " birthcountry, email, preferred_username FROM usagers WHERE id = $1";
 	static const char mark[] = "UPDATE oidc_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL";
@@ -84,12 +81,9 @@ static int use_work(struct txn *t, void *arg)
 	snprintf(scope, sizeof scope, "%s", store_col_text(k, 9));
 	snprintf(actor, sizeof actor, "%s", store_col_text(k, 10));
 	snprintf(client, sizeof client, "%s", store_col_text(k, 11));
-	store_stmt *a = store_prep(t->db, alive);
-	store_bind_int(a, 1, mandate);
-	store_bind_text(a, 2, demarche);
-	store_bind_int(a, 3, t->now);
-	if (store_int_or(a, 0) == 0) {
-		u->why = "the mandate is no longer active for this démarche";
+	if (!oidc_still_allowed(t->db, mandate, demarche, account, t->now)) {
+		u->why = "the mandate is no longer active for this démarche, or the aidant no longer acts "
+			 "for its structure";
 		return 0;
 	}
 	char sub[65];

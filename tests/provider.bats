@@ -527,3 +527,13 @@ SQL
 	jq -e '.error == "invalid_token" and (has("userinfo") | not)' "$T/rp.json"
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 0 ]
 }
+
+@test "an aidant who leaves the structure between token and userinfo: no identity, no use" {
+	client_new RS256
+	run rp --demarche logement --before-userinfo \
+		"XDG_STATE_HOME=$T/operator ac-aidant-deactivate --email aidant@lyon.fr --structure 1 > /dev/null"
+	[ "$status" = 1 ] || { cat "$T/rp.json" "$T/rp.err"; false; }
+	jq -e '.error == "invalid_token" and (has("userinfo") | not)' "$T/rp.json"
+	[ "$(sql "SELECT active FROM memberships WHERE account_id = 2 AND structure_id = 1")" = 0 ]
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 0 ]
+}
