@@ -14,6 +14,9 @@ acd_start() {
 	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > "$T/init.json"
 	OP_SECRET=$(jq -r .totp_secret "$T/init.json")
 	export OP_SECRET
+	# emptied here, not by the child's redirection: a second start must never
+	# read the port of the first from a log the child has not truncated yet
+	: > "$T/acd.log"
 	acd serve --db "$T/ac.db" --listen 127.0.0.1:0 "$@" 2> "$T/acd.log" &
 	ACD_PID=$!
 	echo "$ACD_PID" > "$T/acd.pid"
@@ -57,12 +60,12 @@ op_login() {
 
 # sql "SELECT ..." against the test database (read-only checks of the state).
 sql() {
-	sqlite3 -readonly "$BATS_TEST_TMPDIR/ac.db" "$1"
+	sqlite3 -readonly -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" "$1"
 }
 
 # A digest of everything but the journal and sessions: "nothing changed" checks.
 state_digest() {
-	sqlite3 -readonly "$BATS_TEST_TMPDIR/ac.db" \
+	sqlite3 -readonly -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" \
 		"SELECT * FROM structures; SELECT * FROM accounts; SELECT * FROM memberships;
 		 SELECT id, serial, kind, state, account_id, structure_id, drift, last_step FROM cards;
 		 SELECT * FROM usagers; SELECT id, state, usager_id, expires_at FROM mandate_drafts;
@@ -131,6 +134,10 @@ fc_start() {
 		esac
 	done
 	od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$T/fc.secret"
+	# emptied here, not by the child's redirection, which may come late: the
+	# loop below must never read the previous stand-in's port (acd would then
+	# be pointed at a closed port — seen under load)
+	: > "$T/fc.log"
 	node "$REPO/tests/fc/provider.mjs" --port 0 --client-id aidants-connect \
 		--client-secret "$(cat "$T/fc.secret")" --redirect-uri "$FC_REDIRECT" "${extra[@]}" \
 		> /dev/null 2> "$T/fc.log" 3>&- &

@@ -102,7 +102,7 @@ teardown() { mandate_teardown; }
 		open_draft papiers short
 		before=$(state_digest); n=$(journal_count)
 		run node "$REPO/tests/browser/sign.mjs" "$(cat "$T/url")" --shots "$T/shots-$tamper"
-		[ "$status" -eq 1 ] || { echo "$tamper: exit $status: $output"; return 1; }
+		[ "$status" -eq 1 ] || { echo "$tamper: exit $status: $output"; tail -n 15 "$T/acd.log" "$T/fc.log"; return 1; }
 		[[ $output == *"n'a pas pu être vérifiée"* ]] || { echo "$tamper: $output"; return 1; }
 		[ "$(state_digest)" = "$before" ]
 		[ "$(journal_count)" = "$n" ]

@@ -85,10 +85,13 @@ async function run(browser) {
 		throw new Error(`no single button "S'identifier avec FranceConnect" on ${page.url()} `
 			+ `(status ${first ? first.status() : '?'}): ${(await bodyText(page)).slice(0, 300)}`);
 	}
-	await Promise.all([
-		page.waitForURL((u) => u.origin !== origin, { waitUntil: 'load' }),
-		button.click(),
-	]);
+	// acd answers the form with a redirection to FranceConnect, or with a page
+	// of its own saying why not: tell that page rather than wait for nothing
+	const [sent] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+	if (new URL(page.url()).origin === origin) {
+		throw new Error(`acd did not send the browser to FranceConnect (status ${sent ? sent.status() : '?'}): `
+			+ `${(await bodyText(page)).slice(0, 300)}`);
+	}
 	const fcOrigin = new URL(page.url()).origin;
 	const login = page.locator('input[name="login"]');
 	try {

@@ -102,10 +102,12 @@ async function run(browser) {
 		throw new Error(`no single button "S'identifier avec FranceConnect" on ${page.url()}: `
 			+ `${(await bodyText(page)).slice(0, 300)}`);
 	}
-	await Promise.all([
-		page.waitForURL((u) => u.origin !== origin, { waitUntil: 'load' }),
-		button.click(),
-	]);
+	// a redirection to FranceConnect, or acd's page saying why not
+	const [sent] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+	if (new URL(page.url()).origin === origin) {
+		throw new Error(`acd did not send the browser to FranceConnect (status ${sent ? sent.status() : '?'}): `
+			+ `${(await bodyText(page)).slice(0, 300)}`);
+	}
 	const login = page.locator('input[name="login"]');
 	try {
 		await login.waitFor();
