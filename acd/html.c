@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,16 @@ void page_csrf(const char *browser, const char *target, char out[65])
 	snprintf(both, sizeof both, "%s/%s", browser, target);
 	crypto_keyed_hash("csrf", both, strlen(both), h);
 	crypto_hex(h, sizeof h, out);
+}
+
+int page_csrf_ok(struct req *r, const char *target, char browser[33])
+{
+	char sent[80], want[65];
+	if (req_cookie(r, PAGE_BROWSER_COOKIE, browser, 33) || !hex_ok(browser, 32) ||
+	    form_field(r->body ? r->body : "", "csrf", sent, sizeof sent) || strlen(sent) != 64)
+		return 0;
+	page_csrf(browser, target, want);
+	return !sodium_memcmp(sent, want, 64);
 }
 
 static const char css[] =

@@ -41,6 +41,9 @@ void page_browser_id(struct req *, char id[33]);
 /* A form's anti-forgery field: a keyed hash of the browser and what the form
  * acts on (a signing token, an authorization request...), 64 hex digits. */
 void page_csrf(const char *browser, const char *target, char out[65]);
+/* A form's post is genuine: the browser's cookie is there and the form's
+ * csrf field is page_csrf(browser, target).  1 with browser filled, or 0. */
+int page_csrf_ok(struct req *, const char *target, char browser[33]);
 /* s is exactly n lower-case hex digits. */
 int hex_ok(const char *s, size_t n);
 

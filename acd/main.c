@@ -353,20 +353,9 @@ static int cmd_keys(const char *verb)
 static int cmd_serve(void)
 {
 	char err[512];
-	if (access(srv.cfg.db, F_OK) != 0) {
-		fprintf(stderr, "acd: %s: no such database (create it with acd init)\n", srv.cfg.db);
-		return 78;
-	}
-	const char *kp = key_path();
-	if (crypto_key_load(kp, err, sizeof err)) {
-		fprintf(stderr, "acd: %s\n", err);
-		return 78;
-	}
-	srv.db = store_open(srv.cfg.db, 0, err, sizeof err);
-	if (!srv.db) {
-		fprintf(stderr, "acd: %s\n", err);
-		return 78;
-	}
+	int opened = open_existing();
+	if (opened)
+		return opened;
 	if (fc_setup(err, sizeof err)) {
 		fprintf(stderr, "acd: %s\n", err);
 		store_close(srv.db);

@@ -79,7 +79,8 @@ int oidc_usagers(store_conn *db, const struct oidc_request *q, time_t now, int64
  * structure, comma-separated in catalogue order. */
 void oidc_demarches(store_conn *db, const struct oidc_request *q, time_t now, char out[128]);
 /* At the token and at userinfo: the autorisation still active, its mandate
- * unexpired, and the account still an active aidant of its structure. */
+ * unexpired, and the account still an active aidant of its structure (the
+ * same membership oidc_aidant_structures lists: account and structure active). */
 int oidc_still_allowed(store_conn *db, int64_t mandate, const char *demarche, int64_t account, time_t now);
 /* The active mandate holding démarche for the request's usager and structure
  * (0: none). */

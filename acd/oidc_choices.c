@@ -107,8 +107,10 @@ int oidc_still_allowed(store_conn *db, int64_t mandate, const char *demarche, in
 	static const char sql[] =
 		"SELECT COUNT(*) FROM autorisations a JOIN mandates m ON m.id = a.mandate_id"
 		" JOIN memberships ms ON ms.structure_id = m.structure_id"
+		" JOIN structures s ON s.id = m.structure_id JOIN accounts c ON c.id = ms.account_id"
 		" WHERE a.mandate_id = $1 AND a.demarche = $2 AND ms.account_id = $3"
-		" AND a.revoked_at IS NULL AND m.expires_at > $4 AND ms.active = 1 AND ms.is_aidant = 1";
+		" AND a.revoked_at IS NULL AND m.expires_at > $4"
+		" AND ms.active = 1 AND ms.is_aidant = 1 AND s.active = 1 AND c.active = 1";
 	store_stmt *st = store_prep(db, sql);
 	store_bind_int(st, 1, mandate);
 	store_bind_text(st, 2, demarche);

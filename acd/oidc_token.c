@@ -52,7 +52,6 @@ static int revoke_reused(struct txn *t, int64_t code_id, int64_t structure, stru
 	int64_t n = store_changes(t->db);
 	char subject[32];
 	snprintf(subject, sizeof subject, "code:%lld", (long long)code_id);
-	t->actor = g->actor;
 	g->error = "invalid_grant";
 	g->why = "this code was already used: what it gave is now revoked";
 	return journal_append(t, "token_reuse", structure, subject,
@@ -81,6 +80,7 @@ static int grant_work(struct txn *t, void *arg)
 		" usager_id, mandate_id, demarche, created_at, expires_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 	struct grant *g = arg;
+	t->actor = g->actor; /* what this transaction journals, the client does */
 	uint8_t hash[32];
 	g->error = NULL;
 	crypto_token_hash(g->code, hash);
@@ -152,7 +152,6 @@ static int grant_work(struct txn *t, void *arg)
 		return -1;
 	char subject[32];
 	snprintf(subject, sizeof subject, "usager:%lld", (long long)usager);
-	t->actor = g->actor;
 	return journal_append(t, "token_issue", structure, subject,
 			      json_pack("{s:I,s:s,s:s,s:I}", "mandate", (json_int_t)mandate, "demarche",
 					demarche, "client", g->c->client_id, "aidant", (json_int_t)account));

@@ -138,14 +138,8 @@ int page_sign_start(struct req *r)
 	struct draft d;
 	if (usable(r, &d))
 		return r->status;
-	char browser[33], csrf[65], sent[80];
-	if (req_cookie(r, PAGE_BROWSER_COOKIE, browser, sizeof browser) || !hex_ok(browser, 32) ||
-	    form_field(r->body ? r->body : "", "csrf", sent, sizeof sent))
-		return reply_page_error(r, 403, "Demande refusée",
-					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
-					"de signature et utilisez le bouton de la page.");
-	page_csrf(browser, r->arg, csrf);
-	if (strlen(sent) != 64 || sodium_memcmp(sent, csrf, 64))
+	char browser[33];
+	if (!page_csrf_ok(r, r->arg, browser))
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
 					"de signature et utilisez le bouton de la page.");

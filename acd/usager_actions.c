@@ -60,7 +60,8 @@ int page_usager_revoke(struct req *r)
 	struct revoke x = { .usager = usager_session(r, &stale) };
 	if (!x.usager)
 		return usager_back(r, NULL);
-	if (!usager_csrf_ok(r, "space"))
+	char browser[33];
+	if (!usager_csrf_ok(r, "space", browser))
 		return refused(r);
 	char mandate[24];
 	const char *body = r->body ? r->body : "";

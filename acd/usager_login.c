@@ -53,15 +53,11 @@ void usager_csrf(struct req *r, const char *what, char out[65])
 	page_csrf(browser, target, out);
 }
 
-int usager_csrf_ok(struct req *r, const char *what)
+int usager_csrf_ok(struct req *r, const char *what, char browser[33])
 {
-	char browser[33], sent[80], want[65], target[40];
-	if (req_cookie(r, PAGE_BROWSER_COOKIE, browser, sizeof browser) || !hex_ok(browser, 32) ||
-	    form_field(r->body ? r->body : "", "csrf", sent, sizeof sent) || strlen(sent) != 64)
-		return 0;
+	char target[40];
 	snprintf(target, sizeof target, "usager/%s", what);
-	page_csrf(browser, target, want);
-	return !sodium_memcmp(sent, want, 64);
+	return page_csrf_ok(r, target, browser);
 }
 
 int usager_back(struct req *r, const char *query)
@@ -135,8 +131,7 @@ static int start_work(struct txn *t, void *arg)
 int page_usager_login(struct req *r)
 {
 	char browser[33];
-	if (!usager_csrf_ok(r, "login") ||
-	    req_cookie(r, PAGE_BROWSER_COOKIE, browser, sizeof browser))
+	if (!usager_csrf_ok(r, "login", browser))
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de votre espace. Rouvrez "
 					"la page de votre espace et utilisez son bouton.");
@@ -281,7 +276,8 @@ static int close_work(struct txn *t, void *arg)
 
 int page_usager_logout(struct req *r)
 {
-	if (!usager_csrf_ok(r, "space"))
+	char browser[33];
+	if (!usager_csrf_ok(r, "space", browser))
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de votre espace. Rouvrez "
 					"la page de votre espace et utilisez son bouton.");

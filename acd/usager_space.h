@@ -19,7 +19,7 @@ int usager_login_page(struct req *, int status, const char *note);
 /* The forms' anti-forgery field for what ("login", "space"), setting the
  * browser cookie when there is none; and its check on a posted form. */
 void usager_csrf(struct req *, const char *what, char out[65]);
-int usager_csrf_ok(struct req *, const char *what);
+int usager_csrf_ok(struct req *, const char *what, char browser[33]);
 /* Back to the space (303 /usager), optionally with a query. */
 int usager_back(struct req *, const char *query);
 
