@@ -200,6 +200,31 @@ static int parse_listen(const char *spec, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* The address acd listens on, for whoever started it with port 0: written
+ * whole under a temporary name then renamed, so a reader never sees half a
+ * line, and only once the socket accepts (MHD listens before it returns). */
+static int write_ready_file(const char *path, const char *host, unsigned port)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+		log_error("--ready-file %s: path too long", path);
+		return -1;
+	}
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		log_error("--ready-file %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	int bad = fprintf(f, "%s:%u\n", host, port) < 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path)) {
+		log_error("--ready-file %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 int http_serve(void)
 {
 	struct sockaddr_in sa;
@@ -231,6 +256,10 @@ int http_serve(void)
 	*strrchr(where, ':') = 0;
 	log_info("listening on http://%s:%u/ (%d threads)", where, info ? info->port : 0,
 		 srv.cfg.threads);
+	if (srv.cfg.ready_file && write_ready_file(srv.cfg.ready_file, where, info ? info->port : 0)) {
+		MHD_stop_daemon(d);
+		return 73;
+	}
 	static char public_url[128];
 	if (!srv.cfg.public_url) {
 		snprintf(public_url, sizeof public_url, "http://%s:%u", where, info ? info->port : 0);
@@ -247,6 +276,8 @@ int http_serve(void)
 	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	if (srv.cfg.ready_file)
+		unlink(srv.cfg.ready_file); /* a later start must not read this one's port */
 	log_info("stopped");
 	return 0;
 }

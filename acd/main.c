@@ -37,6 +37,7 @@ static const struct setting {
 } settings[] = {
 	{ "db", S_STR, &srv.cfg.db, 0, 0, "the SQLite database file (its key is PATH.key)" },
 	{ "listen", S_STR, &srv.cfg.listen, 0, 0, "IPV4:PORT to listen on (127.0.0.1:8080; port 0 picks one)" },
+	{ "ready-file", S_STR, &srv.cfg.ready_file, 0, 0, "write the bound IPV4:PORT to FILE once accepting" },
 	{ "threads", S_INT, &srv.cfg.threads, 1, 256, "worker threads (4)" },
 	{ "session-hours", S_INT, &srv.cfg.session_hours, 1, 24 * 30, "session lifetime (12)" },
 	{ "idle-minutes", S_INT, &srv.cfg.idle_minutes, 1, 24 * 60, "session idle limit (120)" },

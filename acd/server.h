@@ -7,6 +7,7 @@
 struct config {
 	const char *db;
 	const char *listen;     /* host:port, loopback by default */
+	const char *ready_file; /* where the bound address is written once acd accepts */
 	int threads;
 	int session_hours;      /* absolute lifetime */
 	int idle_minutes;

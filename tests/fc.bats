@@ -18,9 +18,10 @@ flow() {
 		--client-secret "$(cat "$FC_SECRET_FILE")" --redirect-uri "$FC_REDIRECT" "$@"
 }
 
-# A redirect URI on a free port, for flow-check.mjs to serve.
+# A loopback redirect URI without a port: flow-check.mjs serves it on the port
+# it binds, which the stand-in accepts (RFC 8252 §7.3).
 rp_redirect() {
-	export FC_REDIRECT="http://127.0.0.1:$(free_port)/fc/callback"
+	export FC_REDIRECT="http://127.0.0.1/fc/callback"
 }
 
 @test "fc: discovery document of a FranceConnect v2 provider" {

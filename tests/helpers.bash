@@ -14,20 +14,20 @@ acd_start() {
 	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > "$T/init.json"
 	OP_SECRET=$(jq -r .totp_secret "$T/init.json")
 	export OP_SECRET
-	# emptied here, not by the child's redirection: a second start must never
-	# read the port of the first from a log the child has not truncated yet
 	: > "$T/acd.log"
-	acd serve --db "$T/ac.db" --listen 127.0.0.1:0 "$@" 2> "$T/acd.log" &
+	acd_serve_ready --db "$T/ac.db" "$@"
+}
+
+# acd_serve_ready [serve flags...]: acd serve on a port it picks (a later
+# --listen in the flags wins), waits for its --ready-file; exports AC_URL.
+acd_serve_ready() {
+	rm -f "$T/acd.ready"
+	acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
 	ACD_PID=$!
 	echo "$ACD_PID" > "$T/acd.pid"
-	local port="" i
-	for i in $(seq 100); do
-		port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$T/acd.log" | grep -o '[0-9]*$' || true)
-		[ -n "$port" ] && break
-		sleep 0.05
-	done
-	[ -n "$port" ] || { cat "$T/acd.log" >&2; return 1; }
-	export AC_URL="http://127.0.0.1:$port"
+	local addr
+	addr=$(wait_ready "$T/acd.ready" "$ACD_PID") || { cat "$T/acd.log" >&2; return 1; }
+	export AC_URL="http://$addr"
 }
 
 acd_stop() {
@@ -92,9 +92,20 @@ two_structures() {
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# A free loopback TCP port (free when asked: the caller retries if it is taken).
-free_port() {
-	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# wait_ready FILE PID: waits (10 s at most) for the ready file a server writes
+# once it accepts connections, while PID lives; prints its line.
+wait_ready() {
+	local i
+	for i in $(seq 200); do
+		if [ -s "$1" ]; then
+			cat "$1"
+			return 0
+		fi
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "wait_ready: $1 never came (process $2 $(kill -0 "$2" 2>/dev/null && echo alive || echo gone))" >&2
+	return 1
 }
 
 # stop_pidfile FILE: SIGTERM to the PID in FILE, wait for it to be gone (SIGKILL
@@ -120,7 +131,9 @@ stop_pidfile() {
 # fc_start [--tamper none|signature|audience|nonce|issuer|expired] [--userinfo-jwt] [--redirect-uri URI...]:
 # the FranceConnect stand-in (tests/fc/provider.mjs) for client "aidants-connect",
 # its secret in "$T/fc.secret", redirect URI $FC_REDIRECT (set it before, e.g.
-# "$PUBLIC_URL/fc/callback"). Exports FC_ISSUER, FC_CLIENT_ID, FC_SECRET_FILE.
+# "$PUBLIC_URL/fc/callback"; http://127.0.0.1/PATH, without a port, matches
+# acd on whatever port it binds: RFC 8252 §7.3). Exports FC_ISSUER,
+# FC_CLIENT_ID, FC_SECRET_FILE.
 fc_start() {
 	export T="${T:-$BATS_TEST_TMPDIR}"
 	export FC_REDIRECT="${FC_REDIRECT:-http://127.0.0.1:1/fc/callback}"
@@ -134,29 +147,20 @@ fc_start() {
 		esac
 	done
 	od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$T/fc.secret"
-	# emptied here, not by the child's redirection, which may come late: the
-	# loop below must never read the previous stand-in's port (acd would then
-	# be pointed at a closed port — seen under load)
-	: > "$T/fc.log"
+	rm -f "$T/fc.ready"
 	node "$REPO/tests/fc/provider.mjs" --port 0 --client-id aidants-connect \
 		--client-secret "$(cat "$T/fc.secret")" --redirect-uri "$FC_REDIRECT" "${extra[@]}" \
-		> /dev/null 2> "$T/fc.log" 3>&- &
+		--ready-file "$T/fc.ready" > /dev/null 2> "$T/fc.log" 3>&- &
 	local pid=$!
 	echo "$pid" > "$T/fc.pid"
-	local port="" i
-	for i in $(seq 200); do
-		port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$T/fc.log" | grep -o '[0-9]*$' || true)
-		[ -n "$port" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	if [ -z "$port" ]; then
+	local issuer
+	if ! issuer=$(wait_ready "$T/fc.ready" "$pid"); then
 		echo "fc_start: the provider did not start:" >&2
 		cat "$T/fc.log" >&2
 		stop_pidfile "$T/fc.pid"
 		return 1
 	fi
-	export FC_ISSUER="http://127.0.0.1:$port" FC_CLIENT_ID=aidants-connect FC_SECRET_FILE="$T/fc.secret"
+	export FC_ISSUER="$issuer" FC_CLIENT_ID=aidants-connect FC_SECRET_FILE="$T/fc.secret"
 }
 
 fc_stop() {
@@ -169,26 +173,17 @@ smtp_start() {
 	export T="${T:-$BATS_TEST_TMPDIR}"
 	smtp_stop   # one sink per test folder
 	mkdir -p "$T/mail/tmp" "$T/mail/new" "$T/mail/cur"
-	local try i port pid
-	for try in 1 2 3 4 5; do
-		port=$(free_port)
-		/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$T/mail" \
-			> "$T/smtp.log" 2>&1 3>&- &
-		pid=$!
-		echo "$pid" > "$T/smtp.pid"
-		for i in $(seq 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			if (exec 4<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-				export SMTP_URL="smtp://127.0.0.1:$port"
-				return 0
-			fi
-			sleep 0.05
-		done
-		stop_pidfile "$T/smtp.pid"   # gone (port taken meanwhile) or not answering: next port
-	done
-	echo "smtp_start: the SMTP sink did not start:" >&2
-	cat "$T/smtp.log" >&2
-	return 1
+	rm -f "$T/smtp.ready"
+	/usr/bin/python3 "$REPO/tests/smtp-sink.py" "$T/mail" "$T/smtp.ready" > "$T/smtp.log" 2>&1 3>&- &
+	local pid=$! addr
+	echo "$pid" > "$T/smtp.pid"
+	if ! addr=$(wait_ready "$T/smtp.ready" "$pid"); then
+		echo "smtp_start: the SMTP sink did not start:" >&2
+		cat "$T/smtp.log" >&2
+		stop_pidfile "$T/smtp.pid"
+		return 1
+	fi
+	export SMTP_URL="smtp://$addr"
 }
 
 smtp_stop() {

@@ -16,30 +16,20 @@ fresh_code() { "$REPO/tests/fresh_code.sh" "$T/ac.db" GADT00000001 "$SEED_A"; }
 # The stand-in's sub for a test login (tests/fc/provider.mjs derives it so).
 fc_sub() { printf 'aidants-connect fc stand-in:%s' "$1" | sha256sum | cut -d' ' -f1; }
 
-# acd_serve [flags]: acd serve on the existing database, on $ACD_PORT,
-# connected to the stand-in at $FC_ISSUER and to the SMTP sink.
+# acd_serve [flags]: acd serve on the existing database, on a port it picks
+# (AC_URL follows), connected to the stand-in at $FC_ISSUER and to the SMTP sink.
 acd_serve() {
-	acd serve --db "$T/ac.db" --listen "127.0.0.1:$ACD_PORT" --fc-issuer "$FC_ISSUER" \
-		--fc-client-id "$FC_CLIENT_ID" --fc-client-secret-file "$FC_SECRET_FILE" \
-		--smtp-url "$SMTP_URL" "$@" 2>> "$T/acd.log" &
-	ACD_PID=$!
-	echo "$ACD_PID" > "$T/acd.pid"
-	local i
-	for i in $(seq 100); do
-		(exec 4<>"/dev/tcp/127.0.0.1/$ACD_PORT") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	cat "$T/acd.log" >&2
-	return 1
+	acd_serve_ready --db "$T/ac.db" --fc-issuer "$FC_ISSUER" --fc-client-id "$FC_CLIENT_ID" \
+		--fc-client-secret-file "$FC_SECRET_FILE" --smtp-url "$SMTP_URL" "$@"
 }
 
 mandate_setup() {
 	export T="$BATS_TEST_TMPDIR"
-	ACD_PORT=$(free_port)
-	export ACD_PORT FC_REDIRECT="http://127.0.0.1:$ACD_PORT/fc/callback"
+	# no port: the stand-in takes acd's callback on whatever port acd binds
+	export FC_REDIRECT="http://127.0.0.1/fc/callback"
 	fc_start
 	smtp_start
-	acd_start --listen "127.0.0.1:$ACD_PORT" --fc-issuer "$FC_ISSUER" --fc-client-id "$FC_CLIENT_ID" \
+	acd_start --fc-issuer "$FC_ISSUER" --fc-client-id "$FC_CLIENT_ID" \
 		--fc-client-secret-file "$FC_SECRET_FILE" --smtp-url "$SMTP_URL"
 	export XDG_STATE_HOME="$T/operator"
 	op_login
@@ -104,7 +94,7 @@ sign_mandate() {
 }
 
 # restart_fc [--tamper MODE]: a new stand-in (new port, new secret), and acd
-# restarted on the same database and port to use it.
+# restarted on the same database to use it.
 restart_fc() {
 	acd_stop
 	fc_start "$@"

@@ -9,7 +9,12 @@
 provider_setup() {
 	mandate_setup
 	sign_mandate papiers,logement long
-	RP_PORT=$(free_port)
+	# the site's address, held for the whole test by tests/relay.py; each run
+	# of rp.mjs serves it on the Unix socket behind
+	/usr/bin/python3 "$REPO/tests/relay.py" "$T/rp.ready" "$T/rp.sock" > "$T/relay.log" 2>&1 3>&- &
+	echo $! > "$T/relay.pid"
+	RP_PORT=$(wait_ready "$T/rp.ready" "$(cat "$T/relay.pid")") || { cat "$T/relay.log" >&2; return 1; }
+	RP_PORT=${RP_PORT##*:}
 	RP_REDIRECT="http://127.0.0.1:$RP_PORT/callback"
 	# a state and a nonce as a site would make them (16 to 256 URL-safe characters)
 	OIDC_STATE=st-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
@@ -34,7 +39,7 @@ rp() {
 	node "$REPO/tests/oidc/rp.mjs" --issuer "$AC_URL" --client-id "$CLIENT_ID" \
 		--client-secret "$CLIENT_SECRET" --redirect-uri "$RP_REDIRECT" --email aidant@lyon.fr \
 		--code-cmd "$REPO/tests/fresh_code.sh $T/ac.db GADT00000001 $SEED_A" --usager DUBOIS \
-		--shots "$T/shots-rp" "$@" > "$T/rp.json" 2> "$T/rp.err"
+		--shots "$T/shots-rp" --listen-unix "$T/rp.sock" "$@" > "$T/rp.json" 2> "$T/rp.err"
 }
 
 SEED_C=6162636465666768696a6b6c6d6e6f7071727374   # aidant2@lyon.fr, structure 1
@@ -134,5 +139,6 @@ oidc_digest() {
 }
 
 provider_teardown() {
+	stop_pidfile "$T/relay.pid"
 	mandate_teardown
 }

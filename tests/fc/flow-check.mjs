@@ -2,10 +2,12 @@
 // FranceConnect stand-in (tests/fc/provider.mjs) end to end without acd.
 //
 //   node tests/fc/flow-check.mjs --issuer URL --client-id ID --client-secret SECRET \
-//        --redirect-uri http://127.0.0.1:PORT/PATH [--login angela] [--password 123]
+//        --redirect-uri http://127.0.0.1[:PORT]/PATH [--login angela] [--password 123]
 //        [--shots DIR] [--via-sign-driver]
 //
-// It serves the redirect URI's port on loopback, reads the discovery document,
+// It serves the redirect URI's port on loopback (without a port, one the system
+// picks, and the redirect URI sent carries it: the stand-in then matches any
+// loopback port, RFC 8252 §7.3), reads the discovery document,
 // drives headless chromium (playwright-core) through the provider's login page
 // as LOGIN, gets the code back on the redirect URI, checks the state, exchanges
 // the code at the token endpoint with client_secret_post, verifies the ID token
@@ -59,7 +61,7 @@ try {
 }
 for (const k of ['issuer', 'client-id', 'client-secret', 'redirect-uri']) if (!o[k]) die(`--${k} is required`);
 const redirect = new URL(o['redirect-uri']);
-if (redirect.hostname !== '127.0.0.1' || !redirect.port) die('--redirect-uri must be http://127.0.0.1:PORT/...');
+if (redirect.hostname !== '127.0.0.1') die('--redirect-uri must be http://127.0.0.1[:PORT]/...');
 
 const SCOPE = 'openid given_name family_name birthdate birthplace birthcountry gender email preferred_username';
 
@@ -183,8 +185,13 @@ const server = http.createServer((req, res) => {
 });
 await new Promise((resolve, reject) => {
 	server.once('error', (e) => reject(new Error(`cannot listen on ${redirect.host}: ${e.message}`)));
-	server.listen(Number(redirect.port), '127.0.0.1', resolve);
+	server.listen(Number(redirect.port) || 0, '127.0.0.1', resolve);
 }).catch((e) => die(e.message));
+if (!redirect.port) {
+	redirect.port = String(server.address().port);
+	o['redirect-uri'] = redirect.href;
+	authUrl.searchParams.set('redirect_uri', redirect.href);
+}
 
 function runSignDriver() {
 	const argv = [path.join(here, '..', 'browser', 'sign.mjs'), `http://${redirect.host}/sign`,

@@ -10,9 +10,17 @@
 //
 //   node tests/fc/provider.mjs --port 0 --client-id ID --client-secret SECRET \
 //        --redirect-uri URI [--redirect-uri URI2] [--tamper MODE] [--userinfo-jwt]
+//        [--ready-file FILE]
 //
 // Listens on 127.0.0.1 only; once ready prints `listening on http://127.0.0.1:PORT`
-// on stderr (the issuer is that URL; discovery at ISSUER/.well-known/openid-configuration).
+// on stderr (the issuer is that URL; discovery at ISSUER/.well-known/openid-configuration)
+// and, with --ready-file, writes the issuer to FILE (whole: a temporary name renamed).
+//
+// A redirect URI on 127.0.0.1 given without a port matches that URI on any
+// port, as RFC 8252 §7.3 has a provider do for loopback redirects (the client
+// is then registered as a native one, oidc-provider's way to say it): acd
+// binds a free port itself (--listen 127.0.0.1:0), so its port is only known
+// once it runs, after the stand-in it must be pointed at.
 // Further stderr lines start with "fc: " (logins, tokens issued, errors).
 //
 // As FranceConnect v2 does, the authorization request must carry state and nonce
@@ -33,6 +41,7 @@
 
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { CompactSign, decodeJwt, decodeProtectedHeader } from 'jose';
@@ -60,6 +69,7 @@ try {
 			'redirect-uri': { type: 'string', multiple: true },
 			tamper: { type: 'string', default: 'none' },
 			'userinfo-jwt': { type: 'boolean', default: false },
+			'ready-file': { type: 'string' },
 		},
 		strict: true,
 		allowPositionals: false,
@@ -74,6 +84,13 @@ if (!args['client-secret']) usage('--client-secret is required');
 if (!args['redirect-uri']?.length) usage('at least one --redirect-uri is required');
 for (const u of args['redirect-uri']) {
 	if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) usage(`--redirect-uri: not an http(s) URL: ${u}`);
+}
+const anyLoopbackPort = (u) => {
+	const url = new URL(u);
+	return url.protocol === 'http:' && url.hostname === '127.0.0.1' && !/^http:\/\/127\.0\.0\.1:/.test(u);
+};
+if (args['redirect-uri'].some(anyLoopbackPort) && !args['redirect-uri'].every(anyLoopbackPort)) {
+	usage('--redirect-uri: loopback URIs without a port cannot be mixed with others');
 }
 if (!TAMPER_MODES.includes(args.tamper)) usage(`--tamper: one of ${TAMPER_MODES.join(', ')}`);
 const tamper = args.tamper;
@@ -241,6 +258,7 @@ const provider = new Provider(issuer, {
 		redirect_uris: args['redirect-uri'],
 		response_types: ['code'],
 		grant_types: ['authorization_code'],
+		...(args['redirect-uri'].every(anyLoopbackPort) ? { application_type: 'native' } : {}),
 		token_endpoint_auth_method: 'client_secret_post',
 		id_token_signed_response_alg: 'RS256',
 		// --userinfo-jwt: userinfo as a signed JWT, as FranceConnect v2 answers
@@ -358,7 +376,7 @@ provider.on('grant.success', (ctx) => log(`token issued to ${ctx.oidc.client?.cl
 // ---------------------------------------------------------------------------
 // Interaction routes (login, then the grant given at once: no consent screen)
 
-const formTargets = [...new Set(args['redirect-uri'].map((u) => new URL(u).origin))].join(' ');
+const formTargets = [...new Set(args['redirect-uri'].map((u) => (anyLoopbackPort(u) ? 'http://127.0.0.1:*' : new URL(u).origin)))].join(' ');
 
 function send(res, status, html) {
 	res.writeHead(status, {
@@ -458,4 +476,8 @@ function stop(sig) {
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
 
+if (args['ready-file']) {
+	writeFileSync(`${args['ready-file']}.tmp`, `${issuer}\n`);
+	renameSync(`${args['ready-file']}.tmp`, args['ready-file']);
+}
 process.stderr.write(`listening on ${issuer}\n`);

@@ -7,9 +7,12 @@
 //        [--param k=v]... --email E (--code C | --code-cmd CMD)
 //        [--structure TEXT] [--usager TEXT] --demarche CODE [--cancel-at STEP]
 //        [--stop-at-code] [--before-token CMD] [--before-userinfo CMD]
-//        [--no-userinfo] [--shots DIR]
+//        [--no-userinfo] [--shots DIR] [--listen-unix PATH]
 //
-// The site listens on the redirect URI's port (loopback).  It discovers the
+// The site listens on the redirect URI's port (loopback), or with
+// --listen-unix on that Unix socket, which tests/relay.py serves on the
+// redirect URI's port (held there from the test's start: no port is picked
+// and bound later).  It discovers the
 // provider at ISSUER (default $AC_URL), sends the browser to its authorize
 // endpoint (state, nonce, acr_values=eidas1, prompt=login), and the browser
 // answers acd's pages as the aidant: email and the card's code (CMD is run at
@@ -33,7 +36,7 @@
 // The browser is /usr/bin/chromium: never `npx playwright install`.
 
 import { execSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,6 +62,7 @@ try {
 			'client-id': { type: 'string' },
 			'client-secret': { type: 'string' },
 			'redirect-uri': { type: 'string' },
+			'listen-unix': { type: 'string' },
 			alg: { type: 'string', default: 'RS256' },
 			auth: { type: 'string', default: 'basic' },
 			scope: { type: 'string', default: 'openid given_name family_name birthdate gender birthplace '
@@ -282,7 +286,12 @@ let why;
 try {
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(Number(redirect.port) || 80, redirect.hostname, resolve);
+		if (opts['listen-unix']) {
+			rmSync(opts['listen-unix'], { force: true });
+			server.listen(opts['listen-unix'], resolve);
+		} else {
+			server.listen(Number(redirect.port) || 80, redirect.hostname, resolve);
+		}
 	});
 	browser = await launchChromium();
 	rc = await run(browser);
