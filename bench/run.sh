@@ -78,18 +78,24 @@ build_helpers() {
 		$(pkg-config --libs sqlite3)
 }
 
-start_acd() {
-	acd init --db "$W/ac.db" --operator op@anct.gouv.fr > "$W/init.json" || return 1
-	acd serve --db "$W/ac.db" --listen 127.0.0.1:0 2> "$W/acd.log" &
-	ACD_PID=$!
-	local port="" i
-	for i in $(seq 100); do
-		port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$W/acd.log" | grep -o '[0-9]*$')
-		[ -n "$port" ] && break
+# wait_ready FILE PID: the address a server wrote once it accepts (10 s at most)
+wait_ready() {
+	local i
+	for i in $(seq 200); do
+		[ -s "$1" ] && { cat "$1"; return 0; }
+		kill -0 "$2" 2>/dev/null || break
 		sleep 0.05
 	done
-	[ -n "$port" ] || { cat "$W/acd.log" >&2; return 1; }
-	export AC_URL=http://127.0.0.1:$port
+	return 1
+}
+
+start_acd() {
+	acd init --db "$W/ac.db" --operator op@anct.gouv.fr > "$W/init.json" || return 1
+	acd serve --db "$W/ac.db" --listen 127.0.0.1:0 --ready-file "$W/acd.ready" 2> "$W/acd.log" &
+	ACD_PID=$!
+	local addr
+	addr=$(wait_ready "$W/acd.ready" "$ACD_PID") || { cat "$W/acd.log" >&2; return 1; }
+	export AC_URL=http://$addr
 	ac-login --email op@anct.gouv.fr \
 		--code "$(oathtool --totp -b "$(jq -r .totp_secret "$W/init.json")")" > /dev/null
 }
@@ -260,29 +266,21 @@ bench_oidc_flow() {
 	need node ac-client-new ac-mandate-new ac-aidant-add ac-card-import ac-card-link python3 || return
 	[ -d node_modules/playwright-core ] && [ -d node_modules/oidc-provider ] ||
 		{ fail "(h) node_modules lacks playwright-core or oidc-provider (scripts/deps.sh)"; return; }
-	local H=$W/h K=${BENCH_FLOW_AIDANTS:-$((SECS * 400))} port fcport url i
+	local H=$W/h K=${BENCH_FLOW_AIDANTS:-$((SECS * 400))} port fcurl url i
 	mkdir -p "$H"
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$H/fc.secret"
+	# a loopback redirect without a port: acd's callback on the port acd binds (RFC 8252 §7.3)
 	node tests/fc/provider.mjs --port 0 --client-id aidants-connect --client-secret "$(cat "$H/fc.secret")" \
-		--redirect-uri "http://127.0.0.1:$port/fc/callback" 2> "$H/fc.log" &
+		--redirect-uri "http://127.0.0.1/fc/callback" --ready-file "$H/fc.ready" 2> "$H/fc.log" &
 	FC_PID=$!
-	for i in $(seq 200); do
-		fcport=$(grep -so 'listening on http://127.0.0.1:[0-9]*' "$H/fc.log" | grep -o '[0-9]*$')
-		[ -n "$fcport" ] && break
-		sleep 0.05
-	done
-	[ -n "$fcport" ] || { fail "(h) the FranceConnect stand-in did not start: $(cat "$H/fc.log")"; return; }
+	fcurl=$(wait_ready "$H/fc.ready" "$FC_PID") ||
+		{ fail "(h) the FranceConnect stand-in did not start: $(cat "$H/fc.log")"; return; }
 	acd init --db "$H/ac.db" --operator op@anct.gouv.fr > "$H/init.json" || { fail "(h) acd init"; return; }
-	acd serve --db "$H/ac.db" --listen "127.0.0.1:$port" --fc-issuer "http://127.0.0.1:$fcport" \
+	acd serve --db "$H/ac.db" --listen 127.0.0.1:0 --ready-file "$H/acd.ready" --fc-issuer "$fcurl" \
 		--fc-client-id aidants-connect --fc-client-secret-file "$H/fc.secret" 2> "$H/acd.log" &
 	H_ACD_PID=$!
-	for i in $(seq 100); do
-		grep -q 'listening on' "$H/acd.log" && break
-		sleep 0.05
-	done
-	grep -q 'listening on' "$H/acd.log" || { fail "(h) acd did not start: $(cat "$H/acd.log")"; return; }
-	url=http://127.0.0.1:$port
+	port=$(wait_ready "$H/acd.ready" "$H_ACD_PID") || { fail "(h) acd did not start: $(cat "$H/acd.log")"; return; }
+	url=http://$port
 	# hac WHO CMD...: CMD against this acd with WHO's own session
 	hac() { local who=$1; shift; AC_URL=$url XDG_STATE_HOME=$H/$who "$@"; }
 	hac op ac-login --email op@anct.gouv.fr \

@@ -15,7 +15,9 @@ export PATH="$ROOT/$B/bin:$PATH"
 DIR=$(mktemp -d /tmp/ac-demo.XXXXXX)
 ACD_PID=
 FC_PID=
+RELAY_PID=
 stop() {
+	[ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null
 	[ -n "$ACD_PID" ] && kill "$ACD_PID" 2>/dev/null && wait "$ACD_PID" 2>/dev/null
 	[ -n "$FC_PID" ] && kill "$FC_PID" 2>/dev/null && wait "$FC_PID" 2>/dev/null
 	echo "(the demo's files are in $DIR)"
@@ -32,7 +34,6 @@ as() {
 	XDG_STATE_HOME="$DIR/$who" "$@"
 }
 hexseed() { head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 card_code() { oathtool --totp -s 60 "$1"; }
 
 say "acd init: a new database, its key file, the first operator (an authenticator app)"
@@ -41,26 +42,28 @@ acd init --db "$DIR/ac.db" --operator operateur@anct.gouv.fr | tee "$DIR/init.js
 ls -l "$DIR"
 
 say "The FranceConnect stand-in (oidc-provider, on loopback) and acd serve, connected to it"
-port=$(free_port)
+# every server binds a port itself and writes it to its ready file
+wait_ready() {
+	for _ in $(seq 200); do
+		[ -s "$1" ] && { cat "$1"; return 0; }
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "demo: $1 never came" >&2
+	return 1
+}
 od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$DIR/fc.secret"
+# a loopback redirect URI without a port: acd's callback on the port it binds (RFC 8252 §7.3)
 node "$ROOT/tests/fc/provider.mjs" --port 0 --client-id aidants-connect --client-secret "$(cat "$DIR/fc.secret")" \
-	--redirect-uri "http://127.0.0.1:$port/fc/callback" 2> "$DIR/fc.log" &
+	--redirect-uri "http://127.0.0.1/fc/callback" --ready-file "$DIR/fc.ready" 2> "$DIR/fc.log" &
 FC_PID=$!
-for _ in $(seq 200); do
-	fcport=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$DIR/fc.log" | grep -o '[0-9]*$' || true)
-	[ -n "$fcport" ] && break
-	sleep 0.05
-done
-[ -n "$fcport" ] || { cat "$DIR/fc.log"; exit 1; }
-echo "FranceConnect stand-in: http://127.0.0.1:$fcport"
-acd serve --db "$DIR/ac.db" --listen "127.0.0.1:$port" --fc-issuer "http://127.0.0.1:$fcport" \
+fc_issuer=$(wait_ready "$DIR/fc.ready" "$FC_PID") || { cat "$DIR/fc.log"; exit 1; }
+echo "FranceConnect stand-in: $fc_issuer"
+acd serve --db "$DIR/ac.db" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
 	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" 2> "$DIR/acd.log" &
 ACD_PID=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$DIR/acd.log" && break
-	sleep 0.05
-done
-export AC_URL="http://127.0.0.1:$port"
+addr=$(wait_ready "$DIR/acd.ready" "$ACD_PID") || { cat "$DIR/acd.log"; exit 1; }
+export AC_URL="http://$addr"
 echo "AC_URL=$AC_URL"
 
 say "The operator logs in with the code of its app"
@@ -157,7 +160,11 @@ as karim ac-mandate-revoke "$M" --demarches social --attestation "$DIR/revocatio
 pdftotext "$DIR/revocation.pdf" - | grep -A2 'Je soussign' | head -3
 
 say "The operator registers a démarche site as a client of acd's identity provider"
-rpport=$(free_port)
+# the site's address, held by tests/relay.py; rp.mjs serves it on the Unix socket behind
+/usr/bin/python3 "$ROOT/tests/relay.py" "$DIR/rp.ready" "$DIR/rp.sock" 2> "$DIR/relay.log" &
+RELAY_PID=$!
+rpaddr=$(wait_ready "$DIR/rp.ready" "$RELAY_PID") || { cat "$DIR/relay.log"; exit 1; }
+rpport=${rpaddr##*:}
 as operator ac-client-new --name "Demande de logement social (site de démonstration)" \
 	--redirect-uri "http://127.0.0.1:$rpport/callback" --signing RS256 > "$DIR/client.json"
 jq -c '.client_secret = "<shown this once: handed to the site, not kept>"' "$DIR/client.json"
@@ -174,7 +181,7 @@ rp() {
 		--client-secret "$(jq -r .client_secret "$DIR/client.json")" \
 		--redirect-uri "http://127.0.0.1:$rpport/callback" --email karim.benali@ccas-villeurbanne.fr \
 		--code-cmd "$ROOT/tests/fresh_code.sh $DIR/ac.db GADT00055092 $(seed_of GADT00055092)" \
-		--usager DUBOIS --demarche logement "$@"
+		--usager DUBOIS --demarche logement --listen-unix "$DIR/rp.sock" "$@"
 }
 printf '\033[2m[site]$ node tests/oidc/rp.mjs --client-id ac_… --usager DUBOIS --demarche logement --shots oidc/\033[0m\n'
 rp --shots "$DIR/oidc" > "$DIR/rp.json" || { cat "$DIR/rp.json"; exit 1; }

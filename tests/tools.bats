@@ -98,6 +98,27 @@ tools() {
 	assert_output --partial "chmod 600"
 }
 
+@test "acd serve --listen 127.0.0.1:0 --ready-file: the bound address, written once acd answers, gone at stop" {
+	acd_start
+	addr=$(cat "$T/acd.ready")
+	[[ $addr =~ ^127\.0\.0\.1:[0-9]+$ ]]
+	[ "$AC_URL" = "http://$addr" ]
+	curl -sf "http://$addr/v1/health" | jq -e '.status == "ok"'
+	grep -q "listening on http://$addr/" "$T/acd.log"
+	[ ! -e "$T/acd.ready.tmp" ]
+	acd_stop
+	[ ! -e "$T/acd.ready" ]
+}
+
+@test "acd serve: a ready file that cannot be written stops acd (73) with the reason" {
+	acd init --db "$BATS_TEST_TMPDIR/a.db" --operator op@example.org >/dev/null
+	run timeout 10 acd serve --db "$BATS_TEST_TMPDIR/a.db" --listen 127.0.0.1:0 \
+		--ready-file "$BATS_TEST_TMPDIR/no/such/dir/ready"
+	assert_failure 73
+	assert_output --partial "--ready-file"
+	assert_output --partial "No such file or directory"
+}
+
 @test "acd --config: keys as the flags; an unknown key is refused" {
 	acd init --db "$BATS_TEST_TMPDIR/a.db" --operator op@example.org >/dev/null
 	printf 'threads = 0\n' > "$BATS_TEST_TMPDIR/acd.conf"
