@@ -159,16 +159,36 @@ int api_card_link(struct req *r)
 
 /* Where a reason sends a card: lost and broken are final (the structure keeps
  * them on its books, and out of other structures' sight); after a departure
- * the structure keeps the card for another aidant; an error returns it to the
- * national stock.  An app is never reused. */
+ * the structure keeps the card for another aidant; an error, or a card sent
+ * back to ANCT, returns it to the national stock.  An app is never reused. */
 static const char *target_state(const struct card_row *c, const char *reason, int64_t *structure)
 {
-	*structure = !strcmp(reason, "error") ? 0 : c->structure;
+	*structure = !strcmp(reason, "error") || !strcmp(reason, "returned") ? 0 : c->structure;
 	if (!strcmp(c->kind, "app"))
 		return "retired";
 	if (!strcmp(reason, "lost") || !strcmp(reason, "broken"))
 		return reason;
 	return "stock";
+}
+
+/* Référents of the card's structure and operators unlink for any reason; the
+ * holder may declare their own card lost, at once, whatever the hour.  An
+ * aidant asking about someone else's card learns nothing of it. */
+static int unlink_allowed(struct txn *t, const struct card_row *c, const char *reason,
+			  struct fail *f)
+{
+	if (authz_operator(t->r) || (c->structure && authz_referent_of(t->r, c->structure)))
+		return 0;
+	int holder = c->account && c->account == t->r->who.account;
+	if (holder && !strcmp(reason, "lost"))
+		return 0;
+	if (holder)
+		return fail_set(f, 403, "forbidden", "you may declare your own card lost (--reason lost); "
+				"a référent of your structure unlinks it for another reason");
+	if (!authz_referent_anywhere(t->r))
+		return fail_set(f, 403, "forbidden", "only référents and operators unlink cards; "
+				"an aidant may declare their own card lost");
+	return not_found(f);
 }
 
 static int set_unlinked(struct txn *t, const struct card_row *c, const char *state,
@@ -189,15 +209,20 @@ static int set_unlinked(struct txn *t, const struct card_row *c, const char *sta
 static int unlink_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	const char *serial = jstr(in, "serial", ""), *reason = jstr(in, "reason", "");
+	char words[128];
 	if (!ac_in_list(ac_unlink_reasons, reason))
-		return fail_set(f, 400, "bad_reason", "\"reason\" must be one of: lost, broken, "
-				"departure, error");
+		return fail_set(f, 400, "bad_reason", "\"reason\" must be one of: %s",
+				ac_list_words(ac_unlink_reasons, words, sizeof words));
 	struct card_row c;
 	int found = card_load(t->db, serial, &c);
 	if (found < 0)
 		return fail_set(f, 500, "internal", "the card could not be read");
-	if (!found || (!authz_operator(t->r) && !(c.structure && authz_referent_of(t->r, c.structure))))
+	if (!found && !authz_referent_anywhere(t->r))
+		return unlink_allowed(t, &c, reason, f);
+	if (!found)
 		return not_found(f);
+	if (unlink_allowed(t, &c, reason, f))
+		return -1;
 	int64_t structure;
 	const char *state = target_state(&c, reason, &structure);
 	int held = !strcmp(c.state, "linked") || !strcmp(c.state, "active");
@@ -227,7 +252,5 @@ int api_card_unlink(struct req *r)
 	static const struct field spec[] = {
 		{ "serial", F_STR, 1 }, { "reason", F_STR, 1 }, { 0 }
 	};
-	if (!authz_referent_anywhere(r))
-		return reply_error(r, 403, "forbidden", "only référents and operators unlink cards");
-	return run_items(r, spec, unlink_one);
+	return run_items(r, spec, unlink_one); /* who may: unlink_allowed, card by card */
 }

@@ -131,6 +131,13 @@ static json_t *card_line(store_stmt *st)
 	json_object_set_new(o, "digits", json_integer(store_col_int(st, 5)));
 	json_object_set_new(o, "step", json_integer(store_col_int(st, 6)));
 	json_object_set_new(o, "algorithm", json_string(store_col_text(st, 7)));
+	json_object_set_new(o, "drift", json_integer(store_col_int(st, 8)));
+	/* the start of the step of the last code accepted (login, link) */
+	int64_t last = store_col_int(st, 9);
+	char when[32];
+	if (last >= 0)
+		iso_time((time_t)(last * store_col_int(st, 6)), when);
+	json_object_set_new(o, "last_used_at", last >= 0 ? json_string(when) : json_null());
 	return o;
 }
 
@@ -139,7 +146,7 @@ int api_card_list(struct req *r)
 	/* operators: all; référents: their structures' cards; everyone: their own */
 	static const char q[] =
 		"SELECT c.serial, c.kind, c.state, a.email, c.structure_id, c.digits, c.step,"
-		" c.algorithm FROM cards c LEFT JOIN accounts a ON a.id = c.account_id"
+		" c.algorithm, c.drift, c.last_step FROM cards c LEFT JOIN accounts a ON a.id = c.account_id"
 		" WHERE ($1 = '' OR c.state = $1) AND ($2 = 0 OR c.structure_id = $2)"
 		" AND ($3 = 1 OR c.account_id = $4 OR c.structure_id IN"
 		" (SELECT m.structure_id FROM memberships m JOIN structures s ON s.id = m.structure_id"

@@ -31,6 +31,9 @@ static const char page_sql[] =
 	" AND (CAST($7 AS BIGINT) IS NULL OR structure_id IN ("
 	"   SELECT m.structure_id FROM memberships m JOIN structures s ON s.id = m.structure_id"
 	"   WHERE m.account_id = $7 AND m.is_referent = 1 AND m.active = 1 AND s.active = 1))"
+	/* an usager: their identification and uses, their own acts, their mandates' */
+	" AND (CAST($8 AS BIGINT) IS NULL OR subject = $9 OR actor = $9 OR subject IN ("
+	"   SELECT 'mandate:' || CAST(id AS TEXT) FROM mandates WHERE usager_id = $8))"
 	" ORDER BY seq LIMIT " PAGE_TEXT;
 
 struct cursor {
@@ -96,6 +99,10 @@ static int fetch(void *state, store_conn *db, json_t *page, int *end)
 	bind_int_or_null(st, 5, c->f.structure);
 	bind_text_or_null(st, 6, c->f.actor);
 	bind_int_or_null(st, 7, c->referent);
+	bind_int_or_null(st, 8, c->f.usager);
+	char who[32];
+	snprintf(who, sizeof who, "usager:%lld", (long long)c->f.usager);
+	bind_text_or_null(st, 9, c->f.usager ? who : "");
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW) {
 		json_array_append_new(page, line_of(st));

@@ -34,6 +34,7 @@ static const char page_sql[] =
 	"   OR ($5 = 3 AND m.revoked_at IS NOT NULL))"
 	" AND ($7 = 0 OR (m.revoked_at IS NULL AND m.expires_at > $6 AND m.expires_at <= $7))"
 	" AND ($8 = 1 OR COALESCE(m.revoked_at, m.expires_at) > $9)"
+	" AND ($10 = 0 OR m.account_id = $10)"
 	" ORDER BY m.id LIMIT 500";
 static const char auts_sql[] =
 	"SELECT mandate_id, demarche, revoked_at FROM autorisations"
@@ -41,6 +42,7 @@ static const char auts_sql[] =
 
 struct cursor {
 	int64_t account, usager, expiring_until, last;
+	int64_t aidant;                      /* the signing aidant's account; 0: any; -1: none */
 	int64_t structures[MAX_MEMBERSHIPS]; /* the caller's, as aidant, in order */
 	int nstructures, at;
 	int status, all;
@@ -70,6 +72,7 @@ static int fetch(void *state, store_conn *db, struct jbuf *out, int *end)
 		store_bind_int(st, 7, c->expiring_until);
 		store_bind_int(st, 8, c->all);
 		store_bind_int(st, 9, c->now - LIST_WINDOW);
+		store_bind_int(st, 10, c->aidant);
 		lines = realloc(lines, PAGE * sizeof *lines);
 		while ((rc = store_step(st)) == STORE_ROW) {
 			struct line *l = &lines[n++];
@@ -133,6 +136,25 @@ static int64_t query_id(struct req *r, const char *name)
 	return *v && !*end && n > 0 ? n : -1;
 }
 
+/* ?aidant=EMAIL|me: the mandates that aidant signed.  An email without an
+ * account lists nothing, as one with no mandate here would. */
+static int aidant_filter(struct req *r, const char *v, int64_t *account)
+{
+	static const char q[] = "SELECT id FROM accounts WHERE email = $1";
+	if (!strcmp(v, "me")) {
+		*account = r->who.account;
+		return 0;
+	}
+	char email[256];
+	snprintf(email, sizeof email, "%s", v);
+	if (strlen(v) >= sizeof email || ac_email_normalize(email))
+		return reply_error(r, 400, "bad_filter", "aidant must be an email address or \"me\"");
+	store_stmt *st = store_prep(r->db, q);
+	store_bind_text(st, 1, email);
+	*account = store_int_or(st, -1);
+	return 0;
+}
+
 int api_mandate_list(struct req *r)
 {
 	struct cursor c = { .account = r->who.account, .now = r->now };
@@ -153,6 +175,9 @@ int api_mandate_list(struct req *r)
 	for (int i = 0; i < r->who.nmember; i++)
 		if (r->who.member[i].aidant && (!structure || r->who.member[i].structure == structure))
 			c.structures[c.nstructures++] = r->who.member[i].structure;
+	const char *aidant = req_query(r, "aidant");
+	if (aidant && aidant_filter(r, aidant, &c.aidant))
+		return r->status;
 	c.usager = usager;
 	c.expiring_until = days ? r->now + days * 86400 : 0;
 	c.all = all && !strcmp(all, "1");

@@ -94,10 +94,10 @@ int card_load(store_conn *db, const char *serial, struct card_row *c)
 		" FROM cards c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.serial = $1";
 	store_stmt *st = store_prep(db, q);
 	store_bind_text(st, 1, serial);
+	memset(c, 0, sizeof *c);
 	int rc = store_step(st);
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? 0 : -1;
-	memset(c, 0, sizeof *c);
 	c->id = store_col_int(st, 0);
 	snprintf(c->serial, sizeof c->serial, "%s", store_col_text(st, 1));
 	snprintf(c->kind, sizeof c->kind, "%s", store_col_text(st, 2));
@@ -117,18 +117,28 @@ int card_load(store_conn *db, const char *serial, struct card_row *c)
 	return 1;
 }
 
-int card_check_code(const struct card_row *c, const char *code, time_t now, int64_t *step,
-		    int64_t *drift, struct fail *f)
+int card_match(const struct card_row *c, const char *code, time_t now, int64_t offset, int window,
+	       int64_t *step, int64_t *now_step)
 {
 	uint8_t seed[SEED_MAX];
 	int n = crypto_open(c->box, c->boxlen, seed);
 	if (n < 0)
+		return -1;
+	struct otp_card oc = { seed, (size_t)n, c->digits, c->step, c->algorithm };
+	*now_step = otp_step_of(&oc, now);
+	int found = otp_find(&oc, code, *now_step + offset, window, step) == 0;
+	sodium_memzero(seed, sizeof seed);
+	return found;
+}
+
+int card_check_code(const struct card_row *c, const char *code, time_t now, int64_t *step,
+		    int64_t *drift, struct fail *f)
+{
+	int64_t now_step;
+	int found = card_match(c, code, now, c->drift, 1, step, &now_step);
+	if (found < 0)
 		return fail_set(f, 500, "sealed", "card %s cannot be read with this server's key",
 				c->serial);
-	struct otp_card oc = { seed, (size_t)n, c->digits, c->step, c->algorithm };
-	int64_t now_step = otp_step_of(&oc, now);
-	int found = otp_find(&oc, code, now_step + c->drift, 1, step) == 0;
-	sodium_memzero(seed, sizeof seed);
 	if (!found)
 		return fail_set(f, 422, "wrong_code",
 				"the code does not match card %s: type the code it shows now", c->serial);

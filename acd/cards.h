@@ -23,6 +23,9 @@ struct card_new {
 #define APP_STEP 30
 #define APP_ALGORITHM "sha1"
 
+/* Steps a physical card may drift before it needs two codes (RFC 4226 §7.4). */
+#define CARD_DRIFT_WINDOW 10
+
 /* Inserts an app card for account with a fresh serial "APP-xxxxxxxx" (in
  * serial); 0, or -1. */
 int card_app_insert(struct txn *t, int64_t account, int64_t structure, const char *state,
@@ -47,6 +50,11 @@ struct card_row {
 };
 /* 1 found, 0 no such serial, -1 database error. */
 int card_load(store_conn *db, const char *serial, struct card_row *c);
+/* Looks for code within window steps of now's step + offset, nearest first:
+ * 1 with the matching step (and now's), 0 when none matches, -1 when the
+ * seed cannot be opened.  The seed is wiped before returning. */
+int card_match(const struct card_row *c, const char *code, time_t now, int64_t offset, int window,
+	       int64_t *step, int64_t *now_step);
 /* Checks a code shown by the card now, in a ±1 step window around its learned
  * drift, refusing a step already used.  0 with the step and the new drift;
  * fills f (wrong_code, code_used) otherwise. */

@@ -2,6 +2,7 @@
  * accounts are refused first, then every usable card is tried; failures grow
  * the delay and end in a lockout, all journaled. */
 #include "code_check.h"
+#include "cards.h"
 #include "auth.h"
 #include "crypto.h"
 #include "otp.h"
@@ -12,7 +13,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#define WIDE_WINDOW 10 /* steps a physical card may drift before it needs two codes */
 
 const char *const CODE_REFUSED =
 	"login refused: wrong email or code, or no active card, or a deactivated account "
@@ -136,7 +136,7 @@ static enum verdict try_card(struct txn *t, struct code_attempt *l, store_stmt *
 	if (otp_find(&c, l->code, now_step + drift, 1, &s) == 0) {
 		int rc = accept_step(t, id, s, s - now_step);
 		v = rc < 0 ? V_ERR : rc ? V_OK : V_REPLAY;
-	} else if (physical && otp_find(&c, l->code, now_step + drift, WIDE_WINDOW, &s) == 0) {
+	} else if (physical && otp_find(&c, l->code, now_step + drift, CARD_DRIFT_WINDOW, &s) == 0) {
 		/* RFC 4226 §7.4: far off, two consecutive codes resynchronize */
 		if (pending && s == resync + 1 && s > last) {
 			int rc = accept_step(t, id, s, s - now_step);

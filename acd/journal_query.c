@@ -122,14 +122,15 @@ int journal_filter_set(struct journal_filter *f, const char *name, const char *v
 			 value);
 		return -1;
 	}
-	if (!strcmp(name, "structure")) {
+	if (!strcmp(name, "structure") || !strcmp(name, "usager")) {
 		char *end;
 		long long id = strtoll(value, &end, 10);
 		if (isdigit((unsigned char)value[0]) && !*end && id > 0) {
-			f->structure = id;
+			*(name[0] == 's' ? &f->structure : &f->usager) = id;
 			return 0;
 		}
-		snprintf(why, whylen, "structure: \"%.40s\" is not a structure id (a whole number)", value);
+		snprintf(why, whylen, "%s: \"%.40s\" is not %s id (a whole number)", name, value,
+			 name[0] == 's' ? "a structure" : "an usager");
 		return -1;
 	}
 	if (!strcmp(name, "actor")) {
@@ -144,6 +145,6 @@ int journal_filter_set(struct journal_filter *f, const char *name, const char *v
 			 value);
 		return -1;
 	}
-	snprintf(why, whylen, "unknown filter \"%.40s\" (since, until, action, structure, actor)", name);
+	snprintf(why, whylen, "unknown filter \"%.40s\" (since, until, action, structure, actor, usager)", name);
 	return -1;
 }

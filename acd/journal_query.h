@@ -12,6 +12,7 @@ struct journal_filter {
 	char action[48];        /* "" or one action word */
 	int64_t structure;      /* 0: any */
 	char actor[256];        /* "" or a lower-cased email, "anonymous", "usager:ID", "client:ID" */
+	int64_t usager;         /* 0: any; else entries about that usager and their mandates */
 };
 
 /* An ISO 8601 date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM[:SS] with Z, an

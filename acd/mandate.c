@@ -210,6 +210,13 @@ const char *mandate_head(struct jbuf *b, store_stmt *st, time_t now)
 		jb_raw(b, "null");
 	else
 		jb_int(b, store_col_int(st, 9));
+	jb_raw(b, ",\"aidant\":{\"email\":");
+	jb_str(b, store_col_text(st, 19));
+	jb_raw(b, ",\"first_name\":");
+	jb_str(b, store_col_text(st, 20));
+	jb_raw(b, store_col_int(st, 21) ? "},\"remote\":true" : "},\"remote\":false");
+	jb_raw(b, store_col_int(st, 22) ? ",\"no_credentials_kept\":true" : ",\"no_credentials_kept\":false");
+	jb_raw(b, store_col_int(st, 23) ? ",\"attestation_sent\":true" : ",\"attestation_sent\":false");
 	jb_raw(b, ",\"autorisations\":[");
 	return status;
 }

@@ -25,8 +25,10 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id);
 	"m.id, m.structure_id, m.demarches, m.duration, m.created_at, m.expires_at,"           \
 	" m.revoked_at, m.attestation_hash, m.template, m.renewal_of, u.id, u.given_name,"     \
 	" u.family_name, u.birthdate, u.birthplace, u.birthcountry, u.gender, u.email,"        \
-	" u.preferred_username"
-#define MANDATE_FROM " FROM mandates m JOIN usagers u ON u.id = m.usager_id"
+	" u.preferred_username, a.email, a.first_name, m.remote, m.no_credentials_kept,"          \
+	" m.attestation_sent"
+#define MANDATE_FROM                                                                           \
+	" FROM mandates m JOIN usagers u ON u.id = m.usager_id JOIN accounts a ON a.id = m.account_id"
 /* The row as the API shows it, written as JSON text up to its open
  * "autorisations":[ list, which the caller fills and closes with "]}".
  * Returns the mandate's status (a static string). */

@@ -25,6 +25,7 @@ static const struct route routes[] = {
 	{ "POST",   "/v1/cards/unlink",    AUTH_SESSION, BODY_BULK, api_card_unlink },
 	{ "POST",   "/v1/cards/enroll",    AUTH_SESSION, BODY_JSON, api_card_enroll },
 	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate },
+	{ "POST",   "/v1/cards/check",     AUTH_SESSION, BODY_JSON, api_card_check },
 
 	/* structures' démarches (api_structures.c) */
 	{ "PATCH",  "/v1/structures/{}",   AUTH_SESSION, BODY_JSON, api_structure_update },

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { K_SINCE = 256, K_UNTIL, K_ACTION, K_STRUCTURE, K_ACTOR, K_VERIFY, K_ANCHOR };
+enum { K_SINCE = 256, K_UNTIL, K_ACTION, K_STRUCTURE, K_ACTOR, K_USAGER, K_VERIFY, K_ANCHOR };
+#define NFILTERS (K_USAGER - K_SINCE + 1)
 
 static const struct ac_opt opts[] = {
 	{ "since", 1, K_SINCE, "TIME", "entries at or after TIME (2024-05-01 or 2024-05-01T14:30:00Z; UTC unless an offset is given)" },
@@ -15,6 +16,7 @@ static const struct ac_opt opts[] = {
 	{ "action", 1, K_ACTION, "ACTION", "entries of one action, as login_failed" },
 	{ "structure", 1, K_STRUCTURE, "ID", "entries about one structure" },
 	{ "actor", 1, K_ACTOR, "WHO", "entries by one actor: an email, usager:ID or client:CLIENT_ID" },
+	{ "usager", 1, K_USAGER, "ID", "entries about one usager: identity, mandates, uses, their own acts" },
 	{ "verify", 0, K_VERIFY, NULL, "check the hash chain of an export read on stdin (no server)" },
 	{ "anchor", 1, K_ANCHOR, "HASH", "with --verify: the chain hash of the entry before the export's first (an earlier verify's head)" },
 	{ 0 }
@@ -41,11 +43,12 @@ static int print_line(json_t *line, void *arg)
 	return 0;
 }
 
-static int export(const char *const filter[5])
+static int export(const char *const filter[NFILTERS])
 {
-	static const char *const names[5] = { "since", "until", "action", "structure", "actor" };
+	static const char *const names[NFILTERS] = { "since", "until", "action", "structure", "actor",
+						     "usager" };
 	char path[4096] = "/v1/journal";
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < NFILTERS; i++)
 		if (filter[i])
 			ac_query_add(path, sizeof path, names[i], filter[i]);
 	struct export e = { 0 };
@@ -122,14 +125,14 @@ static int verify(const char *anchor)
 int main(int argc, char **argv)
 {
 	ac_init(argc, argv);
-	const char *filter[5] = { 0 }, *arg, *anchor = NULL;
+	const char *filter[NFILTERS] = { 0 }, *arg, *anchor = NULL;
 	int c, check = 0;
 	while ((c = ac_getopt(argc, argv, opts,
 			      "[--since T] [--until T] [--action A] [--structure ID] [--actor WHO]"
-			      " | --verify [--anchor HASH] < export.ndjson",
+			      " [--usager ID]\n       | --verify [--anchor HASH] < export.ndjson",
 			      "Export the journal as NDJSON, or verify an export's hash chain offline.",
 			      &arg)) != -1) {
-		if (c >= K_SINCE && c <= K_ACTOR)
+		if (c >= K_SINCE && c <= K_USAGER)
 			filter[c - K_SINCE] = arg;
 		else if (c == K_VERIFY)
 			check = 1;
@@ -137,7 +140,7 @@ int main(int argc, char **argv)
 			anchor = arg;
 	}
 	if (check) {
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < NFILTERS; i++)
 			if (filter[i])
 				ac_die(AC_EXIT_USAGE, "--verify takes no filter: it checks the export on stdin");
 		return verify(anchor);

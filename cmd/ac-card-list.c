@@ -11,7 +11,8 @@ static const struct ac_opt opts[] = {
 
 static const struct ac_list_tool tool = {
 	"/v1/cards", opts, "[--state STATE] [--structure ID] [--csv]",
-	"List OTP cards: serial, kind, state, email, structure, digits, step, algorithm.",
+	"List OTP cards: serial, kind, state, email, structure, digits, step, algorithm,\n"
+	"drift (in steps) and last_used_at (the last code accepted).",
 };
 
 int main(int argc, char **argv)

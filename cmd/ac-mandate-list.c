@@ -12,6 +12,7 @@ static const struct ac_opt opts[] = {
 	{ "expiring-within", 1, 257, "DAYS", "only mandates that end within DAYS days",
 	  "expiring_within", AC_F_INT },
 	{ "structure", 1, 's', "ID", "only this structure's mandates", "structure", AC_F_INT },
+	{ "aidant", 1, 'a', "EMAIL|me", "only the mandates this aidant signed (me: yours)", "aidant" },
 	{ "all", 0, 258, NULL, "also mandates ended more than 365 days ago", "all", AC_F_TRUE },
 	{ 0 }
 };
@@ -20,7 +21,8 @@ static const struct ac_opt opts[] = {
  * "logement,papiers" (the form --demarches takes), no nested autorisations. */
 static json_t *flat(json_t *m)
 {
-	json_t *u = json_object_get(m, "usager"), *d = json_object_get(m, "demarches");
+	json_t *u = json_object_get(m, "usager"), *d = json_object_get(m, "demarches"),
+	       *a = json_object_get(m, "aidant");
 	char *codes = NULL;
 	size_t len = 0, i;
 	json_t *v;
@@ -34,7 +36,7 @@ static json_t *flat(json_t *m)
 		len += n;
 		codes[len] = 0;
 	}
-	json_t *row = json_pack("{s:O?,s:O?,s:O?,s:O?,s:O?,s:s,s:O?,s:O?,s:O?,s:O?,s:O?}",
+	json_t *row = json_pack("{s:O?,s:O?,s:O?,s:O?,s:O?,s:s,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
 				"id", json_object_get(m, "id"),
 				"structure", json_object_get(m, "structure"),
 				"usager", json_object_get(u, "id"),
@@ -45,14 +47,17 @@ static json_t *flat(json_t *m)
 				"status", json_object_get(m, "status"),
 				"created_at", json_object_get(m, "created_at"),
 				"expires_at", json_object_get(m, "expires_at"),
-				"revoked_at", json_object_get(m, "revoked_at"));
+				"revoked_at", json_object_get(m, "revoked_at"),
+				"aidant", json_object_get(a, "email"),
+				"remote", json_object_get(m, "remote"));
 	free(codes);
 	return row;
 }
 
 static const struct ac_list_tool tool = {
 	"/v1/mandates", opts,
-	"[--usager ID] [--status STATUS] [--expiring-within DAYS] [--structure ID] [--all] [--csv]",
+	"[--usager ID] [--status STATUS] [--expiring-within DAYS] [--structure ID]\n"
+	"       [--aidant EMAIL|me] [--all] [--csv]",
 	"List the mandates of your structures (by id).  Mandates that ended more than\n"
 	"365 days ago are left out unless --all.",
 	flat,

@@ -11,7 +11,8 @@ const char *const ac_card_states[] = {
 	"stock", "linked", "active", "lost", "broken", "retired", NULL
 };
 
-const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", NULL };
+const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", "returned",
+						NULL };
 
 const struct ac_demarche ac_demarches[] = {
 	{ "papiers", "Papiers – Citoyenneté – Élections",
