@@ -21,6 +21,21 @@ static json_t *structure_json(store_stmt *st)
 			 (int)store_col_int(st, 7), "demarches", demarches_json(store_col_text(st, 8)));
 }
 
+/* A structure's name and address, at creation or when edited; NULL: not given. */
+static int identity_check(const char *name, const char *addr, const char *zip, const char *city,
+			  struct fail *f)
+{
+	if (name && (!*name || strlen(name) > 200))
+		return fail_set(f, 400, "bad_name", "\"name\" must be 1 to 200 characters");
+	if (zip && !ac_zipcode_valid(zip))
+		return fail_set(f, 400, "bad_zipcode", "\"zipcode\" must be 5 digits");
+	if (city && (!*city || strlen(city) > 200))
+		return fail_set(f, 400, "bad_city", "\"city\" must be 1 to 200 characters");
+	if (addr && strlen(addr) > 500)
+		return fail_set(f, 400, "bad_address", "\"address\" is longer than 500 characters");
+	return 0;
+}
+
 static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	static const char by_siret[] = "SELECT " COLS " FROM structures WHERE siret = $1";
@@ -32,16 +47,10 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	const char *name = jstr(in, "name", ""), *siret = jstr(in, "siret", ""),
 		   *type = jstr(in, "type", "autre"), *zip = jstr(in, "zipcode", ""),
 		   *city = jstr(in, "city", ""), *addr = jstr(in, "address", "");
-	if (!*name || strlen(name) > 200)
-		return fail_set(f, 400, "bad_name", "\"name\" must be 1 to 200 characters");
 	if (!ac_siret_valid(siret))
 		return fail_set(f, 400, "bad_siret", "\"siret\" must be 14 digits with a valid Luhn key");
-	if (!ac_zipcode_valid(zip))
-		return fail_set(f, 400, "bad_zipcode", "\"zipcode\" must be 5 digits");
-	if (!*city || strlen(city) > 200)
-		return fail_set(f, 400, "bad_city", "\"city\" must be 1 to 200 characters");
-	if (strlen(addr) > 500)
-		return fail_set(f, 400, "bad_address", "\"address\" is longer than 500 characters");
+	if (identity_check(name, addr, zip, city, f))
+		return -1;
 	char words[256];
 	if (!ac_in_list(ac_structure_types, type))
 		return fail_set(f, 400, "bad_type", "\"type\" must be one of: %s",
@@ -103,35 +112,67 @@ int api_structure_list(struct req *r)
 	return reply_lines(r, lines);
 }
 
-struct restriction {
+/* PATCH /v1/structures/{id}: the démarches offered (its référents,
+ * operators); its name and address (operators: the structure ANCT
+ * habilitated, as attestations print it). */
+struct edit {
 	int64_t id;
-	char demarches[DEMARCHES_MAX];
+	char demarches[DEMARCHES_MAX];  /* "" when not given */
+	const char *name, *address, *zipcode, *city; /* NULL when not given */
 	json_t *out;
 	struct fail f;
 };
 
-static int restrict_work(struct txn *t, void *arg)
+/* Sets column col (its index in COLS) to v when it differs; records the
+ * change and the value before in d.  0, or -1. */
+static int set_column(struct txn *t, int64_t id, store_stmt *row, int col, const char *v, json_t *d)
+{
+	static const char *const sql[] = {
+		[1] = "UPDATE structures SET name = $1 WHERE id = $2",
+		[4] = "UPDATE structures SET address = $1 WHERE id = $2",
+		[5] = "UPDATE structures SET zipcode = $1 WHERE id = $2",
+		[6] = "UPDATE structures SET city = $1 WHERE id = $2",
+	};
+	static const char *const key[] = { [1] = "name", [4] = "address", [5] = "zipcode", [6] = "city" };
+	if (!v || !strcmp(v, store_col_text(row, col)))
+		return 0;
+	json_object_set_new(d, key[col], json_string(v));
+	json_object_set_new(json_object_get(d, "before"), key[col], json_string(store_col_text(row, col)));
+	store_stmt *st = store_prep(t->db, sql[col]);
+	store_bind_text(st, 1, v);
+	store_bind_int(st, 2, id);
+	return store_exec(st) == STORE_DONE ? 0 : -1;
+}
+
+static int edit_work(struct txn *t, void *arg)
 {
 	static const char q[] = "SELECT " COLS " FROM structures WHERE id = $1";
 	static const char up[] = "UPDATE structures SET demarches = $1 WHERE id = $2";
-	struct restriction *x = arg;
+	struct edit *x = arg;
 	store_stmt *st = store_prep(t->db, q);
 	store_bind_int(st, 1, x->id);
 	if (store_step(st) != STORE_ROW)
 		return fail_set(&x->f, 404, "not_found", "no such structure: %lld", (long long)x->id);
-	char before[DEMARCHES_MAX];
-	snprintf(before, sizeof before, "%s", store_col_text(st, 8));
-	int changed = strcmp(before, x->demarches) != 0;
-	if (changed) {
-		st = store_prep(t->db, up);
-		store_bind_text(st, 1, x->demarches);
-		store_bind_int(st, 2, x->id);
-		if (store_exec(st) != STORE_DONE ||
-		    journal_append(t, "structure_update", x->id, NULL,
-				   json_pack("{s:o,s:o}", "demarches", demarches_json(x->demarches),
-					     "before", demarches_json(before))))
-			return fail_set(&x->f, 500, "internal", "cannot update the structure");
+	json_t *d = json_pack("{s:{}}", "before");
+	int rc = 0;
+	if (*x->demarches && strcmp(store_col_text(st, 8), x->demarches)) {
+		json_object_set_new(d, "demarches", demarches_json(x->demarches));
+		json_object_set_new(json_object_get(d, "before"), "demarches",
+				    demarches_json(store_col_text(st, 8)));
+		store_stmt *u = store_prep(t->db, up);
+		store_bind_text(u, 1, x->demarches);
+		store_bind_int(u, 2, x->id);
+		rc = store_exec(u) != STORE_DONE;
 	}
+	/* the row's texts stay readable: each update is its own statement */
+	rc = rc || set_column(t, x->id, st, 1, x->name, d) || set_column(t, x->id, st, 4, x->address, d) ||
+	     set_column(t, x->id, st, 5, x->zipcode, d) || set_column(t, x->id, st, 6, x->city, d);
+	int changed = json_object_size(d) > 1;
+	if (rc || (changed && journal_append(t, "structure_update", x->id, NULL, json_incref(d)))) {
+		json_decref(d);
+		return fail_set(&x->f, 500, "internal", "cannot update the structure");
+	}
+	json_decref(d);
 	st = store_prep(t->db, q);
 	store_bind_int(st, 1, x->id);
 	store_step(st);
@@ -142,21 +183,44 @@ static int restrict_work(struct txn *t, void *arg)
 
 int api_structure_update(struct req *r)
 {
-	static const struct field spec[] = { { "demarches", F_ARRAY, 1 }, { 0 } };
-	struct restriction x = { 0 };
+	static const struct field spec[] = {
+		{ "demarches", F_ARRAY, 0 }, { "name", F_STR, 0 }, { "address", F_STR, 0 },
+		{ "zipcode", F_STR, 0 }, { "city", F_STR, 0 }, { 0 }
+	};
+	struct edit x = { 0 };
 	char *end;
 	x.id = strtoll(r->arg, &end, 10);
 	if (!*r->arg || *end || x.id <= 0 || !structure_exists(r->db, x.id) || !authz_member_of(r, x.id))
 		return reply_error(r, 404, "not_found", "no such structure: %s", r->arg);
 	if (!authz_referent_of(r, x.id))
 		return reply_error(r, 403, "forbidden", "only a référent of the structure or an operator "
-				   "chooses the démarches it offers");
+				   "changes it");
 	json_t *in = req_object(r, spec, &x.f);
-	int bad = !in || demarches_parse(json_object_get(in, "demarches"), NULL, x.demarches, &x.f);
-	json_decref(in);
-	if (bad)
+	if (!in)
 		return reply_fail(r, &x.f);
-	if (txn_run(r, 1, restrict_work, &x) != 0)
+	json_t *dem = json_object_get(in, "demarches");
+	x.name = jstr(in, "name", NULL);
+	x.address = jstr(in, "address", NULL);
+	x.zipcode = jstr(in, "zipcode", NULL);
+	x.city = jstr(in, "city", NULL);
+	int identity = x.name || x.address || x.zipcode || x.city, bad = 0;
+	if (!dem && !identity)
+		bad = fail_set(&x.f, 400, "nothing_to_change",
+			       "give what changes: demarches, name, address, zipcode or city");
+	else if (dem && demarches_parse(dem, NULL, x.demarches, &x.f))
+		bad = -1;
+	else if (identity_check(x.name, x.address, x.zipcode, x.city, &x.f))
+		bad = -1;
+	else if (identity && !authz_operator(r))
+		bad = fail_set(&x.f, 403, "forbidden", "only an operator changes a structure's name or "
+			       "address (its référents choose the démarches it offers)");
+	if (bad) {
+		json_decref(in);
+		return reply_fail(r, &x.f);
+	}
+	int rc = txn_run(r, 1, edit_work, &x);
+	json_decref(in); /* the texts in x point into it */
+	if (rc != 0)
 		return r->status ? r->status : reply_fail(r, &x.f);
 	return reply_json(r, 200, x.out);
 }

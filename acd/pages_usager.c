@@ -51,14 +51,14 @@ static int load_work(struct txn *t, void *arg)
 		"SELECT a.mandate_id, a.demarche, a.revoked_at, a.revocation_id FROM autorisations a"
 		" JOIN mandates m ON m.id = a.mandate_id WHERE m.usager_id = $1 ORDER BY a.id";
 	static const char qr[] =
-		"SELECT v.id, v.mandate_id, v.whole, v.revoked_at FROM revocations v"
+		"SELECT v.id, v.mandate_id, v.whole, v.revoked_at, v.reason FROM revocations v"
 		" JOIN mandates m ON m.id = v.mandate_id WHERE m.usager_id = $1 ORDER BY v.id";
 	static const char qo[] =
 		"SELECT o.mandate_id, o.used_at, s.name, o.demarche, a.first_name FROM oidc_tokens o"
 		" JOIN structures s ON s.id = o.structure_id JOIN accounts a ON a.id = o.account_id"
 		" WHERE o.usager_id = $1 AND o.used_at IS NOT NULL ORDER BY o.used_at DESC, o.id DESC";
 	struct space *s = arg;
-	const char *q[] = { qu, qm, qa, qr, qo }, *types[] = { "tt", "itiintt", "itnn", "iiii", "iittt" };
+	const char *q[] = { qu, qm, qa, qr, qo }, *types[] = { "tt", "itiintt", "itnn", "iiiit", "iittt" };
 	json_t **out[] = { &s->who, &s->mandates, &s->auts, &s->revs, &s->uses };
 	for (int i = 0; i < 5; i++) {
 		store_stmt *st = store_prep(t->db, q[i]);
@@ -139,8 +139,12 @@ static void papers(struct page *p, const struct space *s, int64_t mandate)
 		if (COL_I(v, 1) != mandate)
 			continue;
 		page_raw(p, "<li><a href=\"/usager/revocations/%lld/attestation\">Attestation de "
-			    "révocation %s du %s (PDF)</a></li>\n", (long long)COL_I(v, 0),
-			 COL_I(v, 2) ? "du mandat" : "partielle", fr_date((time_t)COL_I(v, 3), d, sizeof d));
+			    "révocation %s du %s (PDF)</a>%s</li>\n", (long long)COL_I(v, 0),
+			 COL_I(v, 2) ? "du mandat" : "partielle", fr_date((time_t)COL_I(v, 3), d, sizeof d),
+			 !strcmp(COL_T(v, 4), "structure_deactivated")
+				 ? " : la structure a cessé d'être habilitée à Aidants Connect, ses mandats "
+				   "ont pris fin avec son habilitation"
+				 : "");
 	}
 	page_raw(p, "</ul>\n");
 }

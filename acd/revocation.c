@@ -59,6 +59,8 @@ static void active_of(struct txn *t, int64_t id, char out[DEMARCHES_MAX])
  * acting in their own space. */
 static int allowed(struct txn *t, const struct target *m)
 {
+	if (t->revocation_reason)
+		return authz_operator(t->r);
 	return t->usager ? m->usager == t->usager : authz_aidant_of(t->r, m->structure);
 }
 
@@ -67,7 +69,7 @@ int mandate_revoke(struct txn *t, int64_t id, const char *wanted, json_t *out, s
 	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM revocations";
 	static const char ins[] =
 		"INSERT INTO revocations (id, mandate_id, demarches, whole, revoked_at, account_id,"
-		" template, attestation_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+		" template, attestation_hash, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 	static const char rev[] = "UPDATE autorisations SET revoked_at = $1, revocation_id = $2"
 				  " WHERE mandate_id = $3 AND demarche = $4 AND revoked_at IS NULL";
 	struct target m;
@@ -129,6 +131,7 @@ int mandate_revoke(struct txn *t, int64_t id, const char *wanted, json_t *out, s
 		store_bind_int(st, 6, t->r->who.account);
 	store_bind_text(st, 7, tpl->name);
 	store_bind_text(st, 8, hash);
+	store_bind_text(st, 9, t->revocation_reason ? t->revocation_reason : "");
 	if (store_exec(st) != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot record the revocation");
 	char subject[32];

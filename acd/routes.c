@@ -29,6 +29,7 @@ static const struct route routes[] = {
 
 	/* structures' démarches (api_structures.c) */
 	{ "PATCH",  "/v1/structures/{}",   AUTH_SESSION, BODY_JSON, api_structure_update },
+	{ "POST",   "/v1/structures/deactivate", AUTH_SESSION, BODY_BULK, api_structure_deactivate },
 
 	/* mandates: signature (api_drafts.c), lists, revocation, renewal
 	 * (api_mandates.c), usagers (api_usagers.c), paper (api_attestations.c) */

@@ -13,6 +13,8 @@ struct txn {
 	const char *actor;      /* journal actor: the caller's email by default */
 	int64_t usager;         /* an usager acting in their own space ("usager:ID"
 				 * as actor), not an account: 0 by default */
+	const char *revocation_reason; /* set by a structure's deactivation (an operator's
+				 * act): mandate_revoke then needs no aidant */
 	int have_head;          /* the journal head, cached across appends */
 	int64_t head_seq;
 	uint8_t head_chain[32];

@@ -222,6 +222,7 @@ struct ac_item_tool {
 	const struct ac_opt *opts;       /* flags with a field fill the item */
 	const char *usage, *summary;
 	const char *const *csv_bools, *const *csv_ints; /* CSV column types */
+	const char *operand;             /* an ID operand fills this integer field; NULL: none */
 };
 /* Flags with a field make one item, POSTed and printed as one line; no such
  * flag reads records from stdin (NDJSON, or --csv, which it adds) in bulk.

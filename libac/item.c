@@ -18,7 +18,13 @@ int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t)
 	enum ac_format fmt = AC_NDJSON;
 	const char *arg;
 	int c;
+	if (t->operand)
+		ac_operands(1);
 	while ((c = ac_getopt(argc, argv, opts, t->usage, t->summary, &arg)) != -1) {
+		if (c == AC_OPERAND) {
+			json_object_set_new(item, t->operand, json_integer(ac_id_arg("ID", arg)));
+			continue;
+		}
 		if (c == K_CSV) {
 			fmt = AC_CSV;
 			continue;
@@ -35,6 +41,8 @@ int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t)
 	}
 	if (fmt == AC_CSV)
 		ac_die(AC_EXIT_USAGE, "--csv reads stdin: give it without the item's flags");
+	if (t->operand && !json_object_get(item, t->operand))
+		ac_die(AC_EXIT_USAGE, "which one? usage: %s %s", ac_prog, t->usage);
 	for (const struct ac_opt *o = t->opts; o->name; o++)
 		if (o->required && !json_object_get(item, o->field))
 			ac_die(AC_EXIT_USAGE, "--%s is required for one item (or give no flag and use stdin)",
