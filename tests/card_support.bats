@@ -5,17 +5,13 @@
 # (Brest): référent ref-b, aidant b1.
 
 load helpers
+load card_helpers
 
 setup() {
 	acd_start
 	op_login
 	two_structures
-	ac-aidant-add >/dev/null <<-'EOF'
-	{"structure":1,"email":"ref-a@lyon.fr","first_name":"Rita","last_name":"A","referent":true}
-	{"structure":1,"email":"a1@lyon.fr","first_name":"Anne","last_name":"Un"}
-	{"structure":2,"email":"ref-b@brest.fr","first_name":"Rob","last_name":"B","referent":true}
-	{"structure":2,"email":"b1@brest.fr","first_name":"Bea","last_name":"Un"}
-	EOF
+	lyon_brest_people
 	for n in 1 2 3 100 200; do printf '{"serial":"GADT%08d","seed":"%s"}\n' "$n" "$(seed "$n")"; done |
 		ac-card-import >/dev/null
 	ac-card-link >/dev/null <<-EOF
@@ -32,10 +28,6 @@ setup() {
 }
 teardown() { acd_stop; }
 
-seed() { printf 'card-%s' "$1" | sha1sum | cut -c1-40; }
-serial() { printf 'GADT%08d' "$1"; }
-as() { local who=$1; shift; XDG_STATE_HOME="$T/st-$who" "$@"; }
-login() { as "${1%%@*}" ac-login --email "$1" --code "$(totp_hex "$(seed "$2")" 60 "${3:-0}")"; }
 card() { sql "SELECT state || '|' || COALESCE(account_id, '') || '|' || COALESCE(structure_id, '') FROM cards WHERE serial = '$1'"; }
 
 @test "the holder declares their own card lost, at once; nothing else, and no one else's" {

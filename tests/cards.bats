@@ -5,23 +5,15 @@
 # folder, so several can be logged in at once: `as ref-a ac-card-list`.
 
 load helpers
+load card_helpers
 
 setup() {
 	acd_start
 	op_login
 	two_structures
-	ac-aidant-add >/dev/null <<-'EOF'
-	{"structure":1,"email":"ref-a@lyon.fr","first_name":"Rita","last_name":"A","referent":true}
-	{"structure":1,"email":"a1@lyon.fr","first_name":"Anne","last_name":"Un"}
-	{"structure":2,"email":"ref-b@brest.fr","first_name":"Rob","last_name":"B","referent":true}
-	{"structure":2,"email":"b1@brest.fr","first_name":"Bea","last_name":"Un"}
-	{"structure":2,"email":"b2@brest.fr","first_name":"Bob","last_name":"Deux"}
-	EOF
+	lyon_brest_people
 }
 teardown() { acd_stop; }
-
-# seed N: a card's 20-byte seed as hex, the same in every test
-seed() { printf 'card-%s' "$1" | sha1sum | cut -c1-40; }
 
 # import SERIAL... : physical cards GADT<n> with seed n, as the operator
 import() {
@@ -29,18 +21,7 @@ import() {
 	for n in "$@"; do printf '{"serial":"GADT%08d","seed":"%s"}\n' "$n" "$(seed "$n")"; done |
 		ac-card-import >/dev/null
 }
-serial() { printf 'GADT%08d' "$1"; }
 
-# as PERSON cmd... : runs cmd with PERSON's session
-as() {
-	local who=$1
-	shift
-	XDG_STATE_HOME="$T/st-$who" "$@"
-}
-# login EMAIL N [offset]: EMAIL logs in with card N (a 60 s step)
-login() {
-	as "${1%%@*}" ac-login --email "$1" --code "$(totp_hex "$(seed "$2")" 60 "${3:-0}")"
-}
 # The référent of Lyon, with card 100 linked by the operator, logged in.
 referent_a() {
 	import 100
