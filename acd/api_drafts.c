@@ -25,6 +25,7 @@ struct opening {
 	int64_t structure, account, id;
 	char demarches[DEMARCHES_MAX];
 	const char *duration;
+	const char *link_email; /* "" when the link is handed over */
 	char token[TOKEN_HEX];
 	struct fail f;
 };
@@ -34,7 +35,8 @@ static int open_work(struct txn *t, void *arg)
 	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM mandate_drafts";
 	static const char ins[] =
 		"INSERT INTO mandate_drafts (id, token_hash, account_id, structure_id, demarches,"
-		" duration, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)";
+		" duration, state, created_at, expires_at, remote, link_email)"
+		" VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10)";
 	struct opening *o = arg;
 	if (demarches_offered(t->db, o->structure, o->demarches, &o->f))
 		return -1;
@@ -51,6 +53,8 @@ static int open_work(struct txn *t, void *arg)
 	store_bind_text(st, 6, o->duration);
 	store_bind_int(st, 7, t->now);
 	store_bind_int(st, 8, t->now + DRAFT_TTL);
+	store_bind_int(st, 9, *o->link_email != 0);
+	store_bind_text(st, 10, o->link_email);
 	return store_exec(st) == STORE_DONE ? 0 : -1;
 }
 
@@ -99,6 +103,7 @@ int api_draft_create(struct req *r)
 	if (*email && !mail_configured())
 		return reply_error(r, 503, "mail_unconfigured",
 				   "acd cannot send mail (see smtp-url in acd(8)): give the link by hand");
+	o.link_email = email;
 	if (txn_run(r, 1, open_work, &o) != 0)
 		return r->status ? r->status : reply_fail(r, &o.f);
 	char url[1024], exp[32], err[256] = "";
@@ -191,7 +196,7 @@ static int confirm_work(struct txn *t, void *arg)
 		return -1;
 	struct mandate_new m = { .structure = c->d.structure, .usager = c->d.usager,
 				 .account = c->d.account, .demarches = c->d.demarches,
-				 .duration = c->d.duration };
+				 .duration = c->d.duration, .remote = c->d.remote };
 	return mandate_create(t, &m, &c->mandate);
 }
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define DRAFT_COLS "id, account_id, structure_id, COALESCE(usager_id, 0), demarches, duration," \
-		   " state, created_at, expires_at, COALESCE(identified_at, 0)"
+		   " state, created_at, expires_at, COALESCE(identified_at, 0), remote, link_email"
 
 static int fill(store_stmt *st, struct draft *d)
 {
@@ -22,6 +22,8 @@ static int fill(store_stmt *st, struct draft *d)
 	d->created_at = store_col_int(st, 7);
 	d->expires_at = store_col_int(st, 8);
 	d->identified_at = store_col_int(st, 9);
+	d->remote = (int)store_col_int(st, 10);
+	snprintf(d->link_email, sizeof d->link_email, "%s", store_col_text(st, 11));
 	return 1;
 }
 
@@ -55,9 +57,10 @@ json_t *draft_json(store_conn *db, const struct draft *d, time_t now)
 	char exp[32];
 	iso_time((time_t)d->expires_at, exp);
 	const char *state = draft_state(d, now);
-	json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:o,s:s}", "id", (json_int_t)d->id, "state", state,
+	json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:o,s:s,s:b}", "id", (json_int_t)d->id, "state", state,
 			      "expires_at", exp, "structure", (json_int_t)d->structure, "demarches",
-			      demarches_json(d->demarches), "duration", d->duration);
+			      demarches_json(d->demarches), "duration", d->duration, "remote",
+			      d->remote);
 	if (!strcmp(state, "identified")) {
 		json_object_set_new(o, "usager", usager_json(db, d->usager));
 		json_object_set_new(o, "other_mandates",

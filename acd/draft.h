@@ -12,6 +12,8 @@ struct draft {
 	int64_t id, account, structure, usager;
 	char demarches[DEMARCHES_MAX], duration[16], state[16];
 	int64_t created_at, expires_at, identified_at;
+	int remote;             /* the link went by mail: no aidant beside the usager */
+	char link_email[256];   /* where it went ("" when handed over) */
 };
 
 /* 1 found, 0 none, -1 error. */

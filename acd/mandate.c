@@ -99,8 +99,8 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 	static const char sub[] = "SELECT sub_hash FROM usagers WHERE id = $1";
 	static const char ins[] =
 		"INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration,"
-		" created_at, expires_at, template, attestation_hash, renewal_of)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+		" created_at, expires_at, template, attestation_hash, renewal_of, remote)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 	static const char ins_aut[] = "INSERT INTO autorisations (id, mandate_id, demarche)"
 				      " VALUES ($1, $2, $3)";
 	const struct template *tpl = template_current("mandat");
@@ -137,6 +137,7 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 		store_bind_int(st, 11, m->renewal_of);
 	else
 		store_bind_null(st, 11);
+	store_bind_int(st, 12, m->remote);
 	if (store_exec(st) != STORE_DONE || replace_older(t, m, *id))
 		return -1;
 	char subject[32], exp_iso[32];

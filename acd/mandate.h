@@ -14,6 +14,7 @@ struct mandate_new {
 	int64_t renewal_of;     /* 0: none */
 	const char *demarches;  /* checked, catalogue order */
 	const char *duration;   /* checked */
+	int remote;             /* signed at a distance (its draft's link went by mail) */
 };
 /* Creates the mandate and one autorisation per démarche, revoking and
  * replacing an active autorisation of the same usager, structure and

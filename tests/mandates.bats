@@ -230,7 +230,14 @@ teardown() { mandate_teardown; }
 	grep -q "^Subject: Aidants Connect : votre mandat à signer" "$T/mail.txt"
 	grep -qF "$(cat "$T/url")" "$T/mail.txt"
 	grep -q "link sent to angela@example.fr" "$T/new.err"
-	kill_tool
+	[ "$(sql "SELECT remote || link_email FROM mandate_drafts")" = 1angela@example.fr ]
+	# signed at a distance: the mandate says so
+	node "$REPO/tests/browser/sign.mjs" "$(cat "$T/url")" --shots "$T/shots" > "$T/browser.out"
+	wait_tool
+	[ "$TOOL_STATUS" -eq 0 ]
+	jq -e '.remote == true' "$T/mandate.json"
+	run ac-mandate-show "$(jq .id "$T/mandate.json")"
+	jq -e '.remote == true and .aidant.email == "aidant@lyon.fr"' <<<"$output"
 }
 
 @test "bad input to the mandate routes: clear errors, nothing changes" {
