@@ -174,6 +174,10 @@ static int confirm_work(struct txn *t, void *arg)
 	if (draft_load(t->db, c->d.id, &c->d) != 1)
 		return -1;
 	const char *state = draft_state(&c->d, t->now);
+	if (!c->d.usager_consent_at && (!strcmp(state, "identified") || !strcmp(state, "pending")))
+		return fail_set(&c->f, 409, "no_usager_consent",
+				"the usager has not accepted the mandate on the signing page: no "
+				"mandate without their own consent");
 	if (strcmp(state, "identified")) {
 		fail_set(&c->f, !strcmp(state, "expired") ? 410 : 409,
 			 !strcmp(state, "pending") ? "not_identified" : state,

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #define DRAFT_COLS "id, account_id, structure_id, COALESCE(usager_id, 0), demarches, duration," \
-		   " state, created_at, expires_at, COALESCE(identified_at, 0), remote, link_email"
+		   " state, created_at, expires_at, COALESCE(identified_at, 0), remote, link_email," \
+		   " COALESCE(usager_consent_at, 0)"
 
 static int fill(store_stmt *st, struct draft *d)
 {
@@ -24,6 +25,7 @@ static int fill(store_stmt *st, struct draft *d)
 	d->identified_at = store_col_int(st, 9);
 	d->remote = (int)store_col_int(st, 10);
 	snprintf(d->link_email, sizeof d->link_email, "%s", store_col_text(st, 11));
+	d->usager_consent_at = store_col_int(st, 12);
 	return 1;
 }
 

@@ -14,6 +14,7 @@ struct draft {
 	int64_t created_at, expires_at, identified_at;
 	int remote;             /* the link went by mail: no aidant beside the usager */
 	char link_email[256];   /* where it went ("" when handed over) */
+	int64_t usager_consent_at; /* the usager ticked their consent on the page (0: not yet) */
 };
 
 /* 1 found, 0 none, -1 error. */

@@ -41,7 +41,9 @@ static int usable(struct req *r, struct draft *d)
 	return 0;
 }
 
-static void draft_body(struct req *r, struct page *p, const struct draft *d, const char *csrf)
+/* error: the form came back without the consent ticked */
+static void draft_body(struct req *r, struct page *p, const struct draft *d, const char *csrf,
+		       int error)
 {
 	static const char q[] = "SELECT s.name, s.address, s.zipcode, s.city, a.first_name, a.last_name"
 				" FROM structures s, accounts a WHERE s.id = $1 AND a.id = $2";
@@ -92,12 +94,23 @@ static void draft_body(struct req *r, struct page *p, const struct draft *d, con
 		    "vous-même avec FranceConnect.</li>\n"
 		    "<li>Les aidants sont tenus au secret professionnel et n'agissent que pour les "
 		    "démarches choisies.</li>\n</ul>\n"
-		    "<p class=\"notice\">Pour signer, identifiez-vous avec FranceConnect. Votre aidant "
-		    "vous remettra ensuite une attestation papier du mandat.</p>\n"
+		    "<p class=\"notice\">%s</p>\n"
 		    "<form method=\"post\" action=\"/sign/%s\">\n"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+		    "<p class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"1\" "
+		    "id=\"consent\" required%s> <label for=\"consent\">J'accepte ce mandat et je "
+		    "m'engage à donner des informations exactes pour mes démarches.</label></p>\n"
+		    "%s"
 		    "<button type=\"submit\">S'identifier avec FranceConnect</button>\n</form>\n",
-		 r->arg, csrf);
+		 d->remote ? "Vous signez à distance. Pour signer, cochez la case ci-dessous puis "
+			     "identifiez-vous avec FranceConnect ; votre aidant finalisera ensuite le "
+			     "mandat."
+			   : "Pour signer, cochez la case ci-dessous puis identifiez-vous avec "
+			     "FranceConnect. Votre aidant vous remettra ensuite une attestation papier "
+			     "du mandat.",
+		 r->arg, csrf, error ? " aria-describedby=\"consent-error\"" : "",
+		 error ? "<p class=\"error\" id=\"consent-error\" role=\"alert\">Cochez la case pour "
+			 "accepter le mandat : il ne peut pas être signé sans votre accord.</p>\n" : "");
 }
 
 int page_sign_show(struct req *r)
@@ -110,13 +123,14 @@ int page_sign_show(struct req *r)
 	page_csrf(browser, r->arg, csrf);
 	struct page p = { 0 };
 	page_begin(&p, "Projet de mandat");
-	draft_body(r, &p, &d, csrf);
+	draft_body(r, &p, &d, csrf, 0);
 	page_end(&p);
 	return reply_page(r, 200, &p);
 }
 
 struct start {
-	int64_t draft;
+	int64_t draft, structure;
+	int consented; /* already, on an earlier visit */
 	struct fc_trip trip;
 };
 
@@ -130,7 +144,21 @@ static int start_work(struct txn *t, void *arg)
 	store_bind_blob(st, 2, s->trip.nonce_hash, 32);
 	store_bind_blob(st, 3, s->trip.browser_hash, 32);
 	store_bind_int(st, 4, s->draft);
-	return store_exec(st) == STORE_DONE ? 0 : -1;
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	if (s->consented)
+		return 0;
+	/* the usager's own consent, before FranceConnect: journaled once */
+	static const char yes[] = "UPDATE mandate_drafts SET usager_consent_at = $1 WHERE id = $2"
+				  " AND usager_consent_at IS NULL";
+	st = store_prep(t->db, yes);
+	store_bind_int(st, 1, t->now);
+	store_bind_int(st, 2, s->draft);
+	char subject[32];
+	snprintf(subject, sizeof subject, "draft:%lld", (long long)s->draft);
+	return store_exec(st) == STORE_DONE && (store_changes(t->db) == 0 ||
+						journal_append(t, "usager_consent", s->structure, subject,
+							       NULL) == 0) ? 0 : -1;
 }
 
 int page_sign_start(struct req *r)
@@ -143,7 +171,17 @@ int page_sign_start(struct req *r)
 		return reply_page_error(r, 403, "Demande refusée",
 					"Cette demande ne vient pas de la page de signature. Rouvrez le lien "
 					"de signature et utilisez le bouton de la page.");
-	struct start s = { .draft = d.id };
+	char consent[8] = "";
+	if (form_field(r->body ? r->body : "", "consent", consent, sizeof consent) || strcmp(consent, "1")) {
+		char csrf[65];
+		page_csrf(browser, r->arg, csrf);
+		struct page p = { 0 };
+		page_begin(&p, "Projet de mandat");
+		draft_body(r, &p, &d, csrf, 1);
+		page_end(&p);
+		return reply_page(r, 400, &p);
+	}
+	struct start s = { .draft = d.id, .structure = d.structure, .consented = d.usager_consent_at != 0 };
 	return fc_depart(r, browser, &s.trip, start_work, &s);
 }
 
@@ -258,9 +296,13 @@ int page_fc_callback(struct req *r)
 	waiters_wake();
 	struct page p = { 0 };
 	page_begin(&p, "Identité vérifiée");
+	struct draft d;
+	int remote = draft_load(r->db, c.draft, &d) == 1 && d.remote;
 	page_raw(&p, "<h1>Identité vérifiée</h1>\n<p class=\"ok\">Merci. FranceConnect a confirmé votre "
-		     "identité. Retournez auprès de votre aidant : il va finaliser le mandat et vous "
-		     "remettre l'attestation à signer.</p>\n<p>Vous pouvez fermer cette page.</p>\n");
+		     "identité. %s</p>\n<p>Vous pouvez fermer cette page.</p>\n",
+		 remote ? "Votre aidant va maintenant finaliser le mandat."
+			: "Retournez auprès de votre aidant : il va finaliser le mandat et vous "
+			  "remettre l'attestation à signer.");
 	page_end(&p);
 	return reply_page(r, 200, &p);
 }

@@ -140,6 +140,8 @@ static int export_work(struct txn *t, void *arg)
 	size_t i;
 	json_array_foreach(ids, i, id) {
 		json_t *m = mandate_json(t->db, json_integer_value(id), t->now);
+		/* the aidant's first name, as on the page: their address is not the usager's datum */
+		json_object_del(json_object_get(m, "aidant"), "email");
 		if (m)
 			json_array_append_new(mandates, m);
 	}

@@ -3,7 +3,7 @@
 #include "ac.h"
 
 static const struct ac_opt opts[] = {
-	{ "reason", 1, 'r', "TEXT", "why the habilitation ends (journaled, shown to usagers)", "reason",
+	{ "reason", 1, 'r', "TEXT", "why the habilitation ends (journaled, kept with the structure)", "reason",
 	  .required = 1 },
 	{ 0 }
 };

@@ -15,7 +15,8 @@ static const char *const tools[][2] = {
 	{ "whoami", "show who the session is" },
 	{ "structure-new", "create a structure (operators)" },
 	{ "structure-list", "list structures" },
-	{ "structure-set", "choose the démarches a structure offers" },
+	{ "structure-set", "edit a structure: its démarches, name and address" },
+	{ "structure-deactivate", "end a structure's habilitation (operators)" },
 	{ "aidant-add", "add aidants and référents to a structure" },
 	{ "aidant-list", "list the aidants of your structures" },
 	{ "aidant-deactivate", "record an aidant's departure" },
@@ -23,7 +24,8 @@ static const char *const tools[][2] = {
 	{ "card-import", "import OTP card stock (operators)" },
 	{ "card-list", "list OTP cards" },
 	{ "card-link", "link OTP cards to aidants" },
-	{ "card-unlink", "unlink a card: lost, broken, departure, error" },
+	{ "card-unlink", "unlink a card: lost, broken, departure, error, returned" },
+	{ "card-check", "check a card's code and drift (support)" },
 	{ "card-enroll", "give an aidant an authenticator app" },
 	{ "mandate-new", "draw up a mandate with an usager (FranceConnect, consent, code)" },
 	{ "mandate-list", "list the mandates of your structures" },
@@ -34,6 +36,8 @@ static const char *const tools[][2] = {
 	{ "usager-list", "list the usagers of your structures' mandates" },
 	{ "usager-show", "show one usager and its mandates" },
 	{ "audit", "export the journal, or verify an export offline" },
+	{ "client-new", "register a démarche site with acd's identity provider (operators)" },
+	{ "client-list", "list the démarche sites registered (operators)" },
 	{ NULL, NULL }
 };
 

@@ -2,9 +2,9 @@
 # Installed once and linked under each tool's name, so bash-completion loads it
 # for whichever command is completed first.
 
-_ac_tools='login logout whoami structure-new structure-list structure-set aidant-add
-aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink
-card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke
+_ac_tools='login logout whoami structure-new structure-list structure-set structure-deactivate
+aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link
+card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
@@ -18,7 +18,8 @@ _ac_options()
 	ac-logout|ac-whoami)  echo '' ;;
 	ac-structure-new)     echo '--name= --siret= --zipcode= --city= --address= --type= --csv' ;;
 	ac-structure-list)    echo '--csv' ;;
-	ac-structure-set)     echo '--demarches=' ;;
+	ac-structure-set)     echo '--demarches= --name= --address= --zipcode= --city=' ;;
+	ac-structure-deactivate) echo '--reason= --csv' ;;
 	ac-aidant-add)        echo '--structure= --email= --first-name= --last-name= --profession= --phone= --referent --no-aidant --csv' ;;
 	ac-aidant-list)       echo '--structure= --inactive --csv' ;;
 	ac-aidant-deactivate) echo '--email= --structure= --csv' ;;
@@ -28,14 +29,15 @@ _ac_options()
 	ac-card-link)         echo '--serial= --email= --code= --csv' ;;
 	ac-card-unlink)       echo '--serial= --reason= --csv' ;;
 	ac-card-enroll)       echo '--email= --serial= --code=' ;;
+	ac-card-check)        echo '--serial= --code=' ;;
 	ac-mandate-new)       echo '--demarches= --duration= --structure= --attestation= --open --code= --confirm-consent --send-link=' ;;
-	ac-mandate-list)      echo '--usager= --status= --expiring-within= --structure= --all --csv' ;;
+	ac-mandate-list)      echo '--usager= --status= --expiring-within= --structure= --aidant= --all --csv' ;;
 	ac-mandate-show|ac-usager-show) echo '' ;;
 	ac-mandate-renew)     echo '--usager= --demarches= --duration= --code= --structure= --attestation=' ;;
 	ac-mandate-revoke)    echo '--demarches= --attestation= --csv' ;;
 	ac-mandate-attestation) echo '--output= --revocation=' ;;
 	ac-usager-list)       echo '--search= --structure= --csv' ;;
-	ac-audit)             echo '--since= --until= --action= --structure= --actor= --verify --anchor=' ;;
+	ac-audit)             echo '--since= --until= --action= --structure= --actor= --usager= --verify --anchor=' ;;
 	ac-client-new)        echo '--name= --redirect-uri= --signing=' ;;
 	ac-client-list)       echo '--csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' ;;
@@ -43,12 +45,16 @@ _ac_options()
 	echo '--help --version'
 }
 
-# Completes the value of option $1 into COMPREPLY from the word $2.
+# Completes the value of option $1 of tool $3 into COMPREPLY from the word $2.
 _ac_value()
 {
 	local values
 	case $1 in
-	--reason) values='lost broken departure error' ;;
+	--reason)
+		# an unlink reason; a structure's end takes free text
+		[[ $3 == ac-card-unlink ]] || { COMPREPLY=(); return 0; }
+		values='lost broken departure error returned' ;;
+	--aidant) values='me' ;;
 	--state)  values='stock linked active lost broken retired' ;;
 	--type)   values='ccas france_services association mairie departement autre' ;;
 	--status) values='active expired revoked' ;;
@@ -70,10 +76,11 @@ _ac_value()
 		return 0 ;;
 	--action) values='login login_failed lockout unlock activity_check structure_create
 		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
-		card_import card_link card_validate card_unlink card_lost card_enroll session_end
-		operator_create usager_identified mandate_create autorisation_create
-		autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create
-		key_rotate token_code token_issue token_reuse usager_login' ;;
+		card_import card_link card_validate card_unlink card_lost card_enroll card_check
+		session_end operator_create structure_deactivate usager_consent usager_identified
+		mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew
+		autorisation_use client_create key_rotate token_code token_issue
+		token_reuse usager_login' ;;
 	--pskc|--attestation|--output)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
@@ -90,21 +97,21 @@ _ac_complete_tool()
 	local opts; opts=$(_ac_options "$tool" | tr "\n" " ")
 	# --opt=VALUE in one word (bash splits it at "=" when "=" is in COMP_WORDBREAKS)
 	if [[ $cur == --*=* ]]; then
-		_ac_value "${cur%%=*}" "${cur#*=}"
+		_ac_value "${cur%%=*}" "${cur#*=}" "$tool"
 		return 0
 	fi
 	if [[ $cur == = ]] && [[ $prev == --* ]]; then
-		_ac_value "$prev" ''
+		_ac_value "$prev" '' "$tool"
 		return 0
 	fi
 	if [[ ${COMP_WORDS[COMP_CWORD-1]} == = ]] && (( COMP_CWORD >= 2 )); then
-		_ac_value "${COMP_WORDS[COMP_CWORD-2]}" "$cur"
+		_ac_value "${COMP_WORDS[COMP_CWORD-2]}" "$cur" "$tool"
 		return 0
 	fi
 	# --opt VALUE in two words (-o is --output's short form)
 	[[ $prev == -o ]] && prev=--output
 	if [[ $prev == --* ]] && [[ " $opts " == *" $prev= "* ]]; then
-		_ac_value "$prev" "$cur"
+		_ac_value "$prev" "$cur" "$tool"
 		return 0
 	fi
 	mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
@@ -134,9 +141,9 @@ _ac()
 		if (( COMP_CWORD == 2 )); then
 			local verbs
 			case $noun in
-			structure) verbs='new list set' ;;
+			structure) verbs='new list set deactivate' ;;
 			aidant)    verbs='add list deactivate unlock' ;;
-			card)      verbs='import list link unlink enroll' ;;
+			card)      verbs='import list link unlink enroll check' ;;
 			mandate)   verbs='new list show renew revoke attestation' ;;
 			usager)    verbs='list show' ;;
 			client)    verbs='new list' ;;

@@ -27,17 +27,17 @@ complete -c ac -f
 complete -c ac -n __ac_needs_command -a login -d 'open a session with a one-time code'
 complete -c ac -n __ac_needs_command -a logout -d 'end the session'
 complete -c ac -n __ac_needs_command -a whoami -d 'show who the session is'
-complete -c ac -n __ac_needs_command -a structure -d 'create, list structures; set their démarches'
+complete -c ac -n __ac_needs_command -a structure -d 'create, list, edit, deactivate structures'
 complete -c ac -n __ac_needs_command -a aidant -d 'add, list, deactivate, unlock aidants'
-complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enroll cards'
+complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enroll, check cards'
 complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, revoke mandates; attestations'
 complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
 complete -c ac -n __ac_needs_command -a audit -d 'export the journal, or verify an export'
 complete -c ac -n __ac_needs_command -a client -d 'register, list clients of the identity provider'
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
-complete -c ac -n '__ac_needs_verb structure' -a 'new list set'
+complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock'
-complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll'
+complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll check'
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
 complete -c ac -n '__ac_needs_verb usager' -a 'list show'
 complete -c ac -n '__ac_needs_verb client' -a 'new list'
@@ -72,14 +72,14 @@ function __ac_opt --argument-names tool long desc values
 end
 
 set -l __ac_states 'stock linked active lost broken retired'
-set -l __ac_reasons 'lost broken departure error'
+set -l __ac_reasons 'lost broken departure error returned'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll session_end operator_create usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -97,6 +97,13 @@ __ac_opt structure-new type 'structure type' $__ac_types
 __ac_opt structure-new csv 'read CSV from standard input' -flag
 
 __ac_opt structure-set demarches 'the families offered, comma-separated' '(__ac_demarches)'
+__ac_opt structure-set name "the structure's name (operators)"
+__ac_opt structure-set address 'its street address (operators)'
+__ac_opt structure-set zipcode 'its postal code, 5 digits (operators)'
+__ac_opt structure-set city 'its city (operators)'
+
+__ac_opt structure-deactivate reason 'why the habilitation ends'
+__ac_opt structure-deactivate csv 'read CSV from standard input' -flag
 
 __ac_opt aidant-add structure 'structure id'
 __ac_opt aidant-add email email
@@ -140,6 +147,9 @@ __ac_opt card-enroll email 'the aidant'
 __ac_opt card-enroll serial 'an app already enrolled, to activate'
 __ac_opt card-enroll code 'the code the app shows'
 
+__ac_opt card-check serial 'card serial'
+__ac_opt card-check code 'a code the card shows now'
+
 __ac_opt mandate-new demarches 'démarche families, comma-separated' '(__ac_demarches)'
 __ac_opt mandate-new duration "the mandate's duration" $__ac_durations
 __ac_opt mandate-new structure 'the structure, when aidant of several'
@@ -153,6 +163,7 @@ __ac_opt mandate-list usager 'only this usager'
 __ac_opt mandate-list status 'only this status' $__ac_statuses
 __ac_opt mandate-list expiring-within 'only those ending within DAYS days'
 __ac_opt mandate-list structure 'only this structure'
+__ac_opt mandate-list aidant 'only the mandates this aidant signed (me: yours)' me
 __ac_opt mandate-list all 'also those ended more than 365 days ago' -flag
 __ac_opt mandate-list csv 'print CSV for a spreadsheet' -flag
 
@@ -181,6 +192,7 @@ __ac_opt audit until 'before this UTC time'
 __ac_opt audit action 'only this action' $__ac_actions
 __ac_opt audit structure 'only this structure'
 __ac_opt audit actor 'only entries by this actor (email, usager:ID, client:ID)'
+__ac_opt audit usager 'only entries about this usager'
 __ac_opt audit verify 'verify an export from standard input' -flag
 __ac_opt audit anchor 'with --verify: the chain of the entry before the first'
 

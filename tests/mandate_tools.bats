@@ -34,7 +34,7 @@ refused() {
 	run ac-mandate-attestation --help
 	assert_output --partial "--revocation RID"
 	run ac-mandate-list --list-options
-	assert_output "$(printf '%s\n' --usager= --status= --expiring-within= --structure= --all --csv --help --version)"
+	assert_output "$(printf '%s\n' --usager= --status= --expiring-within= --structure= --aidant= --all --csv --help --version)"
 }
 
 @test "--demarches: unknown, repeated or empty items are refused with the valid codes (64)" {
@@ -72,7 +72,7 @@ refused() {
 	refused 64 'which usager?' ac-usager-show
 	refused 64 'unexpected argument "13"' ac-mandate-show 12 13
 	refused 64 'which structure?' ac-structure-set --demarches papiers
-	refused 64 '--demarches is required' ac-structure-set 3
+	refused 64 'nothing to change: give --demarches, --name' ac-structure-set 3
 	refused 64 '--demarches is required' ac-mandate-new --duration long --confirm-consent
 	refused 64 '--duration is required' ac-mandate-new --demarches papiers --confirm-consent
 	refused 64 '--usager is required' ac-mandate-renew --demarches papiers --duration long --code 123456

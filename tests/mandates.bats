@@ -96,6 +96,38 @@ teardown() { mandate_teardown; }
 	kill_tool
 }
 
+@test "the usager's own consent: the page asks for it, FranceConnect waits for it, the confirmation needs it" {
+	open_draft papiers short
+	url=$(cat "$T/url")
+	curl -fsS -c "$T/jar" -o "$T/page.html" "$url"
+	grep -q 'name="consent" value="1" id="consent" required' "$T/page.html"
+	grep -q "J'accepte ce mandat et je m'engage à donner des informations exactes" "$T/page.html"
+	csrf=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/page.html" | grep -o '[0-9a-f]\{64\}')
+	# the aidant cannot confirm before the usager accepted
+	id=$(sql "SELECT id FROM mandate_drafts")
+	token=$(jq -r .token "$T/aidant-session.json")
+	run curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+		-X POST --data '{"code":"123456","consent":true}' "$AC_URL/v1/mandates/drafts/$id/confirm"
+	jq -e '.error.code == "no_usager_consent"' <<<"$output"
+	# the form without the box ticked: the page again, with why, and no trip to FranceConnect
+	before=$(state_digest) n=$(journal_count)
+	run curl -sS -b "$T/jar" -o "$T/page.html" -w '%{http_code}' -X POST --data "csrf=$csrf" "$url"
+	assert_output 400
+	grep -q 'role="alert">Cochez la case' "$T/page.html"
+	grep -q 'S.identifier avec FranceConnect' "$T/page.html"
+	[ "$(sql "SELECT fc_state_hash IS NULL AND usager_consent_at IS NULL FROM mandate_drafts")" = 1 ]
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
+	# ticked: off to FranceConnect, the consent journaled once
+	run curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' -X POST --data "csrf=$csrf&consent=1" "$url"
+	assert_output 303
+	run curl -sS -b "$T/jar" -o /dev/null -w '%{http_code}' -X POST --data "csrf=$csrf&consent=1" "$url"
+	assert_output 303
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'usager_consent' AND subject = 'draft:$id' AND structure_id = 1")" = 1 ]
+	[ "$(sql "SELECT usager_consent_at IS NOT NULL FROM mandate_drafts")" = 1 ]
+	kill_tool
+}
+
 @test "an ID token with a bad nonce, a wrong signature or audience is refused" {
 	for tamper in nonce signature audience issuer expired; do
 		restart_fc --tamper "$tamper"
@@ -105,7 +137,9 @@ teardown() { mandate_teardown; }
 		[ "$status" -eq 1 ] || { echo "$tamper: exit $status: $output"; tail -n 15 "$T/acd.log" "$T/fc.log"; return 1; }
 		[[ $output == *"n'a pas pu être vérifiée"* ]] || { echo "$tamper: $output"; return 1; }
 		[ "$(state_digest)" = "$before" ]
-		[ "$(journal_count)" = "$n" ]
+		# the usager's consent, given before FranceConnect, and nothing after it
+		[ "$(journal_count)" = $((n + 1)) ]
+		[ "$(sql "SELECT action FROM journal ORDER BY seq DESC LIMIT 1")" = usager_consent ]
 		[ "$(sql "SELECT COUNT(*) FROM usagers")" = 0 ]
 		kill_tool
 	done

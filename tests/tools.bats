@@ -51,7 +51,7 @@ tools() {
 	assert_output --partial "not an ac command"
 	run ac card
 	assert_failure 64
-	assert_output --partial "needs a verb: import, list, link, unlink, enroll"
+	assert_output --partial "needs a verb: import, list, link, unlink, check, enroll"
 	run ac
 	assert_failure 64
 }

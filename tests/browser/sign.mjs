@@ -3,7 +3,8 @@
 //   node tests/browser/sign.mjs URL [--login angela] [--password 123] [--shots DIR]
 //                               [--expect-text TEXT] [--no-click]
 //
-// URL is acd's page "/sign/TOKEN". The driver opens it (DIR/1-draft.png), clicks
+// URL is acd's page "/sign/TOKEN". The driver opens it (DIR/1-draft.png), ticks
+// the usager's consent ("J'accepte ce mandat") when the page asks it, clicks
 // "S'identifier avec FranceConnect", logs in on the provider's page
 // (DIR/2-fc-login.png), follows the redirections back to acd (DIR/3-done.png),
 // prints the final page's visible text on stdout, and exits 0 when TEXT
@@ -85,6 +86,10 @@ async function run(browser) {
 		throw new Error(`no single button "S'identifier avec FranceConnect" on ${page.url()} `
 			+ `(status ${first ? first.status() : '?'}): ${(await bodyText(page)).slice(0, 300)}`);
 	}
+	// the usager's own consent, ticked as a person would (by its label); a page
+	// without it (flow-check.mjs's) is sent as it is, and acd would refuse it
+	const consent = page.getByLabel("J'accepte ce mandat");
+	if (await consent.count() === 1) await consent.check();
 	// acd answers the form with a redirection to FranceConnect, or with a page
 	// of its own saying why not: tell that page rather than wait for nothing
 	const [sent] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
