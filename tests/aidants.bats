@@ -125,6 +125,6 @@ teardown() { acd_stop; }
 	assert_equal "${#lines[@]}" 3
 	run ac-card-list --csv
 	assert_success
-	assert_equal "${lines[0]}" $'serial,kind,state,email,structure,digits,step,algorithm\r'
+	assert_equal "${lines[0]}" $'serial,kind,state,email,structure,digits,step,algorithm,drift,last_used_at\r'
 	[[ "${lines[1]}" == APP-*,app,active,operator@anct.gouv.fr,,6,30,sha1* ]]
 }
