@@ -82,12 +82,11 @@ deps:
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do $$t; done
 
-# The whole suite, then again under ASan+UBSan.
+# The whole suite, and beside it the same under ASan+UBSan (scripts/check.sh).
 check: deps
-	$(MAKE) all unit
-	tests/run.sh $(B)
-	$(MAKE) SAN=1 B=build-san all unit
-	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build-san
+	$(MAKE) -j2 all unit
+	$(MAKE) -j2 SAN=1 B=build-san all unit
+	scripts/check.sh $(B) build-san
 
 # Optional: the SQL acd runs, checked on a throwaway PostgreSQL cluster.
 check-pg: deps all

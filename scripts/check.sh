@@ -1,0 +1,24 @@
+#!/bin/sh
+# make check's two passes at once: the suite on build/ and, beside it, on
+# build-san/ under ASan+UBSan. Most of a test's time is waiting (a browser,
+# a code step, a peer starting), so two passes on two cores take about the
+# time of the slower one. The sanitizer pass writes to build-san/check.log,
+# printed when it ends; each pass ends with its "N passed, N failed" line.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+B=${1:-build}
+S=${2:-build-san}
+
+ASAN_OPTIONS=detect_leaks=1 tests/run.sh "$S" > "$S/check.log" 2>&1 &
+san=$!
+trap 'kill "$san" 2>/dev/null' INT TERM
+
+echo "== the suite on $B"
+tests/run.sh "$B"
+plain=$?
+
+wait "$san"
+sanrc=$?
+echo "== the suite on $S (ASan+UBSan)"
+cat "$S/check.log"
+[ "$plain" -eq 0 ] && [ "$sanrc" -eq 0 ]
