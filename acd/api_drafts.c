@@ -3,6 +3,7 @@
  *   GET  /v1/mandates/drafts/{id}?wait=S  long-poll until the usager is identified
  *   POST /v1/mandates/drafts/{id}/confirm consent + a fresh code: the mandate */
 #include "routes.h"
+#include "attestation_mail.h"
 #include "auth.h"
 #include "code_check.h"
 #include "crypto.h"
@@ -22,56 +23,67 @@
 #define WAIT_MAX 30
 
 struct opening {
-	int64_t structure, account, id;
+	struct draft_new n;
 	char demarches[DEMARCHES_MAX];
-	const char *duration;
-	const char *link_email; /* "" when the link is handed over */
-	char token[TOKEN_HEX];
 	struct fail f;
 };
 
 static int open_work(struct txn *t, void *arg)
 {
-	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM mandate_drafts";
-	static const char ins[] =
-		"INSERT INTO mandate_drafts (id, token_hash, account_id, structure_id, demarches,"
-		" duration, state, created_at, expires_at, remote, link_email)"
-		" VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10)";
 	struct opening *o = arg;
-	if (demarches_offered(t->db, o->structure, o->demarches, &o->f))
+	if (demarches_offered(t->db, o->n.structure, o->demarches, &o->f))
 		return -1;
-	uint8_t h[32];
-	crypto_token_new(o->token);
-	crypto_token_hash(o->token, h);
-	o->id = store_int_or(store_prep(t->db, next), 1);
-	store_stmt *st = store_prep(t->db, ins);
-	store_bind_int(st, 1, o->id);
-	store_bind_blob(st, 2, h, sizeof h);
-	store_bind_int(st, 3, o->account);
-	store_bind_int(st, 4, o->structure);
-	store_bind_text(st, 5, o->demarches);
-	store_bind_text(st, 6, o->duration);
-	store_bind_int(st, 7, t->now);
-	store_bind_int(st, 8, t->now + DRAFT_TTL);
-	store_bind_int(st, 9, *o->link_email != 0);
-	store_bind_text(st, 10, o->link_email);
-	return store_exec(st) == STORE_DONE ? 0 : -1;
+	return draft_insert(t, &o->n);
 }
 
 /* The mail of a signature at a distance: the usager opens the link on their
  * own device and identifies there; nobody else's credentials are involved. */
-static int send_link(const char *to, const char *url, char *err, size_t errlen)
+static int send_link(const char *to, const char *url, int renewal, char *err, size_t errlen)
 {
 	char body[2048];
 	snprintf(body, sizeof body,
-		 "Bonjour,\n\nUn aidant d'Aidants Connect vous propose de signer un mandat pour "
+		 "Bonjour,\n\nUn aidant d'Aidants Connect vous propose de %s un mandat pour "
 		 "l'aider dans vos démarches en ligne.\n\nOuvrez ce lien pour lire le projet de mandat "
 		 "et vous identifier avec FranceConnect (il est valable 10 minutes et ne sert qu'une "
 		 "fois) :\n\n%s\n\nSi vous n'attendiez pas ce message, ignorez-le : aucun mandat ne sera "
-		 "créé sans votre identification.\n\nAidants Connect\n", url);
+		 "créé sans votre identification.\n\nAidants Connect\n",
+		 renewal ? "renouveler" : "signer", url);
 	/* RFC 2047: the subject line is ASCII, its words UTF-8 */
 	return mail_send(to, "=?utf-8?q?Aidants_Connect_:_votre_mandat_=C3=A0_signer?=", body, err,
 			 errlen);
+}
+
+int draft_check_sendable(struct req *r, const char *link_email)
+{
+	if (!fc_configured())
+		return reply_error(r, 503, "fc_unconfigured",
+				   "acd is not connected to FranceConnect (see fc-issuer in acd(8))");
+	if (*link_email && !mail_configured())
+		return reply_error(r, 503, "mail_unconfigured",
+				   "acd cannot send mail (see smtp-url in acd(8)): give the link by hand");
+	return 0;
+}
+
+int draft_reply_opened(struct req *r, struct draft_new *n)
+{
+	char url[1024], exp[32], err[256] = "";
+	snprintf(url, sizeof url, "%s/sign/%s", srv.cfg.public_url, n->token);
+	iso_time(r->now + DRAFT_TTL, exp);
+	json_t *out = json_pack("{s:I,s:s,s:s,s:I,s:o,s:s,s:b}", "id", (json_int_t)n->id, "url", url,
+				"expires_at", exp, "structure", (json_int_t)n->structure, "demarches",
+				demarches_json(n->demarches), "duration", n->duration, "link_sent", 0);
+	if (n->renewal_of)
+		json_object_set_new(out, "renewal_of", json_integer(n->renewal_of));
+	if (*n->link_email) {
+		if (send_link(n->link_email, url, n->renewal_of != 0, err, sizeof err) == 0) {
+			json_object_set_new(out, "link_sent", json_true());
+		} else {
+			log_error("mail to the usager: %s", err);
+			json_object_set_new(out, "mail_error", json_string(err));
+		}
+	}
+	sodium_memzero(n->token, sizeof n->token);
+	return reply_json(r, 201, out);
 }
 
 int api_draft_create(struct req *r)
@@ -80,48 +92,26 @@ int api_draft_create(struct req *r)
 		{ "demarches", F_ARRAY, 1 }, { "duration", F_STR, 1 }, { "structure", F_INT, 0 },
 		{ "send_link", F_STR, 0 }, { 0 }
 	};
-	struct opening o = { .account = r->who.account };
+	struct opening o = { .n.account = r->who.account };
 	json_t *in = req_object(r, spec, &o.f);
 	if (!in)
 		return reply_fail(r, &o.f);
 	char email[256] = "";
-	json_t *mail = json_object_get(in, "send_link") ? json_pack("{s:s}", "email",
-								      jstr(in, "send_link", ""))
-						      : NULL;
 	int ok = demarches_parse(json_object_get(in, "demarches"), NULL, o.demarches, &o.f) == 0 &&
 		 duration_parse(jstr(in, "duration", ""), &o.f) >= 0 &&
-		 (!mail || field_email(mail, email, &o.f) == 0) &&
-		 aidant_structure(r, jint(in, "structure", 0), &o.structure, &o.f) == 0;
-	json_decref(mail);
-	o.duration = ok ? duration_code(jstr(in, "duration", "")) : NULL;
+		 field_link_email(in, email, &o.f) == 0 &&
+		 aidant_structure(r, jint(in, "structure", 0), &o.n.structure, &o.f) == 0;
+	o.n.duration = ok ? duration_code(jstr(in, "duration", "")) : NULL;
 	json_decref(in);
 	if (!ok)
 		return reply_fail(r, &o.f);
-	if (!fc_configured())
-		return reply_error(r, 503, "fc_unconfigured",
-				   "acd is not connected to FranceConnect (see fc-issuer in acd(8))");
-	if (*email && !mail_configured())
-		return reply_error(r, 503, "mail_unconfigured",
-				   "acd cannot send mail (see smtp-url in acd(8)): give the link by hand");
-	o.link_email = email;
+	if (draft_check_sendable(r, email))
+		return r->status;
+	o.n.link_email = email;
+	o.n.demarches = o.demarches;
 	if (txn_run(r, 1, open_work, &o) != 0)
 		return r->status ? r->status : reply_fail(r, &o.f);
-	char url[1024], exp[32], err[256] = "";
-	snprintf(url, sizeof url, "%s/sign/%s", srv.cfg.public_url, o.token);
-	iso_time(r->now + DRAFT_TTL, exp);
-	json_t *out = json_pack("{s:I,s:s,s:s,s:I,s:o,s:s,s:b}", "id", (json_int_t)o.id, "url", url,
-				"expires_at", exp, "structure", (json_int_t)o.structure, "demarches",
-				demarches_json(o.demarches), "duration", o.duration, "link_sent", 0);
-	if (*email) {
-		if (send_link(email, url, err, sizeof err) == 0) {
-			json_object_set_new(out, "link_sent", json_true());
-		} else {
-			log_error("mail to the usager: %s", err);
-			json_object_set_new(out, "mail_error", json_string(err));
-		}
-	}
-	sodium_memzero(o.token, sizeof o.token);
-	return reply_json(r, 201, out);
+	return draft_reply_opened(r, &o.n);
 }
 
 /* The draft of the {id} segment, when the caller opened it; else 404. */
@@ -161,9 +151,24 @@ struct confirm {
 	struct draft d;
 	struct code_attempt a;
 	int64_t mandate;
+	int no_credentials_kept;
 	struct fail f;
 	int refused;
 };
+
+/* Where a remote mandate's attestation goes: the address the link went to,
+ * else the one FranceConnect gave ("" when neither). */
+static void attestation_email(store_conn *db, const struct draft *d, char out[256])
+{
+	static const char q[] = "SELECT email FROM usagers WHERE id = $1";
+	if (*d->link_email) {
+		snprintf(out, 256, "%s", d->link_email);
+		return;
+	}
+	store_stmt *st = store_prep(db, q);
+	store_bind_int(st, 1, d->usager);
+	snprintf(out, 256, "%s", store_step(st) == STORE_ROW ? store_col_text(st, 0) : "");
+}
 
 static int confirm_work(struct txn *t, void *arg)
 {
@@ -174,6 +179,14 @@ static int confirm_work(struct txn *t, void *arg)
 	if (draft_load(t->db, c->d.id, &c->d) != 1)
 		return -1;
 	const char *state = draft_state(&c->d, t->now);
+	if (!strcmp(state, "other_usager"))
+		return fail_set(&c->f, 409, "other_usager",
+				"FranceConnect identified someone else than the usager whose mandate is "
+				"renewed: nothing was renewed");
+	if (c->no_credentials_kept && !c->d.remote)
+		return fail_set(&c->f, 409, "not_remote",
+				"no_credentials_kept is the declaration of a mandate signed at a distance; "
+				"the usager signed this one beside you");
 	if (!c->d.usager_consent_at && (!strcmp(state, "identified") || !strcmp(state, "pending")))
 		return fail_set(&c->f, 409, "no_usager_consent",
 				"the usager has not accepted the mandate on the signing page: no "
@@ -198,21 +211,31 @@ static int confirm_work(struct txn *t, void *arg)
 	store_bind_int(st, 1, c->d.id);
 	if (store_exec(st) != STORE_DONE || store_changes(t->db) != 1)
 		return -1;
+	char email[256] = "";
+	if (c->d.remote)
+		attestation_email(t->db, &c->d, email);
 	struct mandate_new m = { .structure = c->d.structure, .usager = c->d.usager,
 				 .account = c->d.account, .demarches = c->d.demarches,
-				 .duration = c->d.duration, .remote = c->d.remote };
-	return mandate_create(t, &m, &c->mandate);
+				 .duration = c->d.duration, .remote = c->d.remote,
+				 .renewal_of = c->d.renewal_of,
+				 .no_credentials_kept = c->no_credentials_kept,
+				 .attestation_email = email };
+	if (mandate_create(t, &m, &c->mandate))
+		return -1;
+	return c->d.renewal_of ? mandate_renew_journal(t, &m, c->mandate) : 0;
 }
 
 int api_draft_confirm(struct req *r)
 {
 	static const struct field spec[] = {
-		{ "code", F_STR, 1 }, { "consent", F_BOOL, 1 }, { 0 }
+		{ "code", F_STR, 1 }, { "consent", F_BOOL, 1 }, { "no_credentials_kept", F_BOOL, 0 },
+		{ 0 }
 	};
 	struct confirm c = { 0 };
 	json_t *in = req_object(r, spec, &c.f);
 	if (!in)
 		return reply_fail(r, &c.f);
+	c.no_credentials_kept = jbool(in, "no_credentials_kept", 0);
 	char code[16];
 	snprintf(code, sizeof code, "%s", jstr(in, "code", ""));
 	int consent = jbool(in, "consent", 0), bad_code = strlen(jstr(in, "code", "")) >= sizeof code ||
@@ -235,6 +258,11 @@ int api_draft_confirm(struct req *r)
 			500, "internal", "the mandate could not be created" });
 	if (c.refused)
 		return reply_fail(r, &c.a.f);
+	/* after the commit: a mail that fails never undoes the mandate */
+	char err[256] = "";
+	int mailed = c.d.remote ? attestation_mail(r, c.mandate, err, sizeof err) : 0;
 	json_t *m = mandate_json(r->db, c.mandate, r->now);
+	if (m && mailed < 0)
+		json_object_set_new(m, "attestation_mail_error", json_string(err));
 	return m ? reply_json(r, 201, m) : reply_error(r, 500, "internal", "the mandate vanished");
 }

@@ -8,6 +8,7 @@
 #include "code_check.h"
 #include "log.h"
 #include "jbuf.h"
+#include "draft.h"
 #include "mandate.h"
 #include "server.h"
 #include "ac.h"
@@ -227,42 +228,51 @@ struct renewal {
 	int64_t usager, structure, latest, mandate;
 	char demarches[DEMARCHES_MAX];
 	const char *duration;
+	char link_email[256];   /* a renewal at a distance: a draft whose link goes there */
+	struct draft_new draft;
 	struct code_attempt a;
 	struct fail f;
 	int refused;
 };
 
-static int renew_work(struct txn *t, void *arg)
+/* The usager is known to the structure, and their latest mandate with it is
+ * still within reach (active, or ended less than 365 days ago): x->latest. */
+static int renewable(struct txn *t, struct renewal *x)
 {
-	/* the latest mandate of the usager with the structure still within reach:
-	 * active, or ended less than 365 days ago */
 	static const char latest[] =
 		"SELECT MAX(id) FROM mandates WHERE usager_id = $1 AND structure_id = $2"
 		" AND COALESCE(revoked_at, expires_at) > $3";
 	static const char known[] = "SELECT COUNT(*) FROM mandates WHERE usager_id = $1"
 				    " AND structure_id = $2";
-	struct renewal *x = arg;
-	x->refused = 0;
 	store_stmt *st = store_prep(t->db, known);
 	store_bind_int(st, 1, x->usager);
 	store_bind_int(st, 2, x->structure);
-	if (store_int_or(st, 0) == 0) {
-		fail_set(&x->f, 404, "not_found", "no such usager: %lld", (long long)x->usager);
-		return -1;
-	}
+	if (store_int_or(st, 0) == 0)
+		return fail_set(&x->f, 404, "not_found", "no such usager: %lld", (long long)x->usager);
 	st = store_prep(t->db, latest);
 	store_bind_int(st, 1, x->usager);
 	store_bind_int(st, 2, x->structure);
 	store_bind_int(st, 3, t->now - LIST_WINDOW);
 	x->latest = store_int_or(st, 0);
-	if (!x->latest) {
-		fail_set(&x->f, 409, "renewal_not_allowed",
-			 "the usager's last mandate with this structure ended more than 365 days ago: "
-			 "sign a new one with ac-mandate-new (FranceConnect identification)");
+	if (!x->latest)
+		return fail_set(&x->f, 409, "renewal_not_allowed",
+				"the usager's last mandate with this structure ended more than 365 days "
+				"ago: sign a new one with ac-mandate-new (FranceConnect identification)");
+	return demarches_offered(t->db, x->structure, x->demarches, &x->f);
+}
+
+static int renew_work(struct txn *t, void *arg)
+{
+	struct renewal *x = arg;
+	x->refused = 0;
+	if (renewable(t, x))
 		return -1;
+	if (*x->link_email) { /* at a distance: FranceConnect again, then the confirmation */
+		x->draft = (struct draft_new){ .structure = x->structure, .account = t->r->who.account,
+					       .renewal_of = x->latest, .demarches = x->demarches,
+					       .duration = x->duration, .link_email = x->link_email };
+		return draft_insert(t, &x->draft);
 	}
-	if (demarches_offered(t->db, x->structure, x->demarches, &x->f))
-		return -1;
 	int rc = code_check(t, &x->a);
 	if (rc < 0)
 		return -1;
@@ -275,18 +285,14 @@ static int renew_work(struct txn *t, void *arg)
 				 .demarches = x->demarches, .duration = x->duration };
 	if (mandate_create(t, &m, &x->mandate))
 		return -1;
-	char subject[32];
-	snprintf(subject, sizeof subject, "mandate:%lld", (long long)x->mandate);
-	return journal_append(t, "mandate_renew", x->structure, subject,
-			      json_pack("{s:I,s:I}", "renewal_of", (json_int_t)x->latest, "usager",
-					(json_int_t)x->usager));
+	return mandate_renew_journal(t, &m, x->mandate);
 }
 
 int api_mandate_renew(struct req *r)
 {
 	static const struct field spec[] = {
 		{ "usager", F_INT, 1 }, { "demarches", F_ARRAY, 1 }, { "duration", F_STR, 1 },
-		{ "code", F_STR, 1 }, { "structure", F_INT, 0 }, { 0 }
+		{ "code", F_STR, 0 }, { "structure", F_INT, 0 }, { "send_link", F_STR, 0 }, { 0 }
 	};
 	struct renewal x = { 0 };
 	json_t *in = req_object(r, spec, &x.f);
@@ -297,14 +303,24 @@ int api_mandate_renew(struct req *r)
 	x.usager = jint(in, "usager", 0);
 	int ok = demarches_parse(json_object_get(in, "demarches"), NULL, x.demarches, &x.f) == 0 &&
 		 duration_parse(jstr(in, "duration", ""), &x.f) >= 0 &&
+		 field_link_email(in, x.link_email, &x.f) == 0 &&
 		 aidant_structure(r, jint(in, "structure", 0), &x.structure, &x.f) == 0;
 	x.duration = ok ? duration_code(jstr(in, "duration", "")) : NULL;
+	int has_code = json_object_get(in, "code") != NULL;
 	int bad_code = strlen(jstr(in, "code", "")) >= sizeof code || !ac_code_valid(code);
 	json_decref(in);
 	if (!ok)
 		return reply_fail(r, &x.f);
-	if (bad_code)
+	if (*x.link_email && has_code)
+		return reply_error(r, 400, "bad_request",
+				   "a renewal at a distance takes no code now: the aidant confirms the "
+				   "draft with one once the usager has identified");
+	if (!*x.link_email && !has_code)
+		return reply_error(r, 400, "missing_field", "\"code\" is required (or \"send_link\")");
+	if (!*x.link_email && bad_code)
 		return reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
+	if (*x.link_email && draft_check_sendable(r, x.link_email))
+		return r->status;
 	x.a = (struct code_attempt){ .account = r->who.account, .email = r->who.email, .code = code,
 				     .purpose = "mandate_renew" };
 	int rc = txn_run(r, 1, renew_work, &x);
@@ -312,6 +328,8 @@ int api_mandate_renew(struct req *r)
 	if (rc != 0)
 		return r->status ? r->status : reply_fail(r, x.f.status ? &x.f : &(struct fail){
 			500, "internal", "the mandate could not be renewed" });
+	if (*x.link_email)
+		return draft_reply_opened(r, &x.draft);
 	if (x.refused)
 		return reply_fail(r, &x.a.f);
 	json_t *m = mandate_json(r->db, x.mandate, r->now);

@@ -30,6 +30,8 @@ struct att_mandate {
 	time_t created_at, expires_at;
 	const char *hash;               /* 64 hex */
 	const char *verify_url;         /* e.g. http://127.0.0.1:8080/v1/attestations/<hash> */
+	int remote;                     /* signed at a distance: mailed, not handed over */
+	int no_credentials_kept;        /* the aidant's declaration, for a remote mandate */
 };
 
 struct att_revocation {

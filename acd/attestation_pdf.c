@@ -103,12 +103,17 @@ int attestation_mandate_pdf(const struct att_mandate *m, unsigned char **pdf, si
 	char start[2 * DATE_MAX], end[2 * DATE_MAX], date[DATE_MAX];
 	struct common c;
 	size_t n = common_vars(&m->usager, &m->structure, &c);
-	struct tvar v[16];
+	struct tvar v[24];
 	memcpy(v, c.v, n * sizeof v[0]);
 	v[n++] = (struct tvar){ "duration", duration };
 	v[n++] = (struct tvar){ "start", bound(m->created_at, short_one, start, sizeof start) };
 	v[n++] = (struct tvar){ "end", bound(m->expires_at, short_one, end, sizeof end) };
 	v[n++] = (struct tvar){ "date", fr_date(m->created_at, date, sizeof date) };
+	/* mandat-2 on: handed over at a desk, or mailed after a signature at a
+	 * distance (with the aidant's declaration when made) */
+	v[n++] = (struct tvar){ "desk", m->remote ? NULL : "1" };
+	v[n++] = (struct tvar){ "remote", m->remote ? "1" : NULL };
+	v[n++] = (struct tvar){ "no_credentials_kept", m->no_credentials_kept ? "1" : NULL };
 	struct pdf_doc doc = { "Attestation de mandat Aidants Connect", m->created_at,
 			       m->tpl ? m->tpl->name : "", m->hash, m->verify_url };
 	return render(m->tpl, v, n, m->demarches, m->ndemarches, &doc, pdf, len, err, errlen);
@@ -120,7 +125,7 @@ int attestation_revocation_pdf(const struct att_revocation *r, unsigned char **p
 	char signed_on[DATE_MAX], date[DATE_MAX], at[DATE_MAX];
 	struct common c;
 	size_t n = common_vars(&r->usager, &r->structure, &c);
-	struct tvar v[16];
+	struct tvar v[24];
 	memcpy(v, c.v, n * sizeof v[0]);
 	v[n++] = (struct tvar){ "mandate_date", fr_date(r->mandate_created_at, signed_on,
 							 sizeof signed_on) };

@@ -14,7 +14,8 @@ int att_load_mandate(store_conn *db, int64_t id, struct att_stored *p)
 	static const char q[] =
 		"SELECT u.given_name, u.family_name, u.birthdate, u.birthplace, u.birthcountry,"
 		" s.name, s.address, s.zipcode, s.city, m.demarches, m.duration, m.template,"
-		" m.attestation_hash, m.structure_id, m.created_at, m.expires_at, m.usager_id"
+		" m.attestation_hash, m.structure_id, m.created_at, m.expires_at, m.usager_id,"
+		" m.remote, m.no_credentials_kept, m.attestation_email"
 		" FROM mandates m JOIN usagers u ON u.id = m.usager_id"
 		" JOIN structures s ON s.id = m.structure_id WHERE m.id = $1";
 	store_stmt *st = store_prep(db, q);
@@ -34,6 +35,9 @@ int att_load_mandate(store_conn *db, int64_t id, struct att_stored *p)
 	p->created = store_col_int(st, 14);
 	p->expires = store_col_int(st, 15);
 	p->usager = store_col_int(st, 16);
+	p->remote = (int)store_col_int(st, 17);
+	p->no_credentials_kept = (int)store_col_int(st, 18);
+	snprintf(p->attestation_email, sizeof p->attestation_email, "%s", store_col_text(st, 19));
 	p->id = p->mandate = id;
 	return 1;
 }
@@ -103,6 +107,7 @@ int att_make(struct att_stored *p, unsigned char **pdf, size_t *len, char name[6
 			.demarches = codes, .ndemarches = split_codes(p->demarches, codes),
 			.duration = p->duration, .created_at = (time_t)p->created,
 			.expires_at = (time_t)p->expires, .hash = hash, .verify_url = url,
+			.remote = p->remote, .no_credentials_kept = p->no_credentials_kept,
 		};
 		rc = attestation_mandate_pdf(&a, pdf, len, err, sizeof err);
 		snprintf(name, 64, "mandat-%lld.pdf", (long long)p->id);

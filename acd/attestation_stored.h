@@ -16,6 +16,8 @@ struct att_stored {
 	char name[256], address[512], zipcode[8], city[256];
 	char demarches[DEMARCHES_MAX], duration[16], tpl[32], hash[65];
 	int64_t created, expires;
+	int remote, no_credentials_kept;
+	char attestation_email[256];    /* where a remote mandate's PDF is mailed */
 	/* a revocation's own fields */
 	char which[DEMARCHES_MAX], rtpl[32], rhash[65];
 	int whole;

@@ -6,7 +6,7 @@
 
 #define DRAFT_COLS "id, account_id, structure_id, COALESCE(usager_id, 0), demarches, duration," \
 		   " state, created_at, expires_at, COALESCE(identified_at, 0), remote, link_email," \
-		   " COALESCE(usager_consent_at, 0)"
+		   " COALESCE(usager_consent_at, 0), COALESCE(renewal_of, 0)"
 
 static int fill(store_stmt *st, struct draft *d)
 {
@@ -26,7 +26,37 @@ static int fill(store_stmt *st, struct draft *d)
 	d->remote = (int)store_col_int(st, 10);
 	snprintf(d->link_email, sizeof d->link_email, "%s", store_col_text(st, 11));
 	d->usager_consent_at = store_col_int(st, 12);
+	d->renewal_of = store_col_int(st, 13);
 	return 1;
+}
+
+int draft_insert(struct txn *t, struct draft_new *n)
+{
+	static const char next[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM mandate_drafts";
+	static const char ins[] =
+		"INSERT INTO mandate_drafts (id, token_hash, account_id, structure_id, demarches,"
+		" duration, state, created_at, expires_at, remote, link_email, renewal_of)"
+		" VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11)";
+	uint8_t h[32];
+	crypto_token_new(n->token);
+	crypto_token_hash(n->token, h);
+	n->id = store_int_or(store_prep(t->db, next), 1);
+	store_stmt *st = store_prep(t->db, ins);
+	store_bind_int(st, 1, n->id);
+	store_bind_blob(st, 2, h, sizeof h);
+	store_bind_int(st, 3, n->account);
+	store_bind_int(st, 4, n->structure);
+	store_bind_text(st, 5, n->demarches);
+	store_bind_text(st, 6, n->duration);
+	store_bind_int(st, 7, t->now);
+	store_bind_int(st, 8, t->now + DRAFT_TTL);
+	store_bind_int(st, 9, *n->link_email != 0);
+	store_bind_text(st, 10, n->link_email);
+	if (n->renewal_of)
+		store_bind_int(st, 11, n->renewal_of);
+	else
+		store_bind_null(st, 11);
+	return store_exec(st) == STORE_DONE ? 0 : -1;
 }
 
 int draft_load(store_conn *db, int64_t id, struct draft *d)
@@ -49,8 +79,8 @@ int draft_by_token(store_conn *db, const char *token, struct draft *d)
 
 const char *draft_state(const struct draft *d, time_t now)
 {
-	if (!strcmp(d->state, "used"))
-		return "used";
+	if (!strcmp(d->state, "used") || !strcmp(d->state, "other_usager"))
+		return d->state;
 	return now >= d->expires_at ? "expired" : d->state;
 }
 
@@ -63,6 +93,8 @@ json_t *draft_json(store_conn *db, const struct draft *d, time_t now)
 			      "expires_at", exp, "structure", (json_int_t)d->structure, "demarches",
 			      demarches_json(d->demarches), "duration", d->duration, "remote",
 			      d->remote);
+	if (d->renewal_of)
+		json_object_set_new(o, "renewal_of", json_integer(d->renewal_of));
 	if (!strcmp(state, "identified")) {
 		json_object_set_new(o, "usager", usager_json(db, d->usager));
 		json_object_set_new(o, "other_mandates",

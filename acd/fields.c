@@ -100,9 +100,20 @@ void iso_time(time_t t, char out[32])
 
 int field_email(json_t *o, char out[256], struct fail *f)
 {
-	const char *v = jstr(o, "email", "");
+	return field_email_of(o, "email", out, f);
+}
+
+int field_email_of(json_t *o, const char *key, char out[256], struct fail *f)
+{
+	const char *v = jstr(o, key, "");
 	snprintf(out, 256, "%s", v);
 	if (strlen(v) >= 256 || ac_email_normalize(out))
 		return fail_set(f, 400, "bad_email", "\"%.80s\" is not a valid email address", v);
 	return 0;
+}
+
+int field_link_email(json_t *o, char out[256], struct fail *f)
+{
+	*out = 0;
+	return json_object_get(o, "send_link") ? field_email_of(o, "send_link", out, f) : 0;
 }

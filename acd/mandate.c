@@ -99,8 +99,9 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 	static const char sub[] = "SELECT sub_hash FROM usagers WHERE id = $1";
 	static const char ins[] =
 		"INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration,"
-		" created_at, expires_at, template, attestation_hash, renewal_of, remote)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+		" created_at, expires_at, template, attestation_hash, renewal_of, remote,"
+		" no_credentials_kept, attestation_email)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 	static const char ins_aut[] = "INSERT INTO autorisations (id, mandate_id, demarche)"
 				      " VALUES ($1, $2, $3)";
 	const struct template *tpl = template_current("mandat");
@@ -118,6 +119,11 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 				  "demarches", demarches_json(m->demarches), "expires_at",
 				  (json_int_t)expires, "structure", (json_int_t)m->structure, "template",
 				  tpl->name, "template_hash", tpl_hash, "usager", sub_hex);
+	/* from mandat-2 on the paper says how it was signed: the hash covers it */
+	if (strcmp(tpl->name, "mandat-1")) {
+		json_object_set_new(canon, "remote", json_integer(m->remote));
+		json_object_set_new(canon, "no_credentials_kept", json_integer(m->no_credentials_kept));
+	}
 	canonical_hash(canon, hash);
 	json_decref(canon);
 
@@ -138,16 +144,21 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 	else
 		store_bind_null(st, 11);
 	store_bind_int(st, 12, m->remote);
+	store_bind_int(st, 13, m->no_credentials_kept);
+	store_bind_text(st, 14, m->attestation_email ? m->attestation_email : "");
 	if (store_exec(st) != STORE_DONE || replace_older(t, m, *id))
 		return -1;
 	char subject[32], exp_iso[32];
 	subject_of(*id, subject);
 	iso_time((time_t)expires, exp_iso);
-	if (journal_append(t, "mandate_create", m->structure, subject,
-			   json_pack("{s:I,s:o,s:s,s:s,s:s,s:s}", "usager", (json_int_t)m->usager,
-				     "demarches", demarches_json(m->demarches), "duration", m->duration,
-				     "expires_at", exp_iso, "attestation_hash", hash, "template",
-				     tpl->name)))
+	json_t *details = json_pack("{s:I,s:o,s:s,s:s,s:s,s:s}", "usager", (json_int_t)m->usager,
+				    "demarches", demarches_json(m->demarches), "duration", m->duration,
+				    "expires_at", exp_iso, "attestation_hash", hash, "template", tpl->name);
+	if (m->remote) /* said only when so: a desk's entry is as it always was */
+		json_object_set_new(details, "remote", json_pack("{s:b,s:b}", "no_credentials_kept",
+								  m->no_credentials_kept, "mailed_to_usager",
+								  m->attestation_email && *m->attestation_email));
+	if (journal_append(t, "mandate_create", m->structure, subject, details))
 		return -1;
 	int64_t aut = store_int_or(store_prep(t->db, next_aut), 1);
 	json_t *codes = demarches_json(m->demarches), *c;
@@ -166,6 +177,15 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 	}
 	json_decref(codes);
 	return 0;
+}
+
+int mandate_renew_journal(struct txn *t, const struct mandate_new *m, int64_t id)
+{
+	char subject[32];
+	subject_of(id, subject);
+	return journal_append(t, "mandate_renew", m->structure, subject,
+			      json_pack("{s:I,s:I}", "renewal_of", (json_int_t)m->renewal_of, "usager",
+					(json_int_t)m->usager));
 }
 
 static const char *status_of(int revoked, int64_t expires, time_t now)

@@ -14,12 +14,16 @@ struct mandate_new {
 	int64_t renewal_of;     /* 0: none */
 	const char *demarches;  /* checked, catalogue order */
 	const char *duration;   /* checked */
-	int remote;             /* signed at a distance (its draft's link went by mail) */
+	int remote;             /* signed at a distance: no aidant beside the usager */
+	int no_credentials_kept; /* the aidant declares no identifier of theirs received or kept */
+	const char *attestation_email; /* a remote mandate's: where its PDF is mailed ("" none) */
 };
 /* Creates the mandate and one autorisation per démarche, revoking and
  * replacing an active autorisation of the same usager, structure and
  * démarche.  Its id in *id. */
 int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id);
+/* The journal's mandate_renew entry of mandate id, made from m (renewal_of set). */
+int mandate_renew_journal(struct txn *t, const struct mandate_new *m, int64_t id);
 
 /* The columns mandate_row reads, in its order, and their FROM. */
 #define MANDATE_COLS                                                                           \

@@ -30,7 +30,7 @@ static int usable(struct req *r, struct draft *d)
 					"Ce lien de signature n'existe pas. Vérifiez qu'il a été recopié en entier, "
 					"ou demandez un nouveau lien à votre aidant.");
 	const char *st = draft_state(d, r->now);
-	if (!strcmp(st, "identified") || !strcmp(st, "used"))
+	if (!strcmp(st, "identified") || !strcmp(st, "used") || !strcmp(st, "other_usager"))
 		return reply_page_error(r, 410, "Lien déjà utilisé",
 					"Ce lien de signature a déjà servi : il ne peut être utilisé qu'une fois. "
 					"Si vous n'êtes pas à l'origine de cette signature, prévenez l'aidant.");
@@ -64,8 +64,10 @@ static void draft_body(struct req *r, struct page *p, const struct draft *d, con
 	page_text(p, store_col_text(st, 4));
 	page_raw(p, " ");
 	page_text(p, store_col_text(st, 5));
-	page_raw(p, " qui vous accompagne, à réaliser en votre nom les démarches en ligne "
-		    "suivantes :</p>\n<ul class=\"demarches\">\n");
+	page_raw(p, d->remote ? " qui vous propose ce mandat, à réaliser en votre nom les démarches "
+			       "en ligne suivantes :</p>\n<ul class=\"demarches\">\n"
+			     : " qui vous accompagne, à réaliser en votre nom les démarches en ligne "
+			       "suivantes :</p>\n<ul class=\"demarches\">\n");
 	json_t *codes = demarches_json(d->demarches), *c;
 	size_t i;
 	json_array_foreach(codes, i, c) {
@@ -100,17 +102,24 @@ static void draft_body(struct req *r, struct page *p, const struct draft *d, con
 		    "<p class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"1\" "
 		    "id=\"consent\" required%s> <label for=\"consent\">J'accepte ce mandat et je "
 		    "m'engage à donner des informations exactes pour mes démarches.</label></p>\n"
-		    "%s"
+		    "%s%s"
 		    "<button type=\"submit\">S'identifier avec FranceConnect</button>\n</form>\n",
 		 d->remote ? "Vous signez à distance. Pour signer, cochez la case ci-dessous puis "
 			     "identifiez-vous avec FranceConnect ; votre aidant finalisera ensuite le "
-			     "mandat."
+			     "mandat, et son attestation vous sera envoyée par courriel."
 			   : "Pour signer, cochez la case ci-dessous puis identifiez-vous avec "
 			     "FranceConnect. Votre aidant vous remettra ensuite une attestation papier "
-			     "du mandat.",
+			     "du mandat (si vous signez seul·e, cochez aussi la seconde case).",
 		 r->arg, csrf, error ? " aria-describedby=\"consent-error\"" : "",
 		 error ? "<p class=\"error\" id=\"consent-error\" role=\"alert\">Cochez la case pour "
-			 "accepter le mandat : il ne peut pas être signé sans votre accord.</p>\n" : "");
+			 "accepter le mandat : il ne peut pas être signé sans votre accord.</p>\n" : "",
+		 /* opened on the usager's own device, nobody beside them: they say so,
+		  * and the attestation goes to them by mail */
+		 d->remote ? ""
+			   : "<p class=\"alone\"><input type=\"checkbox\" name=\"alone\" value=\"1\" "
+			     "id=\"alone\"> <label for=\"alone\">Je signe seul·e, sur mon propre appareil : "
+			     "aucun aidant n'est à côté de moi. L'attestation du mandat me sera envoyée "
+			     "par courriel, à l'adresse que connaît FranceConnect.</label></p>\n");
 }
 
 int page_sign_show(struct req *r)
@@ -131,8 +140,23 @@ int page_sign_show(struct req *r)
 struct start {
 	int64_t draft, structure;
 	int consented; /* already, on an earlier visit */
+	int alone;     /* the usager says no aidant is beside them */
 	struct fc_trip trip;
 };
+
+/* The usager's word that they sign alone: the draft becomes remote, once. */
+static int alone_work(struct txn *t, struct start *s)
+{
+	static const char up[] = "UPDATE mandate_drafts SET remote = 1 WHERE id = $1 AND remote = 0";
+	store_stmt *st = store_prep(t->db, up);
+	store_bind_int(st, 1, s->draft);
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	char subject[32];
+	snprintf(subject, sizeof subject, "draft:%lld", (long long)s->draft);
+	return store_changes(t->db) == 0 ? 0 : journal_append(t, "usager_alone", s->structure,
+							       subject, NULL);
+}
 
 static int start_work(struct txn *t, void *arg)
 {
@@ -144,7 +168,7 @@ static int start_work(struct txn *t, void *arg)
 	store_bind_blob(st, 2, s->trip.nonce_hash, 32);
 	store_bind_blob(st, 3, s->trip.browser_hash, 32);
 	store_bind_int(st, 4, s->draft);
-	if (store_exec(st) != STORE_DONE)
+	if (store_exec(st) != STORE_DONE || (s->alone && alone_work(t, s)))
 		return -1;
 	if (s->consented)
 		return 0;
@@ -181,7 +205,11 @@ int page_sign_start(struct req *r)
 		page_end(&p);
 		return reply_page(r, 400, &p);
 	}
-	struct start s = { .draft = d.id, .structure = d.structure, .consented = d.usager_consent_at != 0 };
+	char alone[8] = "";
+	struct start s = { .draft = d.id, .structure = d.structure,
+			   .consented = d.usager_consent_at != 0,
+			   .alone = !form_field(r->body ? r->body : "", "alone", alone, sizeof alone) &&
+				    !strcmp(alone, "1") };
 	return fc_depart(r, browser, &s.trip, start_work, &s);
 }
 
@@ -190,7 +218,39 @@ struct identified {
 	struct fc_identity who;
 	int64_t usager;
 	int late;
+	int other;     /* a renewal, and FranceConnect named someone else */
 };
+
+/* A renewal at a distance renews one usager's mandate: FranceConnect must
+ * name that usager (their sub's keyed hash).  1 when it named another. */
+static int other_usager(struct txn *t, const struct draft *d, const struct fc_identity *who)
+{
+	static const char q[] = "SELECT u.sub_hash FROM mandates m JOIN usagers u ON u.id = m.usager_id"
+				" WHERE m.id = $1";
+	uint8_t h[32];
+	size_t n = 0;
+	crypto_keyed_hash("fc-sub", who->sub, strlen(who->sub), h);
+	store_stmt *st = store_prep(t->db, q);
+	store_bind_int(st, 1, d->renewal_of);
+	const uint8_t *known = store_step(st) == STORE_ROW ? store_col_blob(st, 0, &n) : NULL;
+	return !known || n != 32 || sodium_memcmp(known, h, 32) != 0;
+}
+
+/* Nothing of the person is kept: the draft ends, the journal says why. */
+static int other_work(struct txn *t, struct identified *x, const struct draft *d)
+{
+	static const char up[] = "UPDATE mandate_drafts SET state = 'other_usager' WHERE id = $1"
+				 " AND state = 'pending'";
+	store_stmt *st = store_prep(t->db, up);
+	store_bind_int(st, 1, x->draft);
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	x->other = 1;
+	char subject[32];
+	snprintf(subject, sizeof subject, "draft:%lld", (long long)x->draft);
+	return journal_append(t, "renewal_other_usager", d->structure, subject,
+			      json_pack("{s:I}", "renewal_of", (json_int_t)d->renewal_of));
+}
 
 static int identified_work(struct txn *t, void *arg)
 {
@@ -202,6 +262,8 @@ static int identified_work(struct txn *t, void *arg)
 	if (draft_load(t->db, x->draft, &d) != 1)
 		return -1;
 	t->actor = "franceconnect";
+	if (d.renewal_of && other_usager(t, &d, &x->who))
+		return other_work(t, x, &d);
 	if (usager_upsert(t, &x->who, &x->usager))
 		return -1;
 	store_stmt *st = store_prep(t->db, up);
@@ -294,13 +356,19 @@ int page_fc_callback(struct req *r)
 		return r->status ? r->status
 				 : reply_page_error(r, 500, "Erreur", "L'identification n'a pas pu être enregistrée.");
 	waiters_wake();
+	if (x.other)
+		return reply_page_error(r, 409, "Identité différente",
+					"FranceConnect vous a identifié·e comme une autre personne que celle "
+					"dont le mandat est renouvelé : le mandat n'est pas renouvelé et rien "
+					"de vous n'est conservé. Prévenez votre aidant.");
 	struct page p = { 0 };
 	page_begin(&p, "Identité vérifiée");
 	struct draft d;
 	int remote = draft_load(r->db, c.draft, &d) == 1 && d.remote;
 	page_raw(&p, "<h1>Identité vérifiée</h1>\n<p class=\"ok\">Merci. FranceConnect a confirmé votre "
 		     "identité. %s</p>\n<p>Vous pouvez fermer cette page.</p>\n",
-		 remote ? "Votre aidant va maintenant finaliser le mandat."
+		 remote ? "Votre aidant va maintenant finaliser le mandat ; son attestation vous "
+			  "sera envoyée par courriel."
 			: "Retournez auprès de votre aidant : il va finaliser le mandat et vous "
 			  "remettre l'attestation à signer.");
 	page_end(&p);

@@ -110,6 +110,10 @@ json_t *req_object(struct req *, const struct field *spec, struct fail *f);
 /* The "email" field of a checked object, normalized (lower case) into out,
  * or a 400 bad_email in f: 0 or -1. */
 int field_email(json_t *o, char out[256], struct fail *f);
+int field_email_of(json_t *o, const char *key, char out[256], struct fail *f);
+/* "send_link" (a signature at a distance), normalized into out; "" when
+ * absent: 0 or -1 (400 bad_email). */
+int field_link_email(json_t *o, char out[256], struct fail *f);
 /* Helpers over a checked object: absent gives dflt. */
 const char *jstr(json_t *o, const char *k, const char *dflt);
 int64_t jint(json_t *o, const char *k, int64_t dflt);

@@ -131,6 +131,22 @@ long ac_call_try(const char *method, const char *path, json_t *body, json_t **re
  * cannot be written.  Dies 69 when acd cannot be reached. */
 long ac_get_file(const char *path, const char *file, size_t *bytes, json_t **error_reply);
 
+/* ---- signing.c: a signature's draft, from its link to the mandate ------- */
+struct ac_signing {
+	const char *send_to;    /* the link also went by mail there (NULL: handed over) */
+	const char *code;       /* a code the card shows; NULL: asked for on the terminal */
+	int open_it;            /* open the link here with xdg-open */
+	int confirmed;          /* the declaration was confirmed: do not ask */
+	int no_credentials_kept; /* the aidant's declaration, for a remote mandate */
+};
+/* From the draft acd opened (its reply): shows the link, waits for the
+ * usager's FranceConnect identification, shows who they are, has the
+ * declaration confirmed and confirms with a code.  The mandate; dies with
+ * the tools' exit status on any failure. */
+json_t *ac_sign_draft(json_t *draft, const struct ac_signing *);
+/* Writes the attestation of mandate (acd's object) to file: the exit status. */
+int ac_save_mandate_attestation(json_t *mandate, const char *file);
+
 /* ---- attestation.c: the PDF written after a change ---------------------- */
 /* GETs the attestation at path into file once the change is made: says
  * "attestation written to FILE" on stderr, or why not and again, the command
@@ -268,6 +284,8 @@ void ac_qr_draw(FILE *to, const char *text);
 /* ---- validate.c: input checks shared by the tools and acd ------------- */
 /* Lower-cases email in place; 0 when it is a plausible address. */
 int ac_email_normalize(char *email);
+/* An option's email, normalized in a malloc'd copy; dies 64 when it is none. */
+char *ac_opt_email(const char *option, const char *value);
 int ac_siret_valid(const char *siret);        /* 14 digits, Luhn */
 int ac_zipcode_valid(const char *zipcode);    /* 5 digits */
 int ac_code_valid(const char *code);          /* 6 or 8 digits */

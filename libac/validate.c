@@ -3,6 +3,7 @@
 #include "ac.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ac_email_normalize(char *email)
@@ -69,4 +70,14 @@ int ac_code_valid(const char *c)
 		if (!isdigit((unsigned char)c[i]))
 			return 0;
 	return 1;
+}
+
+char *ac_opt_email(const char *option, const char *value)
+{
+	char *e = strdup(value);
+	if (!e)
+		ac_die(AC_EXIT_TEMP, "out of memory");
+	if (ac_email_normalize(e))
+		ac_die(AC_EXIT_USAGE, "%s \"%s\" is not an email address", option, value);
+	return e;
 }

@@ -32,10 +32,34 @@ text() {
 		"Allocations logement" "12 mois, du 25 novembre 2026 au 25 novembre 2027" \
 		"articles 1984 et suivants du Code civil" "aucune mesure de protection juridique" \
 		"Fait à Lyon, le 25 novembre 2026" "Signature du mandant" \
-		"Signature de l'aidant pour la structure" "$HASH" "$URL" "mandat-1"; do
+		"Signature de l'aidant pour la structure" "$HASH" "$URL" "mandat-2" \
+		"Il est remis au mandant, qui le conserve."; do
 		assert_output --partial "$s"
 	done
 	refute_output --partial "Justice"
+	refute_output --partial "à distance"
+	refute_output --partial "ni conservé aucun identifiant"
+}
+
+@test "mandate signed at a distance: mailed, not handed over, and the aidant's declaration" {
+	run text mandate-remote.pdf
+	assert_success
+	for s in "Il est adressé par courrier électronique au mandant, qui le conserve." \
+		"Signature à distance" "aucun aidant n'était auprès du mandant" \
+		"s'est identifié lui-même avec FranceConnect, sur son propre appareil" \
+		"L'aidant déclare n'avoir reçu ni conservé aucun identifiant, mot de passe ou code du mandant." \
+		"DUBOIS" "$HASH" "mandat-2"; do
+		assert_output --partial "$s"
+	done
+	refute_output --partial "Il est remis au mandant"
+}
+
+@test "mandat-1, the released text, reads as it always did" {
+	run text mandate-v1.pdf
+	assert_success
+	assert_output --partial "ci-dessous. Il est remis au mandant, qui le conserve."
+	assert_output --partial "mandat-1"
+	refute_output --partial "à distance"
 }
 
 @test "mandate: a one-day mandate gives its hours, an unknown birthplace is left out" {
@@ -65,7 +89,7 @@ text() {
 }
 
 @test "every attestation is A4 and says who made it" {
-	for f in mandate mandate-all revocation revocation-whole; do
+	for f in mandate mandate-all mandate-remote mandate-v1 revocation revocation-whole; do
 		run pdfinfo "$BATS_FILE_TMPDIR/$f.pdf"
 		assert_success
 		assert_output --regexp "Page size: +595.28 x 841.89 pts \(A4\)"

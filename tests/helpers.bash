@@ -216,6 +216,27 @@ for path in sorted(files, key=lambda p: (os.stat(p).st_mtime_ns, p)):
 PY
 }
 
+# mail_attachments DIR: the files attached to the received messages, written
+# into DIR under their own names (transfer encoding undone); prints
+# "TO NAME TYPE" per file, oldest message first.
+mail_attachments() {
+	/usr/bin/python3 - "${T:-$BATS_TEST_TMPDIR}/mail" "$1" <<'PY'
+import email, email.policy, os, sys
+d, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+files = [os.path.join(d, sub, f) for sub in ("new", "cur") if os.path.isdir(os.path.join(d, sub))
+         for f in os.listdir(os.path.join(d, sub))]
+for path in sorted(files, key=lambda p: (os.stat(p).st_mtime_ns, p)):
+    with open(path, "rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    for part in msg.iter_attachments():
+        name = os.path.basename(part.get_filename() or "unnamed")
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(part.get_content())
+        print(msg["To"], name, part.get_content_type())
+PY
+}
+
 # stop_all: acd, the FranceConnect stand-in and the SMTP sink, those started.
 stop_all() {
 	local rc=0

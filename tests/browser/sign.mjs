@@ -1,7 +1,7 @@
 // sign.mjs — drives the usager's signing step in headless Debian chromium.
 //
 //   node tests/browser/sign.mjs URL [--login angela] [--password 123] [--shots DIR]
-//                               [--expect-text TEXT] [--no-click]
+//                               [--expect-text TEXT] [--no-click] [--alone]
 //
 // URL is acd's page "/sign/TOKEN". The driver opens it (DIR/1-draft.png), ticks
 // the usager's consent ("J'accepte ce mandat") when the page asks it, clicks
@@ -14,6 +14,9 @@
 // --no-click: only opens URL, prints "status NNN" (the HTTP status) then the
 // page's visible text, takes DIR/1-page.png; exits 0, or, when --expect-text is
 // given, 0/1 as above. For acd's error pages (used or expired links).
+//
+// --alone: also ticks "Je signe seul·e" (the usager says no aidant is beside
+// them); exits 2 when the page has no such box.
 //
 // Any other failure (a step taking more than 30 s, no such button, ...) exits 2.
 // The browser is /usr/bin/chromium: never `npx playwright install`.
@@ -41,6 +44,7 @@ try {
 			shots: { type: 'string' },
 			'expect-text': { type: 'string' },
 			'no-click': { type: 'boolean', default: false },
+			alone: { type: 'boolean', default: false },
 		},
 		allowPositionals: true,
 		strict: true,
@@ -49,7 +53,7 @@ try {
 	fail(2, e.message);
 }
 if (positionals.length !== 1) {
-	fail(2, 'usage: node tests/browser/sign.mjs URL [--login L] [--password P] [--shots DIR] [--expect-text TEXT] [--no-click]');
+	fail(2, 'usage: node tests/browser/sign.mjs URL [--login L] [--password P] [--shots DIR] [--expect-text TEXT] [--no-click] [--alone]');
 }
 const url = positionals[0];
 let origin;
@@ -90,6 +94,7 @@ async function run(browser) {
 	// without it (flow-check.mjs's) is sent as it is, and acd would refuse it
 	const consent = page.getByLabel("J'accepte ce mandat");
 	if (await consent.count() === 1) await consent.check();
+	if (opts.alone) await page.getByLabel('Je signe seul·e').check();
 	// acd answers the form with a redirection to FranceConnect, or with a page
 	// of its own saying why not: tell that page rather than wait for nothing
 	const [sent] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);

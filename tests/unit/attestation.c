@@ -13,6 +13,7 @@
  * fails, the text was edited — restore it and write the next version. */
 static const struct { const char *name, *sha256; } released[] = {
 	{ "mandat-1", "bd34a65e3c0288f193238cf7d47a0e6c4807a9631dac4c17c4ff73ca7f3d1542" },
+	{ "mandat-2", "5dfa8d80644247f1616945ae37b2d03265cf6eca7f4a43ba4c38c3e986e3c2eb" },
 	{ "revocation-1", "e8fba6ece9f8e47434d575462045655aef13477d6244ccb27b6502b0d803092f" },
 };
 
@@ -70,7 +71,8 @@ static void templates_(void)
 {
 	ok(template_find("mandat-1") != NULL, "template_find(\"mandat-1\")");
 	ok(template_find("nope") == NULL, "template_find(\"nope\") is NULL");
-	ok(template_current("mandat") == template_find("mandat-1"), "mandat-1 is the current mandat");
+	ok(template_find("mandat-1") && template_find("mandat-2"), "both mandat versions are kept");
+	ok(template_current("mandat") == template_find("mandat-2"), "mandat-2 is the current mandat");
 	ok(template_current("revocation") == template_find("revocation-1"),
 	   "revocation-1 is the current revocation");
 	ok(template_current("mandat-") == NULL && template_current("nope") == NULL,
@@ -167,6 +169,18 @@ static void render(void)
 	ok(attestation_mandate_pdf(&m, &p, &n, err, sizeof err) == 0 && is_pdf(p, n),
 	   "every démarche, for 24 hours, no birthplace%s%s", *err ? ": " : "", err);
 	save("mandate-all.pdf", p, n);
+	free(p);
+
+	m = mandate();
+	m.remote = m.no_credentials_kept = 1;
+	ok(attestation_mandate_pdf(&m, &p, &n, err, sizeof err) == 0 && is_pdf(p, n),
+	   "a mandate signed at a distance, no credentials kept%s%s", *err ? ": " : "", err);
+	save("mandate-remote.pdf", p, n);
+	free(p);
+	m.tpl = template_find("mandat-1");
+	ok(attestation_mandate_pdf(&m, &p, &n, err, sizeof err) == 0 && is_pdf(p, n),
+	   "a mandat-1 attestation is still made, remote or not%s%s", *err ? ": " : "", err);
+	save("mandate-v1.pdf", p, n);
 	free(p);
 
 	struct att_revocation r = revocation();
