@@ -58,12 +58,41 @@ int mail_send(const char *to, const char *subject, const char *body, char *err, 
 int mail_send_file(const char *to, const char *subject, const char *body,
 		   const struct mail_file *file, char *err, size_t errlen)
 {
+	return mail_send_many(&to, 1, subject, body, file, err, errlen);
+}
+
+/* "<a>, <b>" of the To: line; NULL: no memory. */
+static char *to_line(const char *const *to, size_t nto)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < nto; i++)
+		len += strlen(to[i]) + 4;
+	char *line = malloc(len), *p = line;
+	if (!line)
+		return NULL;
+	*p = 0;
+	for (size_t i = 0; i < nto; i++)
+		p += sprintf(p, "%s<%s>", i ? ", " : "", to[i]);
+	return line;
+}
+
+int mail_send_many(const char *const *to_list, size_t nto, const char *subject, const char *body,
+		   const struct mail_file *file, char *err, size_t errlen)
+{
 	const char *from = srv.cfg.mail_from ? srv.cfg.mail_from : "no-reply@aidantsconnect.beta.gouv.fr";
 	if (!mail_configured()) {
 		snprintf(err, errlen, "acd has no smtp-url: it cannot send mail");
 		return -1;
 	}
-	char date[64], *msg = NULL, *b64 = NULL;
+	if (!nto) {
+		snprintf(err, errlen, "a mail needs at least one address");
+		return -1;
+	}
+	char date[64], *msg = NULL, *b64 = NULL, *to = to_line(to_list, nto);
+	if (!to) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -71,7 +100,7 @@ int mail_send_file(const char *to, const char *subject, const char *body,
 	int rc;
 	if (!file) {
 		/* the subject is ASCII by construction; the body is UTF-8, 8bit */
-		rc = asprintf(&msg, "Date: %s\r\nFrom: Aidants Connect <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
+		rc = asprintf(&msg, "Date: %s\r\nFrom: Aidants Connect <%s>\r\nTo: %s\r\nSubject: %s\r\n"
 			      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
 			      "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
 			      date, from, to, subject, body);
@@ -82,7 +111,7 @@ int mail_send_file(const char *to, const char *subject, const char *body,
 		randombytes_buf(rnd, sizeof rnd);
 		memcpy(boundary, "=_ac", 4);
 		sodium_bin2hex(boundary + 4, sizeof boundary - 4, rnd, sizeof rnd);
-		rc = asprintf(&msg, "Date: %s\r\nFrom: Aidants Connect <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
+		rc = asprintf(&msg, "Date: %s\r\nFrom: Aidants Connect <%s>\r\nTo: %s\r\nSubject: %s\r\n"
 			      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 			      "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
 			      "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n"
@@ -95,12 +124,15 @@ int mail_send_file(const char *to, const char *subject, const char *body,
 	} else {
 		rc = -1;
 	}
+	free(to);
 	if (rc < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	CURL *c = curl_easy_init();
-	struct curl_slist *rcpt = curl_slist_append(NULL, to);
+	struct curl_slist *rcpt = NULL;
+	for (size_t i = 0; i < nto; i++)
+		rcpt = curl_slist_append(rcpt, to_list[i]);
 	struct cursor cur = { msg, strlen(msg) };
 	curl_easy_setopt(c, CURLOPT_URL, srv.cfg.smtp_url);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);

@@ -20,4 +20,7 @@ struct mail_file {
 int mail_send(const char *to, const char *subject, const char *body, char *err, size_t errlen);
 int mail_send_file(const char *to, const char *subject, const char *body,
 		   const struct mail_file *file, char *err, size_t errlen);
+/* One message to nto addresses at once (all in its To: line). */
+int mail_send_many(const char *const *to, size_t nto, const char *subject, const char *body,
+		   const struct mail_file *file, char *err, size_t errlen);
 #endif

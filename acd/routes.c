@@ -75,6 +75,8 @@ static const struct route routes[] = {
 
 	/* the journal (api_journal.c) */
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },
+	/* the daily cron job (api_reminders.c) */
+	{ "POST",   "/v1/reminders/send",  AUTH_SESSION, BODY_JSON, api_reminders_send },
 
 	{ 0 }
 };

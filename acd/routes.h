@@ -41,6 +41,7 @@ int api_card_activate(struct req *);
 int api_card_check(struct req *);
 int api_structure_deactivate(struct req *);
 int api_journal(struct req *);
+int api_reminders_send(struct req *);
 int api_structure_update(struct req *);
 int api_draft_create(struct req *);
 int api_draft_show(struct req *);

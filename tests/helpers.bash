@@ -20,9 +20,22 @@ acd_start() {
 
 # acd_serve_ready [serve flags...]: acd serve on a port it picks (a later
 # --listen in the flags wins), waits for its --ready-file; exports AC_URL.
+# With ACD_LATER_DAYS=N, acd runs N days from now (libfaketime).
 acd_serve_ready() {
 	rm -f "$T/acd.ready"
-	acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
+	if [ -n "${ACD_LATER_DAYS:-}" ]; then
+		# acd a number of days later, through libfaketime (the monotonic clock
+		# left alone: only the wall clock moves); the sanitizers' runtime then
+		# is not first in the library list, which is fine for this.  The
+		# library is preloaded by env, not by faketime(1), which would fork:
+		# $! must be acd's own PID
+		FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME="+${ACD_LATER_DAYS}d" \
+		LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+			acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
+	else
+		acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
+	fi
 	ACD_PID=$!
 	echo "$ACD_PID" > "$T/acd.pid"
 	local addr
@@ -45,12 +58,14 @@ acd_stop() {
 
 # The current code of a base32 app secret (30 s) or of a hex card seed:
 #   totp_b32 SECRET [offset-steps]     totp_hex SEED [step-seconds] [offset-steps] [digits] [alg]
+# Both read the clock acd reads: ACD_LATER_DAYS from now when it is set.
+acd_now() { echo $(( $(date +%s) + ${ACD_LATER_DAYS:-0} * 86400 )); }
 totp_b32() {
-	oathtool --totp -b "$1" --now "@$(( $(date +%s) + ${2:-0} * 30 ))"
+	oathtool --totp -b "$1" --now "@$(( $(acd_now) + ${2:-0} * 30 ))"
 }
 totp_hex() {
 	local step=${2:-60}
-	oathtool --totp="${5:-sha1}" -s "$step" -d "${4:-6}" "$1" --now "@$(( $(date +%s) + ${3:-0} * step ))"
+	oathtool --totp="${5:-sha1}" -s "$step" -d "${4:-6}" "$1" --now "@$(( $(acd_now) + ${3:-0} * step ))"
 }
 
 # Logs the operator in (one login per code step: call it once per test).
