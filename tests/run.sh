@@ -1,6 +1,9 @@
 #!/bin/sh
 # Runs the bats suite against the binaries of build folder $1 and ends with
-# the plain closing line "N passed, N failed".
+# the plain closing line "N passed, N failed".  AC_SUITES: the .bats files to
+# run (default: all).  AC_TEST_JOBS: how many files run at once (default 2,
+# with GNU parallel; the tests of one file always run in order).  Each test
+# has its own folder, database and ports, so files do not meet.
 set -u
 B=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
@@ -8,7 +11,10 @@ PATH="$PWD/$B/bin:$PATH"
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export PATH LSAN_OPTIONS
 out=$(mktemp)
-bats --tap --timing tests/*.bats | tee "$out"
+jobs=${AC_TEST_JOBS:-2}
+command -v parallel > /dev/null 2>&1 || jobs=1
+# shellcheck disable=SC2086
+bats --tap --timing --jobs "$jobs" --no-parallelize-within-files ${AC_SUITES:-tests/*.bats} | tee "$out"
 rc=$?
 pass=$(grep -c '^ok ' "$out")
 fail=$(grep -c '^not ok ' "$out")
