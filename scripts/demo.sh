@@ -6,8 +6,9 @@
 # a partial revocation; then the mandate used: a démarche site registered as a
 # client of acd's identity provider gets the usager's identity through the
 # aidant (headless browser), the journal shows the use, the usager revokes the
-# mandate from her own space, and the same démarche is refused; a departure,
-# and the journal verified.
+# mandate from her own space, and the same démarche is refused; a signature at
+# a distance, its link and its attestation read from the usager's mailbox (an
+# SMTP sink); a departure, and the journal verified.
 set -euo pipefail
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +17,9 @@ DIR=$(mktemp -d /tmp/ac-demo.XXXXXX)
 ACD_PID=
 FC_PID=
 RELAY_PID=
+SMTP_PID=
 stop() {
+	[ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null
 	[ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null
 	[ -n "$ACD_PID" ] && kill "$ACD_PID" 2>/dev/null && wait "$ACD_PID" 2>/dev/null
 	[ -n "$FC_PID" ] && kill "$FC_PID" 2>/dev/null && wait "$FC_PID" 2>/dev/null
@@ -41,7 +44,7 @@ printf '\033[2m$ acd init --db %s/ac.db --operator operateur@anct.gouv.fr\033[0m
 acd init --db "$DIR/ac.db" --operator operateur@anct.gouv.fr | tee "$DIR/init.json"
 ls -l "$DIR"
 
-say "The FranceConnect stand-in (oidc-provider, on loopback) and acd serve, connected to it"
+say "The FranceConnect stand-in (oidc-provider, on loopback), an SMTP sink (the usagers' mailboxes), and acd serve, connected to both"
 # every server binds a port itself and writes it to its ready file
 wait_ready() {
 	for _ in $(seq 200); do
@@ -59,8 +62,14 @@ node "$ROOT/tests/fc/provider.mjs" --port 0 --client-id aidants-connect --client
 FC_PID=$!
 fc_issuer=$(wait_ready "$DIR/fc.ready" "$FC_PID") || { cat "$DIR/fc.log"; exit 1; }
 echo "FranceConnect stand-in: $fc_issuer"
+mkdir -p "$DIR/mail/tmp" "$DIR/mail/new" "$DIR/mail/cur"
+/usr/bin/python3 "$ROOT/tests/smtp-sink.py" "$DIR/mail" "$DIR/smtp.ready" 2> "$DIR/smtp.log" &
+SMTP_PID=$!
+smtp=$(wait_ready "$DIR/smtp.ready" "$SMTP_PID") || { cat "$DIR/smtp.log"; exit 1; }
+echo "SMTP sink: $smtp (maildir $DIR/mail)"
 acd serve --db "$DIR/ac.db" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
-	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" 2> "$DIR/acd.log" &
+	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" --smtp-url "smtp://$smtp" \
+	2> "$DIR/acd.log" &
 ACD_PID=$!
 addr=$(wait_ready "$DIR/acd.ready" "$ACD_PID") || { cat "$DIR/acd.log"; exit 1; }
 export AC_URL="http://$addr"
@@ -222,6 +231,52 @@ fi
 jq -r 'if .page then "  acd shows \"\(.page.h1)\" (status \(.page.status)): " + (.page.text | gsub("\\s*\n\\s*"; " / ") | .[:300])
 	else "  the site got: \(.error) (\(.error_description))" end' "$DIR/rp-refused.json"
 as karim ac-usager-list
+
+say "At a distance: Karim mails Pierre a signing link; Pierre signs on his own device"
+# the mails of the sink, oldest first: headers, text; attachments saved in $DIR/att
+mails() {
+	/usr/bin/python3 - "$DIR/mail" "$DIR/att" <<'PY'
+import email, email.policy, os, sys
+d, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+files = sorted((os.path.join(d, "new", f) for f in os.listdir(os.path.join(d, "new"))),
+               key=lambda p: (os.stat(p).st_mtime_ns, p))
+for path in files:
+    with open(path, "rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    print(f"To: {msg['To']}\nSubject: {msg['Subject']}")
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            print(part.get_content().rstrip("\n"))
+    for part in msg.iter_attachments():
+        with open(os.path.join(out, part.get_filename()), "wb") as f:
+            f.write(part.get_content())
+        print(f"[attached: {part.get_filename()}, {part.get_content_type()}]")
+    print("--")
+PY
+}
+printf '\033[2m[karim]$ ac-mandate-new --demarches social --duration semester --send-link pierre.mercier@example.fr --no-credentials-kept --confirm-consent --code ******\033[0m\n'
+XDG_STATE_HOME="$DIR/karim" ac-mandate-new --demarches social --duration semester \
+	--send-link pierre.mercier@example.fr --no-credentials-kept --confirm-consent \
+	--code "$("$ROOT/tests/fresh_code.sh" "$DIR/ac.db" GADT00055092 "$(seed_of GADT00055092)")" \
+	> "$DIR/remote.json" 2> "$DIR/remote.err" &
+TOOL_PID=$!
+for _ in $(seq 100); do
+	[ -n "$(ls "$DIR/mail/new")" ] && grep -q "link sent" "$DIR/remote.err" 2>/dev/null && break
+	sleep 0.05
+done
+sed -n '/link sent/p' "$DIR/remote.err"
+echo "Pierre's mailbox:"
+mails | sed 's/^/  | /'
+link=$(mails | grep -o 'http://[^ ]*/sign/[0-9a-f]*' | tail -n 1)
+node "$ROOT/tests/browser/sign.mjs" "$link" --login pierre --shots "$DIR/remote-screens" | sed -n '/Identité/,/fermer/p'
+wait "$TOOL_PID"
+jq -c '{id, remote, no_credentials_kept, attestation_sent, template, usager: .usager.family_name}' "$DIR/remote.json"
+echo "The attestation in Pierre's mailbox (the second mail):"
+mails | sed -n '/l.attestation de votre mandat/,/^--$/p' | sed 's/^/  | /'
+R=$(jq .id "$DIR/remote.json")
+pdftotext "$DIR/att/mandat-$R.pdf" - | sed -n '/Il est adress/,/conserve/p;/^Signature à distance/,/mandant\.$/p' | sed 's/^/  | /'
+echo "screenshots of Pierre's pages: $DIR/remote-screens/"
 
 say "The auditor exports the journal and verifies it offline"
 as operator ac-audit > "$DIR/journal.ndjson"
