@@ -38,6 +38,7 @@ static const char *const tools[][2] = {
 	{ "audit", "export the journal, or verify an export offline" },
 	{ "client-new", "register a démarche site with acd's identity provider (operators)" },
 	{ "client-list", "list the démarche sites registered (operators)" },
+	{ "reminders-send", "the daily cron job: renewal reminders, attestations to mail again" },
 	{ NULL, NULL }
 };
 

@@ -5,7 +5,7 @@
 _ac_tools='login logout whoami structure-new structure-list structure-set structure-deactivate
 aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
-mandate-attestation usager-list usager-show audit client-new client-list'
+mandate-attestation usager-list usager-show audit client-new client-list reminders-send'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
@@ -30,10 +30,11 @@ _ac_options()
 	ac-card-unlink)       echo '--serial= --reason= --csv' ;;
 	ac-card-enroll)       echo '--email= --serial= --code=' ;;
 	ac-card-check)        echo '--serial= --code=' ;;
-	ac-mandate-new)       echo '--demarches= --duration= --structure= --attestation= --open --code= --confirm-consent --send-link=' ;;
+	ac-mandate-new)       echo '--demarches= --duration= --structure= --attestation= --open --code= --confirm-consent --send-link= --no-credentials-kept' ;;
 	ac-mandate-list)      echo '--usager= --status= --expiring-within= --structure= --aidant= --all --csv' ;;
 	ac-mandate-show|ac-usager-show) echo '' ;;
-	ac-mandate-renew)     echo '--usager= --demarches= --duration= --code= --structure= --attestation=' ;;
+	ac-mandate-renew)     echo '--usager= --demarches= --duration= --code= --structure= --attestation= --send-link= --confirm-consent --no-credentials-kept' ;;
+	ac-reminders-send)    echo '--within= --dry-run' ;;
 	ac-mandate-revoke)    echo '--demarches= --attestation= --csv' ;;
 	ac-mandate-attestation) echo '--output= --revocation=' ;;
 	ac-usager-list)       echo '--search= --structure= --csv' ;;

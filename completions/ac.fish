@@ -79,7 +79,7 @@ set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -158,6 +158,7 @@ __ac_opt mandate-new open 'open the signing link with xdg-open' -flag
 __ac_opt mandate-new code 'a code your card shows'
 __ac_opt mandate-new confirm-consent 'the usager confirmed the declaration' -flag
 __ac_opt mandate-new send-link 'email the signing link to the usager'
+__ac_opt mandate-new no-credentials-kept 'at a distance: no identifier of the usager kept' -flag
 
 __ac_opt mandate-list usager 'only this usager'
 __ac_opt mandate-list status 'only this status' $__ac_statuses
@@ -172,6 +173,11 @@ __ac_opt mandate-renew demarches 'démarche families, comma-separated' '(__ac_de
 __ac_opt mandate-renew duration "the mandate's duration" $__ac_durations
 __ac_opt mandate-renew code 'a code your card shows'
 __ac_opt mandate-renew structure 'the structure, when aidant of several'
+__ac_opt mandate-renew send-link 'at a distance: mail the usager a link to identify again'
+__ac_opt mandate-renew confirm-consent 'with --send-link: the usager confirmed the declaration' -flag
+__ac_opt mandate-renew no-credentials-kept 'with --send-link: no identifier of the usager kept' -flag
+__ac_opt reminders-send within 'remind the mandates ending within DAYS'
+__ac_opt reminders-send dry-run 'print what would be sent; send nothing' -flag
 __ac_opt mandate-renew attestation 'write the attestation (PDF) to' -files
 
 __ac_opt mandate-revoke demarches 'revoke only these démarches' '(__ac_demarches)'
