@@ -54,15 +54,25 @@ ac_as() {
 	XDG_STATE_HOME="$T/$who" "$@"
 }
 
+# code_pipe: a pipe on fd 7 for a tool's standard input, where wait_tool
+# writes the aidant's code once the usager has identified, as an aidant types
+# it then.  A code computed when the tool starts could be a minute old by the
+# time it is checked: the signature in chromium takes that long on a busy
+# machine.
+code_pipe() {
+	rm -f "$T/code.fifo"
+	mkfifo "$T/code.fifo"
+	exec 7<>"$T/code.fifo" # read-write: opening it never blocks
+}
+
 # open_draft DEMARCHES DURATION [ac-mandate-new options]: starts ac-mandate-new
-# in the background (consent given, code of step 0 unless --code is passed),
-# waits for the signing link it prints, saves it in $T/url.
+# in the background (consent given; its code through code_pipe unless --code
+# is passed), waits for the signing link it prints, saves it in $T/url.
 open_draft() {
 	local d=$1 dur=$2; shift 2
-	local code=(--code "$(aidant_code 0)")
-	[[ " $* " == *" --code "* ]] && code=()
-	ac-mandate-new --demarches "$d" --duration "$dur" --confirm-consent "${code[@]}" "$@" \
-		> "$T/mandate.json" 2> "$T/new.err" &
+	code_pipe
+	ac-mandate-new --demarches "$d" --duration "$dur" --confirm-consent "$@" \
+		> "$T/mandate.json" 2> "$T/new.err" <&7 &
 	TOOL_PID=$!
 	local i
 	for i in $(seq 100); do
@@ -78,6 +88,8 @@ open_draft() {
 # wait_tool: waits for ac-mandate-new; its exit status in TOOL_STATUS.
 wait_tool() {
 	TOOL_STATUS=0
+	# the code, if the tool asks for it (else it stays unread in the pipe)
+	[ -p "$T/code.fifo" ] && kill -0 "$TOOL_PID" 2>/dev/null && fresh_code >&7
 	wait "$TOOL_PID" || TOOL_STATUS=$?
 }
 

@@ -129,9 +129,10 @@ mailed_link() { mail_bodies | grep -o 'http://[^ ]*/sign/[0-9a-f]\{64\}' | tail 
 @test "ac-mandate-renew --send-link: the same usager renews at a distance; someone else is refused (other_usager)" {
 	sign_mandate papiers long
 	first=$(jq .id "$T/mandate.json"); usager=$(jq .usager.id "$T/mandate.json")
+	code_pipe
 	ac-mandate-renew --usager "$usager" --demarches papiers,logement --duration long \
-		--send-link angela@example.fr --confirm-consent --code "$(aidant_code 1)" \
-		> "$T/renewed.json" 2> "$T/renew.err" &
+		--send-link angela@example.fr --confirm-consent \
+		> "$T/renewed.json" 2> "$T/renew.err" <&7 &
 	TOOL_PID=$!
 	wait_mails 1
 	mail_bodies | grep -q "vous propose de renouveler un mandat"
@@ -150,9 +151,10 @@ mailed_link() { mail_bodies | grep -o 'http://[^ ]*/sign/[0-9a-f]\{64\}' | tail 
 	# Pierre opens the next renewal's link: FranceConnect names him, not Angela
 	second=$(jq .id "$T/renewed.json")
 	before=$(state_digest)
+	code_pipe
 	ac-mandate-renew --usager "$usager" --demarches papiers --duration long \
-		--send-link angela@example.fr --confirm-consent --code "$(aidant_code 2)" \
-		> "$T/other.json" 2> "$T/other.err" &
+		--send-link angela@example.fr --confirm-consent \
+		> "$T/other.json" 2> "$T/other.err" <&7 &
 	TOOL_PID=$!
 	wait_mails 3
 	run node "$REPO/tests/browser/sign.mjs" "$(mailed_link)" --login pierre --expect-text "Identité différente"
@@ -171,7 +173,7 @@ mailed_link() { mail_bodies | grep -o 'http://[^ ]*/sign/[0-9a-f]\{64\}' | tail 
 	draft=$(sql "SELECT id FROM mandate_drafts ORDER BY id DESC LIMIT 1")
 	token=$(jq -r .token "$T/aidant-session.json")
 	curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -X POST \
-		--data "{\"code\":\"$(aidant_code 2)\",\"consent\":true}" \
+		--data "{\"code\":\"$(fresh_code)\",\"consent\":true}" \
 		"$AC_URL/v1/mandates/drafts/$draft/confirm" > "$T/confirm.json"
 	jq -e '.error.code == "other_usager"' "$T/confirm.json"
 }
