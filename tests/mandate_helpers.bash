@@ -71,6 +71,10 @@ code_pipe() {
 open_draft() {
 	local d=$1 dur=$2; shift 2
 	code_pipe
+	# emptied here, not by the background job's redirection: that one may
+	# come after the first look, which would find the previous draft's link
+	: > "$T/new.err"
+	rm -f "$T/url"
 	ac-mandate-new --demarches "$d" --duration "$dur" --confirm-consent "$@" \
 		> "$T/mandate.json" 2> "$T/new.err" <&7 &
 	TOOL_PID=$!
