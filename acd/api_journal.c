@@ -152,7 +152,10 @@ int api_journal(struct req *r)
 		return reply_error(r, 404, "not_found", "no such structure: %lld",
 				   (long long)f.structure);
 	struct cursor *c = calloc(1, sizeof *c);
+	/* a token narrowed to one structure reads that one's entries only */
+	if (r->who.token_structure && !f.structure)
+		f.structure = r->who.token_structure;
 	c->f = f;
-	c->referent = authz_operator(r) ? 0 : r->who.account;
+	c->referent = authz_operator(r) || r->who.token_structure ? 0 : r->who.account;
 	return reply_pages(r, fetch, c, free, "the journal");
 }

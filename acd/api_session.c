@@ -57,6 +57,13 @@ static json_t *whoami(struct req *r, const char *token)
 			      "structures", who_structures(r->db, &r->who), "expires_at", exp);
 	if (token)
 		json_object_set_new(o, "token", json_string(token));
+	/* called with an API token: which one, and how narrow */
+	if (r->who.token)
+		json_object_set_new(o, "api_token",
+				    json_pack("{s:I,s:o,s:o}", "id", (json_int_t)r->who.token, "scopes",
+					      ac_scopes_json(r->who.scopes), "structure",
+					      r->who.token_structure ? json_integer(r->who.token_structure)
+								     : json_null()));
 	return o;
 }
 

@@ -76,7 +76,7 @@ int api_usager_list(struct req *r)
 int api_usager_show(struct req *r)
 {
 	static const char q[] = "SELECT m.id FROM mandates m WHERE " MY_STRUCTURES
-				" AND m.usager_id = $2 ORDER BY m.id";
+				" AND m.usager_id = $2 AND ($3 = 0 OR m.structure_id = $3) ORDER BY m.id";
 	char *end;
 	long long id = strtoll(r->arg, &end, 10);
 	if (!*r->arg || *end || id <= 0)
@@ -84,6 +84,7 @@ int api_usager_show(struct req *r)
 	store_stmt *st = store_prep(r->db, q);
 	store_bind_int(st, 1, r->who.account);
 	store_bind_int(st, 2, id);
+	store_bind_int(st, 3, r->who.token_structure); /* a token's one structure */
 	int64_t ids[4096];
 	size_t n = 0;
 	while (n < 4096 && store_step(st) == STORE_ROW)

@@ -2,6 +2,7 @@
 #include "auth.h"
 #include "crypto.h"
 #include "server.h"
+#include "tokens.h"
 
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -40,6 +41,9 @@ int auth_session(struct req *r)
 				" WHERE token_hash = $1";
 	static const char touch[] = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2";
 	const char *h = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND, "Authorization");
+	if (h && !strncmp(h, "Bearer " API_TOKEN_PREFIX, 7 + strlen(API_TOKEN_PREFIX)) &&
+	    strlen(h + 7) == API_TOKEN_LEN)
+		return token_auth(r, h + 7);
 	if (!h || strncmp(h, "Bearer ", 7) || strlen(h + 7) != TOKEN_HEX - 1) {
 		reply_error(r, 401, "not_logged_in", "log in first (ac-login)");
 		return -1;
@@ -177,7 +181,8 @@ int64_t account_home(store_conn *db, int64_t account)
 int req_structure_filter(struct req *r, int64_t *structure)
 {
 	const char *s = req_query(r, "structure");
-	*structure = 0;
+	/* a token narrowed to a structure lists that one's only */
+	*structure = r->who.token_structure;
 	if (!s)
 		return 0;
 	char *end;

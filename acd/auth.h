@@ -5,7 +5,8 @@
 
 #include "req.h"
 
-/* Loads r->who from the Bearer token; on failure replies 401 and returns -1. */
+/* Loads r->who from the Bearer token (a session's, or an API token's:
+ * tokens.h); on failure replies 401 and returns -1. */
 int auth_session(struct req *r);
 /* Fills who's memberships and operator flag for an account id. */
 int auth_load_account(store_conn *db, int64_t account, struct who *w);
@@ -39,7 +40,8 @@ int authz_manages_whole(struct req *r, int64_t account);
  * filed under, so its référents read them: its first active one; 0: none. */
 int64_t account_home(store_conn *db, int64_t account);
 
-/* The ?structure= filter of a list: 0 when absent, else a structure the caller
+/* The ?structure= filter of a list: 0 when absent (an API token's structure
+ * when it is narrowed to one), else a structure the caller
  * belongs to (operators: any).  A malformed id replies 400, a foreign or
  * missing one 404; both return -1. */
 int req_structure_filter(struct req *r, int64_t *structure);

@@ -78,8 +78,11 @@ static void dispatch(struct req *r)
 		return;
 	}
 	r->now = time(NULL);
-	if (r->route->auth == AUTH_SESSION && auth_session(r) != 0)
+	if (r->route->auth == AUTH_SESSION &&
+	    (auth_session(r) != 0 || token_route_check(r, r->route->scopes) != 0)) {
+		store_idle(r->db); /* a read left pending would pin an old snapshot */
 		return;
+	}
 	r->suspended = 0;
 	r->route->handler(r);
 	store_idle(r->db);

@@ -88,10 +88,12 @@ static int action_word(const char *v)
 }
 
 /* The actors that are not accounts: an usager acting in their space
- * ("usager:12"), a client taking its tokens ("client:ac_1f..."). */
+ * ("usager:12"), a client taking its tokens ("client:ac_1f..."), an API
+ * token ("token:3"). */
 static int other_actor(const char *v)
 {
-	const char *rest = !strncmp(v, "usager:", 7) ? v + 7 : !strncmp(v, "client:", 7) ? v + 7 : NULL;
+	const char *rest = !strncmp(v, "usager:", 7) ? v + 7 : !strncmp(v, "client:", 7) ? v + 7
+			 : !strncmp(v, "token:", 6) ? v + 6 : NULL;
 	if (!rest || !*rest || strlen(rest) > 64)
 		return 0;
 	for (const char *c = rest; *c; c++)
@@ -141,7 +143,7 @@ int journal_filter_set(struct journal_filter *f, const char *name, const char *v
 			snprintf(f->actor, sizeof f->actor, "%s", email);
 			return 0;
 		}
-		snprintf(why, whylen, "actor: \"%.60s\" is not an email address, usager:ID or client:CLIENT_ID",
+		snprintf(why, whylen, "actor: \"%.60s\" is not an email address, usager:ID, client:CLIENT_ID or token:ID",
 			 value);
 		return -1;
 	}

@@ -26,6 +26,13 @@ struct who {
 	int nmember;
 	struct membership member[MAX_MEMBERSHIPS];
 	time_t session_expires;
+	/* an API token (tokens.h) instead of a session: its id (0: a session),
+	 * its scopes' mask, the structure it is narrowed to (0: none), and the
+	 * journal's name for it, "token:ID" */
+	int64_t token;
+	unsigned scopes;
+	int64_t token_structure;
+	char actor[32];
 };
 
 /* A handler's failure: HTTP status, a stable code, a sentence for people. */

@@ -1,82 +1,92 @@
-/* routes.c — every route of /v1 in one table. */
+/* routes.c — every route of /v1 in one table.  The last column: the API
+ * token scopes that may call the route (tokens.h); NO_TOKEN: sessions only
+ * (signing, renewing or revoking a mandate, making tokens, logging out...). */
 #include "routes.h"
 
 #include <string.h>
 
+/* the structures' list: what every referent's token needs to know its ids */
+#define SC_DIRECTORY (SC_STATS | SC_AIDANTS | SC_CARDS | SC_HABILITATIONS)
+
 static const struct route routes[] = {
 	/* health and sessions */
-	{ "GET",    "/v1/health",          AUTH_NONE,    BODY_NONE, api_health },
-	{ "POST",   "/v1/session",         AUTH_NONE,    BODY_JSON, api_session_create },
-	{ "GET",    "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_show },
-	{ "DELETE", "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_delete },
+	{ "GET",    "/v1/health",          AUTH_NONE,    BODY_NONE, api_health, NO_TOKEN },
+	{ "POST",   "/v1/session",         AUTH_NONE,    BODY_JSON, api_session_create, NO_TOKEN },
+	{ "GET",    "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_show, SC_ANY },
+	{ "DELETE", "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_delete, NO_TOKEN },
 
 	/* structures and aidants (api_structures.c, api_aidants.c) */
-	{ "POST",   "/v1/structures",      AUTH_SESSION, BODY_BULK, api_structure_create },
-	{ "GET",    "/v1/structures",      AUTH_SESSION, BODY_NONE, api_structure_list },
-	{ "POST",   "/v1/aidants",         AUTH_SESSION, BODY_BULK, api_aidant_add },
-	{ "GET",    "/v1/aidants",         AUTH_SESSION, BODY_NONE, api_aidant_list },
-	{ "POST",   "/v1/aidants/deactivate", AUTH_SESSION, BODY_BULK, api_aidant_deactivate },
-	{ "POST",   "/v1/aidants/unlock",  AUTH_SESSION, BODY_BULK, api_aidant_unlock },
+	{ "POST",   "/v1/structures",      AUTH_SESSION, BODY_BULK, api_structure_create, NO_TOKEN },
+	{ "GET",    "/v1/structures",      AUTH_SESSION, BODY_NONE, api_structure_list, SC_DIRECTORY },
+	{ "POST",   "/v1/aidants",         AUTH_SESSION, BODY_BULK, api_aidant_add, SC_AIDANTS },
+	{ "GET",    "/v1/aidants",         AUTH_SESSION, BODY_NONE, api_aidant_list, SC_AIDANTS | SC_CARDS },
+	{ "POST",   "/v1/aidants/deactivate", AUTH_SESSION, BODY_BULK, api_aidant_deactivate, SC_AIDANTS },
+	{ "POST",   "/v1/aidants/unlock",  AUTH_SESSION, BODY_BULK, api_aidant_unlock, SC_AIDANTS },
 
 	/* cards (api_cards*.c) */
-	{ "POST",   "/v1/cards",           AUTH_SESSION, BODY_BULK, api_card_import },
-	{ "GET",    "/v1/cards",           AUTH_SESSION, BODY_NONE, api_card_list },
-	{ "POST",   "/v1/cards/link",      AUTH_SESSION, BODY_BULK, api_card_link },
-	{ "POST",   "/v1/cards/unlink",    AUTH_SESSION, BODY_BULK, api_card_unlink },
-	{ "POST",   "/v1/cards/enroll",    AUTH_SESSION, BODY_JSON, api_card_enroll },
-	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate },
-	{ "POST",   "/v1/cards/check",     AUTH_SESSION, BODY_JSON, api_card_check },
+	{ "POST",   "/v1/cards",           AUTH_SESSION, BODY_BULK, api_card_import, SC_CARDS },
+	{ "GET",    "/v1/cards",           AUTH_SESSION, BODY_NONE, api_card_list, SC_CARDS },
+	{ "POST",   "/v1/cards/link",      AUTH_SESSION, BODY_BULK, api_card_link, SC_CARDS },
+	{ "POST",   "/v1/cards/unlink",    AUTH_SESSION, BODY_BULK, api_card_unlink, SC_CARDS },
+	{ "POST",   "/v1/cards/enroll",    AUTH_SESSION, BODY_JSON, api_card_enroll, NO_TOKEN },
+	{ "POST",   "/v1/cards/activate",  AUTH_SESSION, BODY_JSON, api_card_activate, NO_TOKEN },
+	{ "POST",   "/v1/cards/check",     AUTH_SESSION, BODY_JSON, api_card_check, SC_CARDS },
 
 	/* structures' démarches (api_structures.c) */
-	{ "PATCH",  "/v1/structures/{}",   AUTH_SESSION, BODY_JSON, api_structure_update },
-	{ "POST",   "/v1/structures/deactivate", AUTH_SESSION, BODY_BULK, api_structure_deactivate },
+	{ "PATCH",  "/v1/structures/{}",   AUTH_SESSION, BODY_JSON, api_structure_update, NO_TOKEN },
+	{ "POST",   "/v1/structures/deactivate", AUTH_SESSION, BODY_BULK, api_structure_deactivate, NO_TOKEN },
 
 	/* mandates: signature (api_drafts.c), lists, revocation, renewal
 	 * (api_mandates.c), usagers (api_usagers.c), paper (api_attestations.c) */
-	{ "POST",   "/v1/mandates/drafts", AUTH_SESSION, BODY_JSON, api_draft_create },
-	{ "GET",    "/v1/mandates/drafts/{}", AUTH_SESSION, BODY_NONE, api_draft_show },
-	{ "POST",   "/v1/mandates/drafts/{}/confirm", AUTH_SESSION, BODY_JSON, api_draft_confirm },
-	{ "GET",    "/v1/mandates",        AUTH_SESSION, BODY_NONE, api_mandate_list },
-	{ "POST",   "/v1/mandates/revoke", AUTH_SESSION, BODY_BULK, api_mandate_revoke },
-	{ "POST",   "/v1/mandates/renew",  AUTH_SESSION, BODY_JSON, api_mandate_renew },
-	{ "GET",    "/v1/mandates/{}",     AUTH_SESSION, BODY_NONE, api_mandate_show },
-	{ "GET",    "/v1/mandates/{}/attestation", AUTH_SESSION, BODY_NONE, api_mandate_attestation },
-	{ "GET",    "/v1/revocations/{}/attestation", AUTH_SESSION, BODY_NONE, api_revocation_attestation },
-	{ "GET",    "/v1/attestations/{}", AUTH_NONE,    BODY_NONE, api_attestation_verify },
-	{ "GET",    "/v1/usagers",         AUTH_SESSION, BODY_NONE, api_usager_list },
-	{ "GET",    "/v1/usagers/{}",      AUTH_SESSION, BODY_NONE, api_usager_show },
+	{ "POST",   "/v1/mandates/drafts", AUTH_SESSION, BODY_JSON, api_draft_create, NO_TOKEN },
+	{ "GET",    "/v1/mandates/drafts/{}", AUTH_SESSION, BODY_NONE, api_draft_show, NO_TOKEN },
+	{ "POST",   "/v1/mandates/drafts/{}/confirm", AUTH_SESSION, BODY_JSON, api_draft_confirm, NO_TOKEN },
+	{ "GET",    "/v1/mandates",        AUTH_SESSION, BODY_NONE, api_mandate_list, SC_MANDATES },
+	{ "POST",   "/v1/mandates/revoke", AUTH_SESSION, BODY_BULK, api_mandate_revoke, NO_TOKEN },
+	{ "POST",   "/v1/mandates/renew",  AUTH_SESSION, BODY_JSON, api_mandate_renew, NO_TOKEN },
+	{ "GET",    "/v1/mandates/{}",     AUTH_SESSION, BODY_NONE, api_mandate_show, SC_MANDATES },
+	{ "GET",    "/v1/mandates/{}/attestation", AUTH_SESSION, BODY_NONE, api_mandate_attestation, SC_MANDATES },
+	{ "GET",    "/v1/revocations/{}/attestation", AUTH_SESSION, BODY_NONE, api_revocation_attestation, SC_MANDATES },
+	{ "GET",    "/v1/attestations/{}", AUTH_NONE,    BODY_NONE, api_attestation_verify, NO_TOKEN },
+	{ "GET",    "/v1/usagers",         AUTH_SESSION, BODY_NONE, api_usager_list, SC_MANDATES },
+	{ "GET",    "/v1/usagers/{}",      AUTH_SESSION, BODY_NONE, api_usager_show, SC_MANDATES },
 
 	/* the usager's browser (pages_sign.c, html.c) */
-	{ "GET",    "/sign/{}",            AUTH_NONE,    BODY_NONE, page_sign_show },
-	{ "POST",   "/sign/{}",            AUTH_NONE,    BODY_FORM, page_sign_start },
-	{ "GET",    "/fc/callback",        AUTH_NONE,    BODY_NONE, page_fc_callback },
-	{ "GET",    "/static/ac.css",      AUTH_NONE,    BODY_NONE, page_css },
+	{ "GET",    "/sign/{}",            AUTH_NONE,    BODY_NONE, page_sign_show, NO_TOKEN },
+	{ "POST",   "/sign/{}",            AUTH_NONE,    BODY_FORM, page_sign_start, NO_TOKEN },
+	{ "GET",    "/fc/callback",        AUTH_NONE,    BODY_NONE, page_fc_callback, NO_TOKEN },
+	{ "GET",    "/static/ac.css",      AUTH_NONE,    BODY_NONE, page_css, NO_TOKEN },
 
 	/* acd as identity provider (oidc_*.c, docs/PROVIDER.md) */
-	{ "POST",   "/v1/clients",         AUTH_SESSION, BODY_JSON, api_client_create },
-	{ "GET",    "/v1/clients",         AUTH_SESSION, BODY_NONE, api_client_list },
-	{ "GET",    "/.well-known/openid-configuration", AUTH_NONE, BODY_NONE, oidc_discovery },
-	{ "GET",    "/oidc/jwks",          AUTH_NONE,    BODY_NONE, oidc_jwks },
-	{ "GET",    "/oidc/authorize",     AUTH_NONE,    BODY_NONE, oidc_authorize },
-	{ "POST",   "/oidc/step",          AUTH_NONE,    BODY_FORM, oidc_step },
-	{ "POST",   "/oidc/token",         AUTH_NONE,    BODY_FORM, oidc_token },
-	{ "GET",    "/oidc/userinfo",      AUTH_NONE,    BODY_NONE, oidc_userinfo },
-	{ "POST",   "/oidc/userinfo",      AUTH_NONE,    BODY_FORM, oidc_userinfo },
-	{ "GET",    "/oidc/logout",        AUTH_NONE,    BODY_NONE, oidc_logout },
+	{ "POST",   "/v1/clients",         AUTH_SESSION, BODY_JSON, api_client_create, NO_TOKEN },
+	{ "GET",    "/v1/clients",         AUTH_SESSION, BODY_NONE, api_client_list, NO_TOKEN },
+	{ "GET",    "/.well-known/openid-configuration", AUTH_NONE, BODY_NONE, oidc_discovery, NO_TOKEN },
+	{ "GET",    "/oidc/jwks",          AUTH_NONE,    BODY_NONE, oidc_jwks, NO_TOKEN },
+	{ "GET",    "/oidc/authorize",     AUTH_NONE,    BODY_NONE, oidc_authorize, NO_TOKEN },
+	{ "POST",   "/oidc/step",          AUTH_NONE,    BODY_FORM, oidc_step, NO_TOKEN },
+	{ "POST",   "/oidc/token",         AUTH_NONE,    BODY_FORM, oidc_token, NO_TOKEN },
+	{ "GET",    "/oidc/userinfo",      AUTH_NONE,    BODY_NONE, oidc_userinfo, NO_TOKEN },
+	{ "POST",   "/oidc/userinfo",      AUTH_NONE,    BODY_FORM, oidc_userinfo, NO_TOKEN },
+	{ "GET",    "/oidc/logout",        AUTH_NONE,    BODY_NONE, oidc_logout, NO_TOKEN },
 	/* the usager's space, its own cookie session (usager_login.c,
 	 * pages_usager.c, usager_actions.c) */
-	{ "GET",    "/usager",             AUTH_NONE,    BODY_NONE, page_usager },
-	{ "POST",   "/usager/login",       AUTH_NONE,    BODY_FORM, page_usager_login },
-	{ "POST",   "/usager/logout",      AUTH_NONE,    BODY_FORM, page_usager_logout },
-	{ "POST",   "/usager/revoke",      AUTH_NONE,    BODY_FORM, page_usager_revoke },
-	{ "GET",    "/usager/export",      AUTH_NONE,    BODY_NONE, page_usager_export },
-	{ "GET",    "/usager/mandates/{}/attestation", AUTH_NONE, BODY_NONE, page_usager_mandate_attestation },
-	{ "GET",    "/usager/revocations/{}/attestation", AUTH_NONE, BODY_NONE, page_usager_revocation_attestation },
+	{ "GET",    "/usager",             AUTH_NONE,    BODY_NONE, page_usager, NO_TOKEN },
+	{ "POST",   "/usager/login",       AUTH_NONE,    BODY_FORM, page_usager_login, NO_TOKEN },
+	{ "POST",   "/usager/logout",      AUTH_NONE,    BODY_FORM, page_usager_logout, NO_TOKEN },
+	{ "POST",   "/usager/revoke",      AUTH_NONE,    BODY_FORM, page_usager_revoke, NO_TOKEN },
+	{ "GET",    "/usager/export",      AUTH_NONE,    BODY_NONE, page_usager_export, NO_TOKEN },
+	{ "GET",    "/usager/mandates/{}/attestation", AUTH_NONE, BODY_NONE, page_usager_mandate_attestation, NO_TOKEN },
+	{ "GET",    "/usager/revocations/{}/attestation", AUTH_NONE, BODY_NONE, page_usager_revocation_attestation, NO_TOKEN },
+
+	/* API tokens (api_tokens.c): made and ended by people, never by a token */
+	{ "POST",   "/v1/tokens",          AUTH_SESSION, BODY_JSON, api_token_create, NO_TOKEN },
+	{ "GET",    "/v1/tokens",          AUTH_SESSION, BODY_NONE, api_token_list, NO_TOKEN },
+	{ "POST",   "/v1/tokens/revoke",   AUTH_SESSION, BODY_BULK, api_token_revoke, NO_TOKEN },
 
 	/* the journal (api_journal.c) */
-	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal },
+	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal, SC_JOURNAL },
 	/* the daily cron job (api_reminders.c) */
-	{ "POST",   "/v1/reminders/send",  AUTH_SESSION, BODY_JSON, api_reminders_send },
+	{ "POST",   "/v1/reminders/send",  AUTH_SESSION, BODY_JSON, api_reminders_send, SC_REMINDERS },
 
 	{ 0 }
 };

@@ -3,6 +3,7 @@
 #define ROUTES_H
 
 #include "req.h"
+#include "tokens.h"
 
 enum auth { AUTH_NONE, AUTH_SESSION };
 enum body { BODY_NONE, BODY_JSON, BODY_BULK, BODY_FORM }; /* FORM: an HTML form */
@@ -16,7 +17,9 @@ struct route {
 	enum auth auth;
 	enum body body;
 	int (*handler)(struct req *);
+	unsigned scopes;        /* the token scopes allowed (AUTH_SESSION only) */
 };
+#define NO_TOKEN 0u
 
 const struct route *route_find(const char *method, const char *path, char arg[128],
 			       int *path_known);
@@ -42,6 +45,9 @@ int api_card_check(struct req *);
 int api_structure_deactivate(struct req *);
 int api_journal(struct req *);
 int api_reminders_send(struct req *);
+int api_token_create(struct req *);
+int api_token_list(struct req *);
+int api_token_revoke(struct req *);
 int api_structure_update(struct req *);
 int api_draft_create(struct req *);
 int api_draft_show(struct req *);

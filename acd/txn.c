@@ -10,7 +10,8 @@ int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *a
 {
 	for (int attempt = 0; attempt < 20; attempt++) {
 		struct txn t = { .r = r, .db = r->db, .now = r->now,
-				 .actor = r->who.account ? r->who.email : "anonymous" };
+				 .actor = r->who.token ? r->who.actor
+					 : r->who.account ? r->who.email : "anonymous" };
 		int rc = store_begin(r->db, write);
 		if (rc == STORE_BUSY) {
 			usleep(1000u << (attempt < 6 ? attempt : 6));

@@ -10,7 +10,8 @@ struct txn {
 	struct req *r;
 	store_conn *db;
 	time_t now;
-	const char *actor;      /* journal actor: the caller's email by default */
+	const char *actor;      /* journal actor: the caller's email by default,
+				 * "token:ID" for an API token */
 	int64_t usager;         /* an usager acting in their own space ("usager:ID"
 				 * as actor), not an account: 0 by default */
 	const char *revocation_reason; /* set by a structure's deactivation (an operator's

@@ -39,6 +39,9 @@ static const char *const tools[][2] = {
 	{ "client-new", "register a démarche site with acd's identity provider (operators)" },
 	{ "client-list", "list the démarche sites registered (operators)" },
 	{ "reminders-send", "the daily cron job: renewal reminders, attestations to mail again" },
+	{ "token-new", "make an API token for a cron job or a pipeline, with scopes" },
+	{ "token-list", "list your API tokens (operators: everyone's)" },
+	{ "token-revoke", "revoke API tokens at once" },
 	{ NULL, NULL }
 };
 

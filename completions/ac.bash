@@ -5,9 +5,12 @@
 _ac_tools='login logout whoami structure-new structure-list structure-set structure-deactivate
 aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
-mandate-attestation usager-list usager-show audit client-new client-list reminders-send'
+mandate-attestation usager-list usager-show audit client-new client-list reminders-send
+token-new token-list token-revoke'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
+
+_ac_scopes='stats:read reminders:send journal:read aidants:write cards:write habilitations:write mandates:read'
 
 # The long options of each tool, "--name=" when it takes a value (the form of
 # the tools' hidden --list-options, which is asked for a tool not listed here).
@@ -41,9 +44,28 @@ _ac_options()
 	ac-audit)             echo '--since= --until= --action= --structure= --actor= --usager= --verify --anchor=' ;;
 	ac-client-new)        echo '--name= --redirect-uri= --signing=' ;;
 	ac-client-list)       echo '--csv' ;;
-	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' ;;
+	ac-token-new)         echo '--name= --scopes= --expires-in= --structure=' ;;
+	ac-token-list)        echo '--all --csv' ;;
+	ac-token-revoke)      echo '--csv' ;;
+	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' -e '^--token-file=$' ;;
 	esac
-	echo '--help --version'
+	echo '--token-file= --help --version'
+}
+
+# Completes the last item of the comma list $1 from the words $2 not yet in it.
+_ac_comma_list()
+{
+	local head='' last=$1 used word left=''
+	if [[ $1 == *,* ]]; then
+		head=${1%,*},
+		last=${1##*,}
+	fi
+	used=",${head}"
+	for word in $2; do
+		[[ $used == *",$word,"* ]] || left+="$word "
+	done
+	compopt -o nospace 2>/dev/null
+	mapfile -t COMPREPLY < <(compgen -P "$head" -W "$left" -- "$last")
 }
 
 # Completes the value of option $1 of tool $3 into COMPREPLY from the word $2.
@@ -61,28 +83,17 @@ _ac_value()
 	--status) values='active expired revoked' ;;
 	--duration) values='short month semester long' ;;
 	--signing) values='RS256 ES256 HS256' ;;
-	--demarches)
-		# a comma list: complete its last item, from the codes not yet in it
-		local head='' last=$2 used code left=''
-		if [[ $2 == *,* ]]; then
-			head=${2%,*},
-			last=${2##*,}
-		fi
-		used=",${head}"
-		for code in $_ac_demarches; do
-			[[ $used == *",$code,"* ]] || left+="$code "
-		done
-		compopt -o nospace 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$left" -- "$last")
-		return 0 ;;
+	--demarches) _ac_comma_list "$2" "$_ac_demarches"; return 0 ;;
+	--scopes)    _ac_comma_list "$2" "$_ac_scopes"; return 0 ;;
 	--action) values='login login_failed lockout unlock activity_check structure_create
 		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
 		card_import card_link card_validate card_unlink card_lost card_enroll card_check
 		session_end operator_create structure_deactivate usager_consent usager_identified
 		mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew
 		autorisation_use client_create key_rotate token_code token_issue
-		token_reuse usager_login' ;;
-	--pskc|--attestation|--output)
+		token_reuse usager_login usager_alone renewal_other_usager attestation_sent
+		reminder_sent token_create token_revoke' ;;
+	--pskc|--attestation|--output|--token-file)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
 	*)        COMPREPLY=(); return 0 ;;
@@ -133,12 +144,12 @@ _ac()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if (( COMP_CWORD == 1 )); then
-		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card mandate usager audit client help' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card mandate usager audit client token reminders help' -- "$cur")
 		return 0
 	fi
 	local noun=${COMP_WORDS[1]}
 	case $noun in
-	structure|aidant|card|mandate|usager|client)
+	structure|aidant|card|mandate|usager|client|token|reminders)
 		if (( COMP_CWORD == 2 )); then
 			local verbs
 			case $noun in
@@ -148,6 +159,8 @@ _ac()
 			mandate)   verbs='new list show renew revoke attestation' ;;
 			usager)    verbs='list show' ;;
 			client)    verbs='new list' ;;
+			token)     verbs='new list revoke' ;;
+			reminders) verbs='send' ;;
 			esac
 			mapfile -t COMPREPLY < <(compgen -W "$verbs" -- "$cur")
 			return 0

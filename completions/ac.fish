@@ -34,6 +34,8 @@ complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, 
 complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
 complete -c ac -n __ac_needs_command -a audit -d 'export the journal, or verify an export'
 complete -c ac -n __ac_needs_command -a client -d 'register, list clients of the identity provider'
+complete -c ac -n __ac_needs_command -a token -d 'make, list, revoke API tokens for cron jobs and pipelines'
+complete -c ac -n __ac_needs_command -a reminders -d 'send the renewal reminders (daily cron job)'
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
 complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock'
@@ -41,18 +43,29 @@ complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll chec
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
 complete -c ac -n '__ac_needs_verb usager' -a 'list show'
 complete -c ac -n '__ac_needs_verb client' -a 'new list'
+complete -c ac -n '__ac_needs_verb token' -a 'new list revoke'
+complete -c ac -n '__ac_needs_verb reminders' -a send
 
-# The démarche families not yet in the comma list being typed, each after it.
-function __ac_demarches
-    set -l token (commandline -ct | string replace -r -- '^--demarches=' '')
+# The words after $argv[1] not yet in the comma list being typed for option
+# --$argv[1], each after the list's head.
+function __ac_comma_list
+    set -l token (commandline -ct | string replace -r -- "^--$argv[1]=" '')
     set -l head ''
     if string match -q -- '*,*' $token
         set head (string replace -r -- '[^,]*$' '' $token)
     end
     set -l used (string split , -- $head)
-    for code in papiers famille social travail logement transports argent justice etranger loisirs
-        contains -- $code $used; or echo $head$code
+    for word in $argv[2..-1]
+        contains -- $word $used; or echo $head$word
     end
+end
+
+function __ac_demarches
+    __ac_comma_list demarches papiers famille social travail logement transports argent justice etranger loisirs
+end
+
+function __ac_scopes
+    __ac_comma_list scopes stats:read reminders:send journal:read aidants:write cards:write habilitations:write mandates:read
 end
 
 # __ac_opt TOOL LONG DESCRIPTION [VALUES|-files|-flag]: the option for ac-TOOL and "ac NOUN VERB".
@@ -74,15 +87,16 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error returned'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
+    __ac_opt $t token-file 'an API token read from FILE (mode 0600)' -files
 end
 
 __ac_opt login email 'the account email'
@@ -207,3 +221,11 @@ __ac_opt client-new redirect-uri 'where the code is sent back, exactly'
 __ac_opt client-new signing 'how its ID tokens are signed' $__ac_signings
 
 __ac_opt client-list csv 'print CSV for a spreadsheet' -flag
+
+__ac_opt token-new name 'what the token is for'
+__ac_opt token-new scopes 'what it may do, comma-separated' '(__ac_scopes)'
+__ac_opt token-new expires-in 'its lifetime in days (1 to 730, default 365)'
+__ac_opt token-new structure 'narrow it to one of your structures'
+__ac_opt token-list all 'also the revoked and expired ones' -flag
+__ac_opt token-list csv 'print CSV for a spreadsheet' -flag
+__ac_opt token-revoke csv 'read CSV from standard input' -flag

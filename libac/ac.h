@@ -80,9 +80,13 @@ const char *ac_xdg_file(const char *var, const char *dflt, const char *name, cha
 			size_t len);
 
 /* ---- session.c: the token of ac-login --------------------------------- */
-/* $XDG_STATE_HOME/ac/session (0600).  AC_TOKEN wins when set. */
+/* --token-file FILE wins, then AC_TOKEN, then $XDG_STATE_HOME/ac/session
+ * (0600), which ac-login writes. */
 char *ac_session_token(void);                /* NULL: not logged in */
 int ac_session_save(const char *token);
+/* --token-file (every tool, through ac_getopt): reads the token from file,
+ * which must be a regular file only its owner can read (else dies 78). */
+void ac_token_file(const char *file);
 /* Dies 77 with acd's own words when there is no session at all (no AC_TOKEN,
  * no session file): a request is bound to be refused, so none is made. */
 void ac_session_require(void);
@@ -312,6 +316,14 @@ extern const struct ac_duration ac_durations[];
 extern const char *const ac_duration_codes[];
 int ac_duration_days(const char *code);        /* -1: unknown */
 const char *ac_duration_label(const char *code); /* NULL: unknown */
+/* The scopes of an API token (ac-token-new), in catalogue order: bit i of
+ * a token's mask is ac_scopes[i]. */
+extern const char *const ac_scopes[];
+/* A comma list of scopes as a mask; 0 when one is unknown or repeated, or the
+ * list or an item is empty, with the reason in why. */
+unsigned ac_scopes_mask(const char *list, char *why, size_t len);
+/* The mask as a JSON array of names, in catalogue order. */
+json_t *ac_scopes_json(unsigned mask);
 /* A mandate's status: active, expired, revoked. */
 extern const char *const ac_mandate_statuses[];
 int ac_in_list(const char *const *list, const char *value);
@@ -324,6 +336,9 @@ const char *ac_list_words(const char *const *list, char *buf, size_t len);
  * unknown or repeated, or the list or one of its items is empty, with the
  * reason in why. */
 json_t *ac_demarches_parse(const char *list, char *why, size_t len);
+/* The same over any list of codes; what names one in the reason ("scope"). */
+json_t *ac_codes_parse(const char *list, const char *const *codes, const char *what, char *why,
+		      size_t len);
 /* --demarches's value as that array; dies 64 with the reason and the codes. */
 json_t *ac_opt_demarches(const char *list);
 /* --duration's value; dies 64 unless it is a duration, listing them. */

@@ -101,3 +101,33 @@ const char *ac_list_words(const char *const *list, char *buf, size_t len)
 	}
 	return buf;
 }
+
+const char *const ac_scopes[] = {
+	"stats:read", "reminders:send", "journal:read", "aidants:write",
+	"cards:write", "habilitations:write", "mandates:read", NULL
+};
+
+unsigned ac_scopes_mask(const char *list, char *why, size_t len)
+{
+	json_t *a = ac_codes_parse(list, ac_scopes, "scope", why, len);
+	if (!a)
+		return 0;
+	unsigned mask = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		for (unsigned b = 0; ac_scopes[b]; b++)
+			if (!strcmp(ac_scopes[b], json_string_value(v)))
+				mask |= 1u << b;
+	json_decref(a);
+	return mask;
+}
+
+json_t *ac_scopes_json(unsigned mask)
+{
+	json_t *a = json_array();
+	for (unsigned b = 0; ac_scopes[b]; b++)
+		if (mask & (1u << b))
+			json_array_append_new(a, json_string(ac_scopes[b]));
+	return a;
+}

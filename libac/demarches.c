@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *ac_demarches_parse(const char *list, char *why, size_t len)
+json_t *ac_codes_parse(const char *list, const char *const *codes, const char *what, char *why,
+		      size_t len)
 {
 	json_t *out = json_array();
 	const char *p = list;
@@ -28,8 +29,8 @@ json_t *ac_demarches_parse(const char *list, char *why, size_t len)
 			goto bad;
 		}
 		snprintf(code, sizeof code, "%.*s", (int)(k < sizeof code ? k : sizeof code - 1), p);
-		if (k >= sizeof code || !ac_demarche_find(code)) {
-			snprintf(why, len, "unknown démarche \"%.*s\"", (int)(k > 40 ? 40 : k), p);
+		if (k >= sizeof code || !ac_in_list(codes, code)) {
+			snprintf(why, len, "unknown %s \"%.*s\"", what, (int)(k > 40 ? 40 : k), p);
 			goto bad;
 		}
 		size_t i;
@@ -47,6 +48,11 @@ json_t *ac_demarches_parse(const char *list, char *why, size_t len)
 bad:
 	json_decref(out);
 	return NULL;
+}
+
+json_t *ac_demarches_parse(const char *list, char *why, size_t len)
+{
+	return ac_codes_parse(list, ac_demarche_codes, "démarche", why, len);
 }
 
 json_t *ac_opt_demarches(const char *list)

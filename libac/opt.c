@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_HELP = 1000, K_VERSION, K_LIST };
+enum { K_HELP = 1000, K_VERSION, K_LIST, K_TOKEN_FILE };
 
 static int operands_max, operands_seen;
 
@@ -26,6 +26,7 @@ static void help(const struct ac_opt *opts, const char *usage, const char *summa
 			 o->has_arg ? o->arg : "");
 		printf("  %-28s %s\n", left, o->help);
 	}
+	printf("  %-28s %s\n", "--token-file FILE", "an API token read from FILE (mode 0600)");
 	printf("  %-28s %s\n  %-28s %s\n", "--help", "show this help", "--version",
 	       "show the version");
 	printf("\nenvironment: AC_URL (acd's address), AC_TOKEN (a token instead of the saved session),\n"
@@ -53,6 +54,7 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 		lo[n++] = (struct option){ "help", no_argument, NULL, K_HELP };
 		lo[n++] = (struct option){ "version", no_argument, NULL, K_VERSION };
 		lo[n++] = (struct option){ "list-options", no_argument, NULL, K_LIST };
+		lo[n++] = (struct option){ "token-file", required_argument, NULL, K_TOKEN_FILE };
 		lo[n] = (struct option){ 0 };
 		shorts[s++] = 'h';
 		shorts[s] = 0;
@@ -84,7 +86,7 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 		case K_LIST:
 			for (const struct ac_opt *o = opts; o->name; o++)
 				printf("--%s%s\n", o->name, o->has_arg ? "=" : "");
-			printf("--help\n--version\n");
+			printf("--token-file=\n--help\n--version\n");
 			exit(ac_finish(0));
 		case '?':
 			if (optopt && optopt < 256)
@@ -92,6 +94,9 @@ int ac_getopt(int argc, char **argv, const struct ac_opt *opts, const char *usag
 			else
 				ac_warn("unknown option %s", argv[optind - 1]);
 			ac_die(AC_EXIT_USAGE, "usage: %s %s (see --help)", ac_prog, usage);
+		case K_TOKEN_FILE:
+			ac_token_file(optarg);
+			continue;
 		case ':':
 			ac_die(AC_EXIT_USAGE, "%s needs a value (see --help)", argv[optind - 1]);
 		default:

@@ -1,4 +1,5 @@
-/* session.c — the session token ac-login saves, in a 0600 file. */
+/* session.c — the session token ac-login saves, in a 0600 file; or an API
+ * token from AC_TOKEN or --token-file. */
 #include "ac.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 static char path[1024];
+static char *from_file; /* --token-file's token */
 
 const char *ac_session_path(void)
 {
@@ -28,8 +30,32 @@ static void mkdirs(const char *file)
 	}
 }
 
+void ac_token_file(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		ac_die(AC_EXIT_CONFIG, "--token-file %s: %s", file, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+		ac_die(AC_EXIT_CONFIG, "--token-file %s: not a regular file", file);
+	/* a token is a password: a file others can read has leaked it */
+	if (st.st_mode & 077)
+		ac_die(AC_EXIT_CONFIG, "--token-file %s: mode %04o lets others read the token; "
+		       "chmod 600 %s", file, (unsigned)(st.st_mode & 07777), file);
+	char buf[256] = "";
+	char *ok = fgets(buf, sizeof buf, f);
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = 0;
+	if (!ok || !*buf)
+		ac_die(AC_EXIT_CONFIG, "--token-file %s: the file is empty", file);
+	free(from_file);
+	from_file = strdup(buf);
+}
+
 char *ac_session_token(void)
 {
+	if (from_file)
+		return strdup(from_file);
 	const char *env = getenv("AC_TOKEN");
 	if (env && *env)
 		return strdup(env);

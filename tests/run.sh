@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the bats suite against the binaries of build folder $1 and ends with
 # the plain closing line "N passed, N failed".  AC_SUITES: the .bats files to
-# run (default: all).  AC_TEST_JOBS: how many files run at once (default 2,
+# run (default: all, the slowest first).  AC_TEST_JOBS: how many files run at once (default 2,
 # with GNU parallel; the tests of one file always run in order).  Each test
 # has its own folder, database and ports, so files do not meet.
 set -u
@@ -13,8 +13,19 @@ export PATH LSAN_OPTIONS
 out=$(mktemp)
 jobs=${AC_TEST_JOBS:-2}
 command -v parallel > /dev/null 2>&1 || jobs=1
+# The slowest files first (their browser runs and code steps), so that no long
+# file starts last and runs alone at the end.
+suites=${AC_SUITES:-}
+if [ -z "$suites" ]; then
+	for f in provider mandates usager mandate_remote cards fc card_support reminders; do
+		suites="$suites tests/$f.bats"
+	done
+	for f in tests/*.bats; do
+		case " $suites " in *" $f "*) ;; *) suites="$suites $f" ;; esac
+	done
+fi
 # shellcheck disable=SC2086
-bats --tap --timing --jobs "$jobs" --no-parallelize-within-files ${AC_SUITES:-tests/*.bats} | tee "$out"
+bats --tap --timing --jobs "$jobs" --no-parallelize-within-files $suites | tee "$out"
 rc=$?
 pass=$(grep -c '^ok ' "$out")
 fail=$(grep -c '^not ok ' "$out")

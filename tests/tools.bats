@@ -178,7 +178,7 @@ tools() {
 		want=$("$t" --list-options | sort | tr '\n' ' ')
 		got=$(bash -c "source '$root/completions/ac.bash'; _ac_options $t" | tr ' ' '\n' | grep . | sort | tr '\n' ' ')
 		[ "$want" = "$got" ] || { echo "bash, $t: [$got] but the tool has [$want]"; return 1; }
-		for o in $("$t" --list-options | grep -v -e '^--help$' -e '^--version$' | sed 's/=$//; s/^--//'); do
+		for o in $("$t" --list-options | grep -v -e "^--help$" -e "^--version$" -e "^--token-file=$" | sed 's/=$//; s/^--//'); do
 			grep -q -- "--$o" "$root/completions/_ac" || { echo "zsh lacks $t --$o"; return 1; }
 			grep -qE -- "__ac_opt ${t#ac-} $o( |$)" "$root/completions/ac.fish" || { echo "fish lacks $t --$o"; return 1; }
 		done
