@@ -34,7 +34,7 @@ refused() {
 	run ac-mandate-attestation --help
 	assert_output --partial "--revocation RID"
 	run ac-mandate-list --list-options
-	assert_output "$(printf '%s\n' --usager= --status= --expiring-within= --structure= --aidant= --all --csv --help --version)"
+	assert_output "$(printf '%s\n' --usager= --status= --expiring-within= --structure= --aidant= --all --csv --token-file= --help --version)"
 }
 
 @test "--demarches: unknown, repeated or empty items are refused with the valid codes (64)" {
