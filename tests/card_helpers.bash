@@ -29,3 +29,12 @@ as() {
 login() {
 	as "${1%%@*}" ac-login --email "$1" --code "$(totp_hex "$(seed "$2")" 60 "${3:-0}")"
 }
+
+# card_people_setup: acd, the operator logged in, Lyon and Brest with their
+# référents and aidants — the start of every test of the cards' files.
+card_people_setup() {
+	acd_start
+	op_login
+	two_structures
+	lyon_brest_people
+}

@@ -8,10 +8,7 @@ load helpers
 load card_helpers
 
 setup() {
-	acd_start
-	op_login
-	two_structures
-	lyon_brest_people
+	card_people_setup
 	for n in 1 2 3 100 200; do printf '{"serial":"GADT%08d","seed":"%s"}\n' "$n" "$(seed "$n")"; done |
 		ac-card-import >/dev/null
 	ac-card-link >/dev/null <<-EOF

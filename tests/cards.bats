@@ -8,10 +8,7 @@ load helpers
 load card_helpers
 
 setup() {
-	acd_start
-	op_login
-	two_structures
-	lyon_brest_people
+	card_people_setup
 }
 teardown() { acd_stop; }
 

@@ -10,10 +10,7 @@ load helpers
 load card_helpers
 
 setup() {
-	acd_start
-	op_login
-	two_structures
-	lyon_brest_people
+	card_people_setup
 	local n
 	for n in 100 101 200; do printf '{"serial":"GADT%08d","seed":"%s"}\n' "$n" "$(seed "$n")"; done |
 		ac-card-import > /dev/null
