@@ -2,6 +2,7 @@
  * (operators: all; others: their own). */
 #include "routes.h"
 #include "auth.h"
+#include "territory.h"
 #include "txn.h"
 #include "demarches.h"
 #include "ac.h"
@@ -11,14 +12,17 @@
 #include <string.h>
 
 #define COLS "id, name, siret, type, address, zipcode, city, active, demarches"
+/* read back only: set from the zipcode (territory.h) */
+#define READ_COLS COLS ", departement, region"
 
 static json_t *structure_json(store_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o}", "id", (json_int_t)store_col_int(st, 0),
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:s,s:s}", "id", (json_int_t)store_col_int(st, 0),
 			 "name", store_col_text(st, 1), "siret", store_col_text(st, 2), "type",
 			 store_col_text(st, 3), "address", store_col_text(st, 4), "zipcode",
 			 store_col_text(st, 5), "city", store_col_text(st, 6), "active",
-			 (int)store_col_int(st, 7), "demarches", demarches_json(store_col_text(st, 8)));
+			 (int)store_col_int(st, 7), "demarches", demarches_json(store_col_text(st, 8)),
+			 "departement", store_col_text(st, 9), "region", store_col_text(st, 10));
 }
 
 /* A structure's name and address, at creation or when edited; NULL: not given. */
@@ -29,6 +33,8 @@ static int identity_check(const char *name, const char *addr, const char *zip, c
 		return fail_set(f, 400, "bad_name", "\"name\" must be 1 to 200 characters");
 	if (zip && !ac_zipcode_valid(zip))
 		return fail_set(f, 400, "bad_zipcode", "\"zipcode\" must be 5 digits");
+	if (zip && !ac_departement_of_zipcode(zip))
+		return fail_set(f, 400, "bad_zipcode", "no French département has the zipcode %s", zip);
 	if (city && (!*city || strlen(city) > 200))
 		return fail_set(f, 400, "bad_city", "\"city\" must be 1 to 200 characters");
 	if (addr && strlen(addr) > 500)
@@ -38,7 +44,7 @@ static int identity_check(const char *name, const char *addr, const char *zip, c
 
 static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
-	static const char by_siret[] = "SELECT " COLS " FROM structures WHERE siret = $1";
+	static const char by_siret[] = "SELECT " READ_COLS " FROM structures WHERE siret = $1";
 	static const char ins[] = "INSERT INTO structures (" COLS ", created_at)"
 				  " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)";
 	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM structures";
@@ -78,17 +84,19 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	store_bind_text(st, 7, city);
 	store_bind_text(st, 8, ALL_DEMARCHES); /* COLS ends with demarches */
 	store_bind_int(st, 9, t->now);
-	if (store_exec(st) != STORE_DONE)
+	if (store_exec(st) != STORE_DONE || territory_set(t->db, id, zip) != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot create the structure");
 	if (journal_append(t, "structure_create", id, siret,
 			   json_pack("{s:s,s:s,s:s,s:s}", "name", name, "type", type, "zipcode", zip,
 				     "city", city)))
 		return fail_set(f, 500, "internal", "cannot write the journal");
-	json_object_update_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:b}", "id",
-					      (json_int_t)id, "name", name, "siret", siret, "type",
-					      type, "address", addr, "zipcode", zip, "city", city,
-					      "active", 1, "demarches", demarches_json(ALL_DEMARCHES),
-					      "changed", 1));
+	const struct ac_departement *dep = ac_departement_of_zipcode(zip);
+	json_object_update_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:s,s:s,s:b}",
+					      "id", (json_int_t)id, "name", name, "siret", siret,
+					      "type", type, "address", addr, "zipcode", zip, "city",
+					      city, "active", 1, "demarches",
+					      demarches_json(ALL_DEMARCHES), "departement", dep->code,
+					      "region", dep->region, "changed", 1));
 	return 0;
 }
 
@@ -103,7 +111,7 @@ int api_structure_create(struct req *r)
 
 int api_structure_list(struct req *r)
 {
-	static const char all[] = "SELECT " COLS " FROM structures ORDER BY id";
+	static const char all[] = "SELECT " READ_COLS " FROM structures ORDER BY id";
 	json_t *lines = json_array();
 	store_stmt *st = store_prep(r->db, all);
 	while (store_step(st) == STORE_ROW)
@@ -141,12 +149,14 @@ static int set_column(struct txn *t, int64_t id, store_stmt *row, int col, const
 	store_stmt *st = store_prep(t->db, sql[col]);
 	store_bind_text(st, 1, v);
 	store_bind_int(st, 2, id);
-	return store_exec(st) == STORE_DONE ? 0 : -1;
+	if (store_exec(st) != STORE_DONE)
+		return -1;
+	return col == 5 && territory_set(t->db, id, v) != STORE_DONE ? -1 : 0;
 }
 
 static int edit_work(struct txn *t, void *arg)
 {
-	static const char q[] = "SELECT " COLS " FROM structures WHERE id = $1";
+	static const char q[] = "SELECT " READ_COLS " FROM structures WHERE id = $1";
 	static const char up[] = "UPDATE structures SET demarches = $1 WHERE id = $2";
 	struct edit *x = arg;
 	store_stmt *st = store_prep(t->db, q);

@@ -249,6 +249,8 @@ static const char css[] =
 	".choices{list-style:none;padding:0}.choices li{margin:.6rem 0}"
 	".choices button{display:block;width:100%;text-align:left}"
 	".choices button .examples{color:#e3e3fd;font-weight:400}"
+	"svg.chart{width:100%;height:auto;margin:1rem 0}caption{text-align:left;font-weight:700;"
+	"padding:.4rem 0}th.n,td.n{text-align:right}"
 	"footer{max-width:46rem;margin:0 auto 2rem;color:#555;font-size:.85rem;padding:0 1rem}";
 
 int page_css(struct req *r)

@@ -2,6 +2,7 @@
  * operator; "serve" runs the HTTP API.  Every setting in one table, read from
  * flags or from a configuration file (--config) with the same keys. */
 #include "server.h"
+#include "territory.h"
 #include "cards.h"
 #include "crypto.h"
 #include "fc.h"
@@ -299,6 +300,10 @@ static int open_existing(void)
 	if (!srv.db) {
 		fprintf(stderr, "acd: %s\n", err);
 		return 78;
+	}
+	if (territory_backfill(srv.db)) {
+		store_close(srv.db);
+		return 70;
 	}
 	return 0;
 }

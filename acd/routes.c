@@ -87,6 +87,9 @@ static const struct route routes[] = {
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal, SC_JOURNAL },
 	/* the daily cron job (api_reminders.c) */
 	{ "POST",   "/v1/reminders/send",  AUTH_SESSION, BODY_JSON, api_reminders_send, SC_REMINDERS },
+	/* statistics (api_stats.c, pages_stats.c: the public page) */
+	{ "GET",    "/v1/stats",           AUTH_SESSION, BODY_NONE, api_stats, SC_STATS },
+	{ "GET",    "/stats",              AUTH_NONE,    BODY_NONE, page_stats, NO_TOKEN },
 
 	{ 0 }
 };

@@ -45,6 +45,8 @@ int api_card_check(struct req *);
 int api_structure_deactivate(struct req *);
 int api_journal(struct req *);
 int api_reminders_send(struct req *);
+int api_stats(struct req *);
+int page_stats(struct req *);
 int api_token_create(struct req *);
 int api_token_list(struct req *);
 int api_token_revoke(struct req *);

@@ -4,17 +4,17 @@
 # folder and stopped by its PID.  A part that cannot run says so and makes the
 # whole run fail: no figure is ever made up.
 #   usage: bench/run.sh [BUILD-DIR [PART...]]   (BENCH_SECONDS: length of load runs, 5)
-#   PART: a to h, as printed (default: all); a part that needs another's data
+#   PART: a to i, as printed (default: all); a part that needs another's data
 #   runs it too ("bench/run.sh build c" runs a, b and c).
 #   BENCH_FLOW_AIDANTS: the aidants of (h), one per flow (400 per second of run)
 set -u
 B=${1:-build}
 shift $(( $# > 0 ? 1 : 0 ))
-PARTS=" ${*:-a b c d e f g h} "
+PARTS=" ${*:-a b c d e f g h i} "
 case $PARTS in *" c "* | *" f "* | *" g "*) PARTS+="a b " ;; esac
 case $PARTS in *" b "*) PARTS+="a " ;; esac
 for p in $PARTS; do
-	case $p in [a-h]) ;; *) echo "bench: no part \"$p\" (a to h)" >&2; exit 64 ;; esac
+	case $p in [a-i]) ;; *) echo "bench: no part \"$p\" (a to i)" >&2; exit 64 ;; esac
 done
 want() { [[ $PARTS == *" $1 "* ]]; }
 cd "$(dirname "$0")/.." || exit 1
@@ -29,13 +29,14 @@ export XDG_STATE_HOME=$W/state XDG_CONFIG_HOME=$W/config
 unset AC_TOKEN
 ACD_PID=
 H_ACD_PID=
+I_ACD_PID=
 FC_PID=
 TOOL_PID=
 failed=0
 
 cleanup() {
 	local p
-	for p in "$TOOL_PID" "$ACD_PID" "$H_ACD_PID" "$FC_PID"; do
+	for p in "$TOOL_PID" "$ACD_PID" "$H_ACD_PID" "$I_ACD_PID" "$FC_PID"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	rm -rf "$W"
@@ -358,6 +359,51 @@ bench_oidc_flow() {
 	H_ACD_PID= FC_PID=
 }
 
+# (i) ac-stats --by region,demarche over 1,000,000 uses and 100,000 mandates
+# (bench/gen-stats.sh) vs the sqlite3 shell running the same GROUP BYs (uses,
+# mandates created, active, revoked, by région and démarche).  Its own acd.
+bench_stats() {
+	need ac-stats ac-login || return
+	local d=$W/stats t0 t b
+	mkdir -p "$d"
+	acd init --db "$d/ac.db" --operator op@anct.gouv.fr > "$d/init.json" &&
+		bench/gen-stats.sh "$d/ac.db" 200 100000 100000 1000000 > /dev/null ||
+		{ fail "(i) cannot generate the history"; return; }
+	acd serve --db "$d/ac.db" --listen 127.0.0.1:0 --ready-file "$d/acd.ready" 2> "$d/acd.log" &
+	I_ACD_PID=$!
+	local addr
+	addr=$(wait_ready "$d/acd.ready" "$I_ACD_PID") || { fail "(i) acd did not start"; return; }
+	AC_URL=http://$addr XDG_STATE_HOME=$d/state ac-login --email op@anct.gouv.fr \
+		--code "$(oathtool --totp -b "$(jq -r .totp_secret "$d/init.json")")" > /dev/null ||
+		{ fail "(i) the operator cannot log in"; return; }
+	t0=$(now)
+	AC_URL=http://$addr XDG_STATE_HOME=$d/state ac-stats --by region,demarche > "$d/stats.ndjson" ||
+		{ fail "(i) ac-stats exited $?"; return; }
+	t=$(since "$t0")
+	[ "$(jq -s 'map(.demarches) | add' "$d/stats.ndjson")" = 1000000 ] ||
+		{ fail "(i) ac-stats does not count the 1,000,000 uses"; return; }
+	local at hi
+	at=$(date +%s) hi=$(( $(date +%s) + 86400 ))
+	t0=$(now)
+	sqlite3 "$d/ac.db" > /dev/null <<SQL || { fail "(i) the sqlite3 baseline failed"; return; }
+SELECT s.region, t.demarche, COUNT(*), COUNT(DISTINCT t.usager_id) FROM oidc_tokens t
+  JOIN structures s ON s.id = t.structure_id WHERE t.used_at >= 0 AND t.used_at < $hi GROUP BY 1, 2;
+SELECT s.region, a.demarche, COUNT(*) FROM mandates m JOIN structures s ON s.id = m.structure_id
+  JOIN autorisations a ON a.mandate_id = m.id WHERE m.created_at >= 0 AND m.created_at < $hi GROUP BY 1, 2;
+SELECT s.region, a.demarche, COUNT(*) FROM mandates m JOIN structures s ON s.id = m.structure_id
+  JOIN autorisations a ON a.mandate_id = m.id WHERE m.expires_at > $at AND m.created_at <= $at
+  AND (a.revoked_at IS NULL OR a.revoked_at > $at) GROUP BY 1, 2;
+SELECT s.region, a.demarche, COUNT(*) FROM autorisations a JOIN mandates m ON m.id = a.mandate_id
+  JOIN structures s ON s.id = m.structure_id WHERE a.revoked_at >= 0 AND a.revoked_at < $hi
+  AND a.revocation_id IS NOT NULL GROUP BY 1, 2;
+SQL
+	b=$(since "$t0")
+	row "(i) ac-stats --by region,demarche, 1M uses" "${t}s" "sqlite3, the same GROUP BYs" "${b}s" "$(ratio "$t" "$b")"
+	kill "$I_ACD_PID" 2>/dev/null
+	wait "$I_ACD_PID" 2>/dev/null
+	I_ACD_PID=
+}
+
 need acd jq oathtool sqlite3 cc pkg-config || exit 1
 build_helpers || { echo "bench: cannot build bench/ helpers" >&2; exit 1; }
 echo "make bench: each figure beside its baseline from this same run (lower time / higher rate is better)"
@@ -372,6 +418,7 @@ want d && bench_whoami
 want e && bench_verify
 { want f || want g; } && bench_mandates
 want h && bench_oidc_flow
+want i && bench_stats
 if [ $failed != 0 ]; then
 	echo "bench: some parts could not run (see above): no figure was made up for them" >&2
 	exit 1

@@ -6,7 +6,7 @@ _ac_tools='login logout whoami structure-new structure-list structure-set struct
 aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list reminders-send
-token-new token-list token-revoke'
+token-new token-list token-revoke stats'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
@@ -47,6 +47,7 @@ _ac_options()
 	ac-token-new)         echo '--name= --scopes= --expires-in= --structure=' ;;
 	ac-token-list)        echo '--all --csv' ;;
 	ac-token-revoke)      echo '--csv' ;;
+	ac-stats)             echo '--from= --to= --by= --csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' -e '^--token-file=$' ;;
 	esac
 	echo '--token-file= --help --version'
@@ -85,6 +86,7 @@ _ac_value()
 	--signing) values='RS256 ES256 HS256' ;;
 	--demarches) _ac_comma_list "$2" "$_ac_demarches"; return 0 ;;
 	--scopes)    _ac_comma_list "$2" "$_ac_scopes"; return 0 ;;
+	--by)        _ac_comma_list "$2" "national region departement structure demarche month"; return 0 ;;
 	--action) values='login login_failed lockout unlock activity_check structure_create
 		structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate
 		card_import card_link card_validate card_unlink card_lost card_enroll card_check

@@ -68,6 +68,10 @@ function __ac_scopes
     __ac_comma_list scopes stats:read reminders:send journal:read aidants:write cards:write habilitations:write mandates:read
 end
 
+function __ac_groupings
+    __ac_comma_list by national region departement structure demarche month
+end
+
 # __ac_opt TOOL LONG DESCRIPTION [VALUES|-files|-flag]: the option for ac-TOOL and "ac NOUN VERB".
 function __ac_opt --argument-names tool long desc values
     set -l how -x
@@ -92,7 +96,7 @@ set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -228,4 +232,8 @@ __ac_opt token-new expires-in 'its lifetime in days (1 to 730, default 365)'
 __ac_opt token-new structure 'narrow it to one of your structures'
 __ac_opt token-list all 'also the revoked and expired ones' -flag
 __ac_opt token-list csv 'print CSV for a spreadsheet' -flag
+__ac_opt stats from 'count from this day (YYYY-MM-DD)'
+__ac_opt stats to 'count up to this day, included (YYYY-MM-DD)'
+__ac_opt stats by 'group by, comma-separated' '(__ac_groupings)'
+__ac_opt stats csv 'print CSV for a spreadsheet' -flag
 __ac_opt token-revoke csv 'read CSV from standard input' -flag

@@ -36,7 +36,8 @@ void ac_die_reply(long http_status, json_t *reply) __attribute__((noreturn));
 void *ac_xrealloc(void *p, size_t n);
 
 /* ---- opt.c: options, --help, --version, --list-options ----------------- */
-enum ac_field_type { AC_F_STR = 0, AC_F_INT, AC_F_TRUE, AC_F_FALSE };
+/* AC_F_DATE: YYYY-MM-DD; AC_F_LIST: a comma list of the choices */
+enum ac_field_type { AC_F_STR = 0, AC_F_INT, AC_F_TRUE, AC_F_FALSE, AC_F_DATE, AC_F_LIST };
 struct ac_opt {
 	const char *name;        /* long name, without -- */
 	int has_arg;             /* 0 or 1 */
@@ -293,6 +294,7 @@ char *ac_opt_email(const char *option, const char *value);
 int ac_siret_valid(const char *siret);        /* 14 digits, Luhn */
 int ac_zipcode_valid(const char *zipcode);    /* 5 digits */
 int ac_code_valid(const char *code);          /* 6 or 8 digits */
+int ac_date_valid(const char *ymd);           /* YYYY-MM-DD, a real day */
 
 /* ---- catalogue.c: stable API values (DESIGN §4) ----------------------- */
 extern const char *const ac_structure_types[];
@@ -329,6 +331,21 @@ extern const char *const ac_mandate_statuses[];
 int ac_in_list(const char *const *list, const char *value);
 /* "a, b, c": a list for a message, in buf. */
 const char *ac_list_words(const char *const *list, char *buf, size_t len);
+
+/* ---- territory.c: régions and départements ---------------------------- */
+struct ac_region {
+	const char *code, *name;       /* INSEE code ("84"), French name */
+};
+struct ac_departement {
+	const char *code, *name, *region; /* "69", "Rhône", "84" */
+};
+extern const struct ac_region ac_regions[];           /* ends with { NULL } */
+extern const struct ac_departement ac_departements[]; /* in code order */
+const struct ac_region *ac_region_find(const char *code);           /* NULL: unknown */
+const struct ac_departement *ac_departement_find(const char *code); /* NULL: unknown */
+/* The département of a French postal code (20xxx: 2A or 2B; 97x, 98x:
+ * overseas); NULL when none has it. */
+const struct ac_departement *ac_departement_of_zipcode(const char *zipcode);
 
 /* ---- demarches.c: the mandate options' values, checked before a request - */
 /* A comma list of démarche codes ("papiers,logement"; blanks around a code

@@ -144,7 +144,23 @@ struct ac_opt *ac_opts_plus(const struct ac_opt *opts, struct ac_opt extra)
 
 json_t *ac_opt_value(const struct ac_opt *o, const char *arg)
 {
-	char words[512];
+	char words[512], why[300];
+	if (o->type == AC_F_LIST) {
+		json_t *codes = ac_codes_parse(arg, o->choices, o->name, why, sizeof why);
+		if (!codes)
+			ac_die(AC_EXIT_USAGE, "--%s: %s (one or more of: %s)", o->name, why,
+			       ac_list_words(o->choices, words, sizeof words));
+		char list[512] = "";
+		size_t i, n = 0;
+		json_t *c;
+		json_array_foreach(codes, i, c) /* as acd reads it: no blanks */
+			n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0, "%s%s",
+					      i ? "," : "", json_string_value(c));
+		json_decref(codes);
+		return json_string(list);
+	}
+	if (o->type == AC_F_DATE && !ac_date_valid(arg))
+		ac_die(AC_EXIT_USAGE, "--%s must be a date, YYYY-MM-DD (got \"%s\")", o->name, arg);
 	if (o->choices && !ac_in_list(o->choices, arg))
 		ac_die(AC_EXIT_USAGE, "--%s must be one of: %s", o->name,
 		       ac_list_words(o->choices, words, sizeof words));

@@ -3,6 +3,7 @@
 #include "ac.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,22 @@ int ac_zipcode_valid(const char *z)
 		if (!isdigit((unsigned char)z[i]))
 			return 0;
 	return 1;
+}
+
+int ac_date_valid(const char *d)
+{
+	int y, m, day, n = 0;
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+			return 0;
+	if (sscanf(d, "%4d-%2d-%2d%n", &y, &m, &day, &n) != 3 || n != 10 || y < 1900 || m < 1 ||
+	    m > 12 || day < 1)
+		return 0;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100) || y % 400 == 0;
+	return day <= mdays[m - 1] && !(m == 2 && day == 29 && !leap);
 }
 
 int ac_code_valid(const char *c)

@@ -56,6 +56,14 @@ teardown() { provider_teardown; }
 		= "token_code aidant@lyon.fr usager:1,token_issue client:$CLIENT_ID usager:1," ]
 	# and an auditor asks the journal what this site took
 	[ "$(ac_as operator ac-audit --actor "client:$CLIENT_ID" | jq -r .action)" = token_issue ]
+	# the statistics count that use under its family, and the mandate
+	ac_as operator ac-stats --by demarche > "$T/stats"
+	jq -s -e 'length == 10 and (map(select(.demarches > 0)) | map([.demarche, .demarches, .usagers]))
+		== [["logement", 1, 1]] and (map(.mandates_created) | add) == 2' "$T/stats"
+	ac_as operator ac-stats | jq -e '.demarches == 1 and .usagers == 1 and .mandates_created == 1
+		and .mandates_active == 1 and .structures_habilitees == 1'
+	# the public page: one usager is fewer than five
+	curl -sf "$AC_URL/stats" | grep -q '<th scope="row">Logement</th><td class="n">&lt; 5</td><td class="n">&lt; 5</td>'
 	run ac_as operator ac-audit --actor "client:NOT A CLIENT"
 	[ "$status" = 65 ] || [ "$status" = 64 ]
 	[ "$(sql "SELECT COUNT(*) FROM oidc_tokens WHERE used_at IS NOT NULL AND mandate_id = 1")" = 1 ]
