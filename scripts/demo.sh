@@ -8,7 +8,8 @@
 # aidant (headless browser), the journal shows the use, the usager revokes the
 # mandate from her own space, and the same démarche is refused; a signature at
 # a distance, its link and its attestation read from the usager's mailbox (an
-# SMTP sink); a departure, and the journal verified.
+# SMTP sink); a departure, and the journal verified; last, a cron job's view:
+# a token, the statistics by région, reminders sent once, the /stats page.
 set -euo pipefail
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -294,6 +295,24 @@ rc=0
 ac-audit --verify < "$DIR/altered.ndjson" || rc=$?
 [ "$rc" != 0 ] || { echo "(the altered journal was not caught)"; exit 1; }
 echo "(exit status $rc)"
+
+say "A cron job's view: a token that can read statistics and send reminders, nothing else"
+(umask 077; as operator ac-token-new --name "cron quotidien" --scopes stats:read,reminders:send |
+	jq -r .token > "$DIR/cron.token")
+printf '\033[2m$ ac-stats --token-file cron.token --by region | jq ... | column -t\033[0m\n'
+ac-stats --token-file "$DIR/cron.token" --by region |
+	jq -r '[.region_name, .demarches, .usagers, .mandates_created, .mandates_active, .aidants_habilites] | @tsv' |
+	{ printf 'région\tdémarches\tusagers\tmandats\tactifs\taidants\n'; cat; } | column -t -s $'\t'
+printf '\033[2m$ ac-reminders-send --token-file cron.token --within 365   # twice: the second sends nothing\033[0m\n'
+ac-reminders-send --token-file "$DIR/cron.token" --within 365
+echo "(again:)"
+ac-reminders-send --token-file "$DIR/cron.token" --within 365
+echo "(nothing more to send)"
+mkdir -p "$DIR/stats"
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1500 \
+	--screenshot="$DIR/stats/stats.png" "$AC_URL/stats" > /dev/null 2>&1 ||
+	{ echo "(chromium could not take the /stats screenshot)"; exit 1; }
+echo "the public page $AC_URL/stats, screenshot: $DIR/stats/stats.png"
 
 say "acd's log: one line per request, no secrets"
 tail -n 5 "$DIR/acd.log"
