@@ -3,7 +3,6 @@
  * token) its own; a token's figures by structure show "< 5" below 5 usagers. */
 #include "routes.h"
 #include "auth.h"
-#include "frdate.h"
 #include "stats.h"
 
 #include <string.h>
@@ -42,13 +41,8 @@ int api_stats(struct req *r)
 		return r->status;
 	if (!from)
 		sp.from = stats_epoch(r->db, r->now);
-	if (!to) {
-		char today[16];
-		struct tm tm;
-		paris_tm(r->now, &tm);
-		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		sp.to = stats_day_start(today, 1);
-	}
+	if (!to)
+		sp.to = stats_today_end(r->now);
 	if (sp.to <= sp.from)
 		return reply_error(r, 400, "bad_filter", "from (%s) is after to (%s)", from ? from : "the start",
 				   to ? to : "today");

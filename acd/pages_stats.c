@@ -96,16 +96,13 @@ static void table(struct page *p, json_t *rows)
 int page_stats(struct req *r)
 {
 	struct stats_spec sp = { .mask = 1 };
-	char why[300], today[16], day[64], hour[32];
-	struct tm tm;
+	char why[300], day[64], hour[32];
 	int status;
-	paris_tm(r->now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	if (store_begin(r->db, 0) != STORE_OK)
 		return reply_page_error(r, 503, "Statistiques indisponibles",
 					"La base de données ne répond pas. Réessayez dans un instant.");
 	sp.from = stats_epoch(r->db, r->now);
-	sp.to = stats_day_start(today, 1);
+	sp.to = stats_today_end(r->now);
 	json_t *national = stats_compute(r->db, &sp, r->now, &status, why, sizeof why);
 	sp.by = BY_DEMARCHE;
 	json_t *families = national ? stats_compute(r->db, &sp, r->now, &status, why, sizeof why) : NULL;

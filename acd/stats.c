@@ -19,40 +19,28 @@ const char *const stats_figure_names[F_COUNT] = {
 	"structures_en_habilitation",
 };
 
-static const struct { const char *name; unsigned bit; } by_names[] = {
-	{ "region", BY_REGION }, { "departement", BY_DEPARTEMENT }, { "structure", BY_STRUCTURE },
-	{ "demarche", BY_DEMARCHE }, { "month", BY_MONTH }, { "national", 0 }, { NULL, 0 },
-};
+/* The bit of each of ac_stats_groupings[] (national: none). */
+static const unsigned by_bits[] = { 0, BY_REGION, BY_DEPARTEMENT, BY_STRUCTURE, BY_DEMARCHE, BY_MONTH };
 
 int stats_by_parse(const char *list, unsigned *by, char *why, size_t len)
 {
 	*by = 0;
-	int national = 0, n = 0;
-	const char *p = list;
-	do {
-		const char *end = strchr(p, ',');
-		size_t k = end ? (size_t)(end - p) : strlen(p);
-		int i = 0;
-		while (by_names[i].name && (strlen(by_names[i].name) != k || strncmp(by_names[i].name, p, k)))
-			i++;
-		if (!by_names[i].name) {
-			snprintf(why, len, "\"by\": unknown grouping \"%.*s\" (national, region, departement,"
-				 " structure, demarche, month)", (int)(k > 40 ? 40 : k), p);
-			return -1;
-		}
-		if ((by_names[i].bit && (*by & by_names[i].bit)) || (!by_names[i].bit && national)) {
-			snprintf(why, len, "\"by\": \"%s\" is given twice", by_names[i].name);
-			return -1;
-		}
-		national |= !by_names[i].bit;
-		*by |= by_names[i].bit;
-		n++;
-		p = end ? end + 1 : NULL;
-	} while (p);
-	if (national && n > 1) {
-		snprintf(why, len, "\"by\": national is the whole country, it stands alone");
+	json_t *codes = ac_codes_parse(list, ac_stats_groupings, "grouping", why, len), *c;
+	if (!codes)
 		return -1;
+	size_t i;
+	json_array_foreach(codes, i, c) {
+		int k = 0;
+		while (strcmp(ac_stats_groupings[k], json_string_value(c)))
+			k++;
+		*by |= by_bits[k];
+		if (!by_bits[k] && json_array_size(codes) > 1) {
+			snprintf(why, len, "national is the whole country, it stands alone");
+			json_decref(codes);
+			return -1;
+		}
 	}
+	json_decref(codes);
 	return 0;
 }
 
@@ -71,6 +59,13 @@ time_t stats_day_start(const char *ymd, int after)
 	    y > 2200)
 		return -1;
 	return paris_midnight(y, m, d + after); /* timegm carries into the next month */
+}
+
+time_t stats_today_end(time_t now)
+{
+	struct tm tm;
+	paris_tm(now, &tm);
+	return paris_midnight(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + 1);
 }
 
 time_t stats_epoch(store_conn *db, time_t now)
@@ -393,20 +388,19 @@ static int scope_groups(store_conn *db, struct calc *c)
 	while (ac_demarches[ndem].code)
 		ndem++;
 	int months = c->months ? c->nmonths : 1;
-	for (int m = 0; m < months; m++) {
-		for (size_t i = 0; i < (c->ns ? c->ns : 1); i++) {
-			const struct scoped *s = c->ns ? &c->s[i] : NULL;
-			int bys = (sp->by & BY_STRUCTURE) && s;
+	int keyed = !!(sp->by & (BY_REGION | BY_DEPARTEMENT | BY_STRUCTURE));
+	size_t per_month = keyed ? c->ns : 1; /* national: one group, not one per structure */
+	int dem_lo = (sp->by & BY_DEMARCHE) ? 0 : -1, dem_hi = (sp->by & BY_DEMARCHE) ? ndem : 0;
+	for (int m = 0; m < months; m++)
+		for (size_t i = 0; i < per_month; i++) {
+			const struct scoped *s = keyed ? &c->s[i] : NULL;
+			int bys = s && (sp->by & BY_STRUCTURE);
 			const char *region = s && (sp->by & BY_REGION) ? s->region : "";
 			const char *dep = s && (sp->by & BY_DEPARTEMENT) ? s->dep : "";
-			if (!s && (sp->by & (BY_REGION | BY_DEPARTEMENT | BY_STRUCTURE)))
-				break; /* nothing in scope: no such group */
-			for (int d = (sp->by & BY_DEMARCHE) ? 0 : -1; d < ((sp->by & BY_DEMARCHE) ? ndem : 0);
-			     d++)
+			for (int d = dem_lo; d < dem_hi; d++)
 				if (!group_of(c, m, region, dep, bys ? s->id : 0, bys ? s->name : "", d))
 					return -1;
 		}
-	}
 	return 0;
 }
 
@@ -530,9 +524,6 @@ json_t *stats_compute(store_conn *db, const struct stats_spec *sp, time_t now, i
 	if (!(sp->by & (BY_DEMARCHE | BY_MONTH)) &&
 	    (run(db, &c, &q_aidants, 0, 0) || run(db, &c, &q_formation, 0, 0) ||
 	     run(db, &c, &q_applying, 0, 0)))
-		goto fail;
-	if (!(sp->by & (BY_REGION | BY_DEPARTEMENT | BY_STRUCTURE | BY_DEMARCHE | BY_MONTH)) && !c.n &&
-	    !group_of(&c, 0, "", "", 0, "", -1))
 		goto fail;
 	qsort(c.g, c.n, sizeof *c.g, group_cmp);
 	rows = json_array();

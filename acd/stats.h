@@ -41,6 +41,8 @@ time_t stats_day_start(const char *ymd, int after);
  * too many groups: *status 400; the database: 500). */
 json_t *stats_compute(store_conn *, const struct stats_spec *, time_t now, int *status,
 		      char *why, size_t len);
+/* The instant tomorrow starts in Paris: the end of a range that ends today. */
+time_t stats_today_end(time_t now);
 /* The first day the installation served: its first structure's creation. */
 time_t stats_epoch(store_conn *, time_t now);
 #endif

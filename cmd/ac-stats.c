@@ -2,15 +2,12 @@
  * région, département, structure, démarche family, month), or CSV. */
 #include "ac.h"
 
-static const char *const groupings[] = { "national", "region", "departement", "structure",
-					 "demarche", "month", NULL };
-
 static const struct ac_opt opts[] = {
 	{ "from", 1, 'f', "DATE", "count from this day (YYYY-MM-DD; default: the service's first)",
 	  "from", AC_F_DATE },
 	{ "to", 1, 't', "DATE", "count up to this day, included (default: today)", "to", AC_F_DATE },
 	{ "by", 1, 'b', "LIST", "group by national (default), region, departement, structure,"
-	  " demarche, month (a comma list)", "by", AC_F_LIST, groupings },
+	  " demarche, month (a comma list)", "by", AC_F_LIST, ac_stats_groupings },
 	{ 0 }
 };
 

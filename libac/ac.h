@@ -326,6 +326,8 @@ extern const char *const ac_scopes[];
 unsigned ac_scopes_mask(const char *list, char *why, size_t len);
 /* The mask as a JSON array of names, in catalogue order. */
 json_t *ac_scopes_json(unsigned mask);
+/* What ac-stats groups by, in the order of its rows' keys (national alone). */
+extern const char *const ac_stats_groupings[];
 /* A mandate's status: active, expired, revoked. */
 extern const char *const ac_mandate_statuses[];
 int ac_in_list(const char *const *list, const char *value);
@@ -343,8 +345,8 @@ extern const struct ac_region ac_regions[];           /* ends with { NULL } */
 extern const struct ac_departement ac_departements[]; /* in code order */
 const struct ac_region *ac_region_find(const char *code);           /* NULL: unknown */
 const struct ac_departement *ac_departement_find(const char *code); /* NULL: unknown */
-/* The département of a French postal code (20xxx: 2A or 2B; 97x, 98x:
- * overseas); NULL when none has it. */
+/* The département of a French postal code (Corsica, 20000 to 20699: 2A or
+ * 2B; overseas, 97100 to 98899: three digits); NULL when none has it. */
 const struct ac_departement *ac_departement_of_zipcode(const char *zipcode);
 
 /* ---- demarches.c: the mandate options' values, checked before a request - */

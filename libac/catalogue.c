@@ -11,6 +11,9 @@ const char *const ac_card_states[] = {
 	"stock", "linked", "active", "lost", "broken", "retired", NULL
 };
 
+const char *const ac_stats_groupings[] = { "national", "region", "departement", "structure",
+					   "demarche", "month", NULL };
+
 const char *const ac_unlink_reasons[] = { "lost", "broken", "departure", "error", "returned",
 						NULL };
 
