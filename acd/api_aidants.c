@@ -5,6 +5,7 @@
 #include "routes.h"
 #include "auth.h"
 #include "cards.h"
+#include "departure.h"
 #include "txn.h"
 #include "ac.h"
 
@@ -30,9 +31,13 @@ static int64_t upsert_account(struct txn *t, const char *email, json_t *in, int 
 				" FROM accounts WHERE email = $1";
 	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM accounts";
 	static const char ins[] = "INSERT INTO accounts (id, email, first_name, last_name, profession,"
-				  " phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+				  " phone, created_at, idle_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+	/* someone coming back starts a new stretch for the inactivity rule */
 	static const char up[] = "UPDATE accounts SET first_name = $1, last_name = $2,"
-				 " profession = $3, phone = $4, active = 1 WHERE id = $5";
+				 " profession = $3, phone = $4, active = 1,"
+				 " idle_since = CASE WHEN active = 0 THEN $5 ELSE idle_since END,"
+				 " inactivity_warned_at = CASE WHEN active = 0 THEN NULL"
+				 " ELSE inactivity_warned_at END WHERE id = $6";
 	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", "");
 	store_stmt *st = store_prep(t->db, q);
 	store_bind_text(st, 1, email);
@@ -71,7 +76,8 @@ static int64_t upsert_account(struct txn *t, const char *email, json_t *in, int 
 	store_bind_text(st, 2, last);
 	store_bind_text(st, 3, prof);
 	store_bind_text(st, 4, phone);
-	store_bind_int(st, 5, id);
+	store_bind_int(st, 5, t->now);
+	store_bind_int(st, 6, id);
 	if (store_exec(st) != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot update the account");
 	*changed = 1;
@@ -246,11 +252,6 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 {
 	static const char qm[] = "SELECT structure_id, active FROM memberships WHERE account_id = $1"
 				 " ORDER BY structure_id";
-	static const char off[] = "UPDATE memberships SET active = 0"
-				  " WHERE account_id = $1 AND structure_id = $2";
-	static const char left[] = "SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND active = 1";
-	static const char gone[] = "UPDATE accounts SET active = 0 WHERE id = $1";
-	static const char ends[] = "DELETE FROM sessions WHERE account_id = $1";
 	char email[256];
 	int is_operator = 0;
 	int64_t account = account_of(t, in, email, &is_operator, 1, f);
@@ -258,7 +259,7 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 		return -1;
 	int64_t only = jint(in, "structure", 0);
 	int64_t targets[MAX_MEMBERSHIPS];
-	int n = 0, found = 0;
+	int n = 0, found = 0, remaining = 0;
 	store_stmt *st = store_prep(t->db, qm);
 	store_bind_int(st, 1, account);
 	while (store_step(st) == STORE_ROW && n < MAX_MEMBERSHIPS) {
@@ -271,33 +272,11 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 	}
 	if (!found)
 		return fail_set(f, 404, "not_found", "no such aidant in that structure: %s", email);
+	if (departure_record(t, account, email, is_operator, targets, n, NULL, &remaining))
+		return fail_set(f, 500, "internal", "cannot record the departure");
 	json_t *done = json_array();
-	for (int i = 0; i < n; i++) {
-		st = store_prep(t->db, off);
-		store_bind_int(st, 1, account);
-		store_bind_int(st, 2, targets[i]);
-		if (store_exec(st) != STORE_DONE ||
-		    journal_append(t, "aidant_deactivate", targets[i], email, NULL) ||
-		    cards_release(t, account, email, targets[i]) < 0) {
-			json_decref(done);
-			return fail_set(f, 500, "internal", "cannot record the departure");
-		}
+	for (int i = 0; i < n; i++)
 		json_array_append_new(done, json_integer(targets[i]));
-	}
-	st = store_prep(t->db, left);
-	store_bind_int(st, 1, account);
-	int remaining = (int)store_int_or(st, 0);
-	if (n && remaining == 0 && !is_operator) {
-		/* gone from every structure: no card, no session, no login */
-		store_stmt *a = store_prep(t->db, gone), *b = store_prep(t->db, ends);
-		store_bind_int(a, 1, account);
-		store_bind_int(b, 1, account);
-		if (store_exec(a) != STORE_DONE || store_exec(b) != STORE_DONE ||
-		    cards_release(t, account, email, 0) < 0) {
-			json_decref(done);
-			return fail_set(f, 500, "internal", "cannot record the departure");
-		}
-	}
 	json_object_update_new(out, json_pack("{s:s,s:o,s:b,s:b}", "email", email, "structures", done,
 					      "active", remaining > 0 || is_operator, "changed", n > 0));
 	return 0;

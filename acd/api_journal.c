@@ -21,7 +21,7 @@
 /* A NULL parameter means "no such filter"; the casts give PostgreSQL the
  * parameters' types. */
 static const char page_sql[] =
-	"SELECT seq, time, action, actor, structure_id, subject, details, digest, chain"
+	"SELECT seq, time, action, actor, structure_id, subject, details, digest, chain, erased_at"
 	" FROM journal WHERE seq > $1"
 	" AND (CAST($2 AS TEXT) IS NULL OR time >= $2)"
 	" AND (CAST($3 AS TEXT) IS NULL OR time <= $3)"
@@ -68,7 +68,9 @@ static json_t *hex(const void *blob, size_t n)
 }
 
 /* One row as exported: exactly what ac_journal_entry hashes, then digest
- * and chain, so ac-audit --verify recomputes both. */
+ * and chain, so ac-audit --verify recomputes both.  An entry erased by the
+ * retention purge (actor, subject and details "erased") says when: its
+ * digest is then chained as stored. */
 static json_t *line_of(store_stmt *st)
 {
 	json_t *details = json_loads(store_col_text(st, 6), 0, NULL);
@@ -84,6 +86,11 @@ static json_t *line_of(store_stmt *st)
 	json_object_set_new(line, "digest", hex(b, n));
 	b = store_col_blob(st, 8, &n);
 	json_object_set_new(line, "chain", hex(b, n));
+	if (!store_col_null(st, 9)) {
+		char when[32];
+		iso_time((time_t)store_col_int(st, 9), when);
+		json_object_set_new(line, "erased_at", json_string(when));
+	}
 	return line;
 }
 

@@ -169,7 +169,10 @@ int code_check(struct txn *t, struct code_attempt *l)
 		"SELECT id, serial, kind, state, seed_box, digits, step, algorithm, drift, last_step,"
 		" resync_step, structure_id FROM cards WHERE account_id = $1"
 		" AND (state = 'active' OR (state = 'linked' AND kind = 'physical')) ORDER BY id";
-	static const char reset[] = "UPDATE accounts SET failures = 0, next_try_at = 0 WHERE id = $1";
+	/* an accepted code is a login: it ends any inactivity warning */
+	static const char reset[] = "UPDATE accounts SET failures = 0, next_try_at = 0,"
+				    " last_login_at = $1, idle_since = $1, inactivity_warned_at = NULL"
+				    " WHERE id = $2";
 	store_stmt *st = store_prep(t->db, qa);
 	store_bind_int(st, 1, l->account);
 	if (store_step(st) != STORE_ROW)
@@ -199,7 +202,8 @@ int code_check(struct txn *t, struct code_attempt *l)
 	switch (v) {
 	case V_OK:
 		st = store_prep(t->db, reset);
-		store_bind_int(st, 1, l->account);
+		store_bind_int(st, 1, t->now);
+		store_bind_int(st, 2, l->account);
 		return store_exec(st) == STORE_DONE ? 1 : -1;
 	case V_ERR:
 		return -1;

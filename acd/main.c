@@ -7,6 +7,7 @@
 #include "crypto.h"
 #include "fc.h"
 #include "oidc.h"
+#include "purge.h"
 #include "log.h"
 #include "txn.h"
 #include "ac.h"
@@ -27,8 +28,10 @@ struct server srv = {
 
 static const char *operator_email;
 static const char *config_file;
+static struct purge_policy retention = { .mandate_years = 6, .draft_days = 1,
+					 .application_days = 7 };
 
-enum { S_STR, S_INT };
+enum { S_STR, S_INT, S_FLAG };
 static const struct setting {
 	const char *key;
 	int type;
@@ -51,6 +54,10 @@ static const struct setting {
 	{ "smtp-url", S_STR, &srv.cfg.smtp_url, 0, 0, "smtp://HOST:PORT for signing links sent by mail" },
 	{ "mail-from", S_STR, &srv.cfg.mail_from, 0, 0, "sender of those mails (no-reply@aidantsconnect.beta.gouv.fr)" },
 	{ "operator", S_STR, &operator_email, 0, 0, "init: the first operator's email" },
+	{ "mandate-years", S_INT, &retention.mandate_years, 1, 100, "purge: mandates ended YEARS ago (6)" },
+	{ "draft-days", S_INT, &retention.draft_days, 1, 365, "purge: drafts made DAYS ago (1)" },
+	{ "application-days", S_INT, &retention.application_days, 1, 365, "purge: applications unconfirmed for DAYS (7)" },
+	{ "dry-run", S_FLAG, &retention.dry_run, 0, 1, "purge: count what would go; change nothing" },
 	{ "config", S_STR, &config_file, 0, 0, "read settings from FILE (key = value lines)" },
 	{ 0 }
 };
@@ -59,7 +66,9 @@ static void usage(FILE *to)
 {
 	fprintf(to, "usage: acd init --db PATH --operator EMAIL\n"
 		    "       acd serve --db PATH [--listen 127.0.0.1:8080] [options]\n"
-		    "       acd keys rotate --db PATH | acd keys list --db PATH\n\noptions:\n");
+		    "       acd keys rotate --db PATH | acd keys list --db PATH\n"
+		    "       acd purge --db PATH [--dry-run] [--mandate-years N] [--draft-days N]"
+		    " [--application-days N]\n\noptions:\n");
 	for (const struct setting *s = settings; s->key; s++)
 		fprintf(to, "  --%-16s %s\n", s->key, s->help);
 	fprintf(to, "  --help, --version\nSee acd(8).\n");
@@ -75,6 +84,14 @@ static int set(const struct setting *s, const char *v, const char *where)
 		free(owned[i]);
 		owned[i] = strdup(v);
 		*(const char **)s->ptr = owned[i];
+		return 0;
+	}
+	if (s->type == S_FLAG) { /* a flag, or "key = 1" in a file */
+		if (v && strcmp(v, "1") && strcmp(v, "0")) {
+			fprintf(stderr, "acd: %s%s: expected 1 or 0, not \"%s\"\n", where, s->key, v);
+			return -1;
+		}
+		*(int *)s->ptr = !v || !strcmp(v, "1");
 		return 0;
 	}
 	char *end;
@@ -138,7 +155,8 @@ static int parse(int argc, char **argv)
 	struct option lo[40];
 	int n = 0;
 	for (const struct setting *s = settings; s->key; s++, n++)
-		lo[n] = (struct option){ s->key, required_argument, NULL, n };
+		lo[n] = (struct option){ s->key, s->type == S_FLAG ? no_argument : required_argument,
+					 NULL, n };
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n++] = (struct option){ "version", no_argument, NULL, 'V' };
 	lo[n] = (struct option){ 0 };
@@ -209,7 +227,7 @@ struct first_operator {
 static int init_work(struct txn *t, void *arg)
 {
 	static const char ins[] = "INSERT INTO accounts (id, email, first_name, last_name,"
-				  " is_operator, created_at) VALUES (1, $1, '', '', 1, $2)";
+				  " is_operator, created_at, idle_since) VALUES (1, $1, '', '', 1, $2, $2)";
 	struct first_operator *op = arg;
 	store_stmt *st = store_prep(t->db, ins);
 	store_bind_text(st, 1, op->email);
@@ -356,6 +374,37 @@ static int cmd_keys(const char *verb)
 	return ac_finish(rc);
 }
 
+/* Retention, meant for a daily cron job beside a running acd: one line of
+ * counts.  75 when the write-ahead log could not be emptied yet (a reader
+ * held it): the purge is done, the next run empties it. */
+static int cmd_purge(void)
+{
+	int rc = open_existing();
+	if (rc)
+		return rc;
+	struct req r = { 0 };
+	r.db = store_conn_get(srv.db);
+	r.now = time(NULL);
+	json_t *counts = NULL;
+	if (!r.db || purge_run(&r, &retention, &counts)) {
+		fprintf(stderr, "acd: purge: %s; nothing was purged\n",
+			r.status == 503 ? "the database stayed busy, retry" : "the database refused it");
+		free(r.out);
+		store_close(srv.db);
+		return r.status == 503 ? 75 : 70;
+	}
+	free(r.out);
+	int busy = !retention.dry_run && store_truncate_log(r.db) != 0;
+	json_object_set_new(counts, "dry_run", json_boolean(retention.dry_run));
+	ac_print(counts);
+	json_decref(counts);
+	store_close(srv.db);
+	if (busy)
+		fprintf(stderr, "acd: purge: done, but the write-ahead log is still in use: what was "
+				"purged may linger in it until the next run\n");
+	return ac_finish(busy ? 75 : 0);
+}
+
 static int cmd_serve(void)
 {
 	char err[512];
@@ -400,6 +449,8 @@ int main(int argc, char **argv)
 		return cmd_serve();
 	if (!strcmp(argv[1], "keys"))
 		return cmd_keys(argc > 2 ? argv[2] : NULL);
-	fprintf(stderr, "acd: unknown command \"%s\" (init, serve or keys)\n", argv[1]);
+	if (!strcmp(argv[1], "purge"))
+		return cmd_purge();
+	fprintf(stderr, "acd: unknown command \"%s\" (init, serve, keys or purge)\n", argv[1]);
 	return 64;
 }

@@ -22,6 +22,7 @@ static const struct route routes[] = {
 	{ "GET",    "/v1/aidants",         AUTH_SESSION, BODY_NONE, api_aidant_list, SC_AIDANTS | SC_CARDS },
 	{ "POST",   "/v1/aidants/deactivate", AUTH_SESSION, BODY_BULK, api_aidant_deactivate, SC_AIDANTS },
 	{ "POST",   "/v1/aidants/unlock",  AUTH_SESSION, BODY_BULK, api_aidant_unlock, SC_AIDANTS },
+	{ "POST",   "/v1/aidants/inactive", AUTH_SESSION, BODY_JSON, api_aidant_inactive, SC_AIDANTS },
 
 	/* cards (api_cards*.c) */
 	{ "POST",   "/v1/cards",           AUTH_SESSION, BODY_BULK, api_card_import, SC_CARDS },

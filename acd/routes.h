@@ -45,6 +45,7 @@ int api_card_check(struct req *);
 int api_structure_deactivate(struct req *);
 int api_journal(struct req *);
 int api_reminders_send(struct req *);
+int api_aidant_inactive(struct req *);
 int api_stats(struct req *);
 int page_stats(struct req *);
 int api_token_create(struct req *);

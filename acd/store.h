@@ -61,4 +61,12 @@ int store_exec(store_stmt *);
 /* First column of the first row as an integer, or dflt when there is no row. */
 int64_t store_int_or(store_stmt *, int64_t dflt);
 
+/* Retention (acd purge): what this connection deletes or overwrites from now
+ * on is zeroed in the file, not left in free space; 0 or -1. */
+int store_secure_delete(store_conn *);
+/* After a purge: the write-ahead log copied into the database and emptied,
+ * so no page from before is left in it; 0, STORE_BUSY while a reader holds
+ * an old snapshot (after the busy timeout), or STORE_ERR. */
+int store_truncate_log(store_conn *);
+
 #endif

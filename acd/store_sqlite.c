@@ -279,6 +279,24 @@ static void log_sql(const char *sql)
 	pthread_mutex_unlock(&lock);
 }
 
+/* SQLite numbers "$N" parameters by first appearance, not by N (PostgreSQL
+ * by N): a statement whose $2 comes before its $1 would bind wrongly on one
+ * engine only.  Refused at its first use, as any bad statement. */
+static void params_in_order(const char *sql, sqlite3_stmt *st)
+{
+	int n = sqlite3_bind_parameter_count(st);
+	for (int i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		char want[16];
+		snprintf(want, sizeof want, "$%d", i);
+		if (!name || strcmp(name, want)) {
+			log_error("store: parameter %d is %s, not %s (number them in order): %s", i,
+				  name ? name : "?", want, sql);
+			abort();
+		}
+	}
+}
+
 store_stmt *store_prep(store_conn *c, const char *sql)
 {
 	/* open addressing on the text's address: cheap and collision-tolerant */
@@ -296,6 +314,7 @@ store_stmt *store_prep(store_conn *c, const char *sql)
 				log_error("store: prepare: %s: %s", sqlite3_errmsg(c->db), sql);
 				abort(); /* a bad statement is a programming error */
 			}
+			params_in_order(sql, slot->stmt.st);
 			slot->sql = sql;
 			slot->stmt.conn = c;
 			log_sql(sql);
@@ -358,4 +377,19 @@ int64_t store_int_or(store_stmt *s, int64_t dflt)
 	int64_t v = store_step(s) == STORE_ROW && !store_col_null(s, 0) ? store_col_int(s, 0) : dflt;
 	sqlite3_reset(s->st);
 	return v;
+}
+
+int store_secure_delete(store_conn *c)
+{
+	return sqlite3_exec(c->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int store_truncate_log(store_conn *c)
+{
+	int log = 0, done = 0;
+	/* TRUNCATE waits (busy timeout) for readers of older snapshots */
+	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return STORE_BUSY;
+	return rc == SQLITE_OK ? 0 : STORE_ERR;
 }

@@ -115,6 +115,12 @@ static int verify(const char *anchor)
 		sodium_bin2hex(head, sizeof head, c.chain, 32);
 		out = json_pack("{s:I,s:b,s:s}", "entries", (json_int_t)c.entries, "ok", 1, "head", head);
 	}
+	/* what the retention purge erased: counted, and which */
+	char runs[sizeof c.erased_seq + 64];
+	json_object_set_new(out, "erased", json_integer((json_int_t)c.erased));
+	if (c.erased)
+		json_object_set_new(out, "erased_seq",
+				    json_string(ac_chain_erased_runs(&c, runs, sizeof runs)));
 	ac_print(out);
 	json_decref(out);
 	if (bad)

@@ -21,6 +21,7 @@ static const char *const tools[][2] = {
 	{ "aidant-list", "list the aidants of your structures" },
 	{ "aidant-deactivate", "record an aidant's departure" },
 	{ "aidant-unlock", "lift a lockout after failed logins" },
+	{ "aidant-inactive", "warn, then deactivate, the aidants who no longer log in" },
 	{ "card-import", "import OTP card stock (operators)" },
 	{ "card-list", "list OTP cards" },
 	{ "card-link", "link OTP cards to aidants" },

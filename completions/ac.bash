@@ -3,7 +3,7 @@
 # for whichever command is completed first.
 
 _ac_tools='login logout whoami structure-new structure-list structure-set structure-deactivate
-aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link
+aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list reminders-send
 token-new token-list token-revoke stats'
@@ -27,6 +27,7 @@ _ac_options()
 	ac-aidant-list)       echo '--structure= --inactive --csv' ;;
 	ac-aidant-deactivate) echo '--email= --structure= --csv' ;;
 	ac-aidant-unlock)     echo '--email= --csv' ;;
+	ac-aidant-inactive)   echo '--warn-after= --deactivate-after= --dry-run' ;;
 	ac-card-import)       echo '--csv --pskc=' ;;
 	ac-card-list)         echo '--state= --structure= --csv' ;;
 	ac-card-link)         echo '--serial= --email= --code= --csv' ;;
@@ -94,7 +95,7 @@ _ac_value()
 		mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew
 		autorisation_use client_create key_rotate token_code token_issue
 		token_reuse usager_login usager_alone renewal_other_usager attestation_sent
-		reminder_sent token_create token_revoke' ;;
+		reminder_sent token_create token_revoke aidant_warn purge' ;;
 	--pskc|--attestation|--output|--token-file)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
@@ -156,7 +157,7 @@ _ac()
 			local verbs
 			case $noun in
 			structure) verbs='new list set deactivate' ;;
-			aidant)    verbs='add list deactivate unlock' ;;
+			aidant)    verbs='add list deactivate unlock inactive' ;;
 			card)      verbs='import list link unlink enroll check' ;;
 			mandate)   verbs='new list show renew revoke attestation' ;;
 			usager)    verbs='list show' ;;

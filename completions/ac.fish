@@ -28,7 +28,7 @@ complete -c ac -n __ac_needs_command -a login -d 'open a session with a one-time
 complete -c ac -n __ac_needs_command -a logout -d 'end the session'
 complete -c ac -n __ac_needs_command -a whoami -d 'show who the session is'
 complete -c ac -n __ac_needs_command -a structure -d 'create, list, edit, deactivate structures'
-complete -c ac -n __ac_needs_command -a aidant -d 'add, list, deactivate, unlock aidants'
+complete -c ac -n __ac_needs_command -a aidant -d 'add, list, deactivate, unlock aidants; warn and deactivate the inactive'
 complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enroll, check cards'
 complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, revoke mandates; attestations'
 complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
@@ -38,7 +38,7 @@ complete -c ac -n __ac_needs_command -a token -d 'make, list, revoke API tokens 
 complete -c ac -n __ac_needs_command -a reminders -d 'send the renewal reminders (daily cron job)'
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
 complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate'
-complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock'
+complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock inactive'
 complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll check'
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
 complete -c ac -n '__ac_needs_verb usager' -a 'list show'
@@ -91,12 +91,12 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error returned'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -144,6 +144,9 @@ __ac_opt aidant-deactivate csv 'read CSV from standard input' -flag
 
 __ac_opt aidant-unlock email 'the locked account'
 __ac_opt aidant-unlock csv 'read CSV from standard input' -flag
+__ac_opt aidant-inactive warn-after 'warn the aidants idle for DAYS (1 to 3650)'
+__ac_opt aidant-inactive deactivate-after 'deactivate DAYS after the warning those still idle (1 to 365)'
+__ac_opt aidant-inactive dry-run 'print what would be done; change nothing' -flag
 
 __ac_opt card-import csv 'read CSV from standard input' -flag
 __ac_opt card-import pskc 'a PSKC file (RFC 6030)' -files

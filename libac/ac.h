@@ -385,12 +385,19 @@ struct ac_chain_check {
 	char why[300];          /* on failure: a sentence for people */
 	int anchored;           /* set by ac_chain_anchor */
 	uint8_t anchor[32];
+	/* entries erased by acd purge ("erased_at"): their digest is chained as
+	 * given, their content cannot be checked */
+	size_t erased;
+	int64_t erased_lo, erased_hi;   /* the run of erased entries open now */
+	char erased_seq[256];           /* the runs before it: "3,7-9"; "…" when full */
 };
 /* Anchors the check on hex (64 hex digits), before the first line: 0, or -1
  * when hex is not a hash. */
 int ac_chain_anchor(struct ac_chain_check *c, const char *hex);
 /* 0 when line is good (c advances), -1 when the chain breaks there. */
 int ac_chain_verify_line(json_t *line, struct ac_chain_check *c);
+/* The sequence numbers of the erased entries seen, as runs ("3,7-9"); "". */
+const char *ac_chain_erased_runs(struct ac_chain_check *c, char *buf, size_t len);
 /* The same check straight from the line's text, ten times faster: 0 when
  * the line is good (c advances); 1 when it cannot say (anything unusual,
  * or a broken line): then parse the line and ask ac_chain_verify_line. */

@@ -68,6 +68,8 @@ static int broken(struct ac_chain_check *c, int64_t at, const char *fmt, ...)
 	return -1;
 }
 
+static void note_erased(struct ac_chain_check *c, int64_t seq);
+
 /* Links a good entry's digest to the chain: 0 and c advances, or -1. */
 static int extend(struct ac_chain_check *c, int64_t seq, const uint8_t digest[32],
 		  const uint8_t want_chain[32])
@@ -112,12 +114,18 @@ int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 	    unhex(json_string_value(json_object_get(line, "chain")), want_chain))
 		return broken(c, seq, "entry %lld: digest or chain missing or not 64 hex digits",
 			      (long long)seq);
-	json_t *entry = without_hashes(line);
-	ac_journal_digest(entry, digest);
-	json_decref(entry);
-	if (sodium_memcmp(digest, want_digest, 32) != 0)
-		return broken(c, seq, "entry %lld: its content does not match its digest (altered)",
-			      (long long)seq);
+	int erased = json_is_string(json_object_get(line, "erased_at"));
+	if (erased) {
+		/* its content is gone: the chain vouches for the digest it had */
+		memcpy(digest, want_digest, 32);
+	} else {
+		json_t *entry = without_hashes(line);
+		ac_journal_digest(entry, digest);
+		json_decref(entry);
+		if (sodium_memcmp(digest, want_digest, 32) != 0)
+			return broken(c, seq, "entry %lld: its content does not match its digest "
+				      "(altered)", (long long)seq);
+	}
 	if (extend(c, seq, digest, want_chain)) {
 		if (first && c->anchored)
 			return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does "
@@ -125,7 +133,46 @@ int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 		return broken(c, seq, "entry %lld: the chain breaks here (its chain hash does not "
 			      "follow from entry %lld's)", (long long)seq, (long long)seq - 1);
 	}
+	if (erased)
+		note_erased(c, seq);
 	return 0;
+}
+
+/* Appends the run lo-hi to the runs text, or "…" once it is full. */
+static void add_run(char *runs, size_t len, int64_t lo, int64_t hi)
+{
+	size_t n = strlen(runs);
+	if (n && !strcmp(runs + n - strlen("…"), "…"))
+		return;
+	char one[48];
+	if (lo == hi)
+		snprintf(one, sizeof one, "%s%lld", n ? "," : "", (long long)lo);
+	else
+		snprintf(one, sizeof one, "%s%lld-%lld", n ? "," : "", (long long)lo, (long long)hi);
+	if (n + strlen(one) + strlen(",…") < len)
+		memcpy(runs + n, one, strlen(one) + 1);
+	else
+		snprintf(runs + n, len - n, "%s…", n ? "," : "");
+}
+
+static void note_erased(struct ac_chain_check *c, int64_t seq)
+{
+	if (c->erased && seq == c->erased_hi + 1) {
+		c->erased_hi = seq;
+	} else {
+		if (c->erased)
+			add_run(c->erased_seq, sizeof c->erased_seq, c->erased_lo, c->erased_hi);
+		c->erased_lo = c->erased_hi = seq;
+	}
+	c->erased++;
+}
+
+const char *ac_chain_erased_runs(struct ac_chain_check *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", c->erased_seq);
+	if (c->erased)
+		add_run(buf, len, c->erased_lo, c->erased_hi);
+	return buf;
 }
 
 int ac_chain_anchor(struct ac_chain_check *c, const char *hex)

@@ -23,24 +23,32 @@ acd_start() {
 # With ACD_LATER_DAYS=N, acd runs N days from now (libfaketime).
 acd_serve_ready() {
 	rm -f "$T/acd.ready"
-	if [ -n "${ACD_LATER_DAYS:-}" ]; then
-		# acd a number of days later, through libfaketime (the monotonic clock
-		# left alone: only the wall clock moves); the sanitizers' runtime then
-		# is not first in the library list, which is fine for this.  The
-		# library is preloaded by env, not by faketime(1), which would fork:
-		# $! must be acd's own PID
-		FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME="+${ACD_LATER_DAYS}d" \
-		LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 \
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-			acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
-	else
-		acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
-	fi
+	faketime_env "${ACD_LATER_DAYS:-0}"
+	env "${FAKE_ENV[@]}" acd serve --listen 127.0.0.1:0 --ready-file "$T/acd.ready" "$@" 2>> "$T/acd.log" &
 	ACD_PID=$!
 	echo "$ACD_PID" > "$T/acd.pid"
 	local addr
 	addr=$(wait_ready "$T/acd.ready" "$ACD_PID") || { cat "$T/acd.log" >&2; return 1; }
 	export AC_URL="http://$addr"
+}
+
+# faketime_env DAYS: FAKE_ENV, the environment that runs a command with the
+# wall clock DAYS days from now through libfaketime (empty for 0), the
+# monotonic clock left alone.  The sanitizers' runtime then is not first in
+# the library list, which is fine for this.  The library is preloaded by env,
+# not by faketime(1), which would fork: $! of "env ... cmd &" is cmd's PID.
+faketime_env() {
+	FAKE_ENV=()
+	[ "$1" = 0 ] && return 0
+	FAKE_ENV=(FAKETIME_DONT_FAKE_MONOTONIC=1 "FAKETIME=+${1}d"
+		LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+		"ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0")
+}
+# days_later DAYS cmd...: cmd run DAYS days from now.
+days_later() {
+	faketime_env "$1"
+	shift
+	env "${FAKE_ENV[@]}" "$@"
 }
 
 acd_stop() {
