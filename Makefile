@@ -96,6 +96,10 @@ check-pg: deps all
 fuzz: deps
 	scripts/fuzz.sh
 
+# The crash loop of tests/crash.bats at full length (make check runs 5 rounds).
+crash: deps all
+	CRASH_N=20 AC_SUITES=tests/crash.bats tests/run.sh $(B)
+
 bench: deps all
 	bench/run.sh $(B)
 
@@ -121,6 +125,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit check check-pg fuzz bench demo install clean
+.PHONY: all deps unit check check-pg fuzz crash bench demo install clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -4,12 +4,12 @@
 #include "routes.h"
 #include "auth.h"
 #include "journal_query.h"
+#include "journal_line.h"
 #include "log.h"
 #include "server.h"
 #include "ac.h"
 
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +21,7 @@
 /* A NULL parameter means "no such filter"; the casts give PostgreSQL the
  * parameters' types. */
 static const char page_sql[] =
-	"SELECT seq, time, action, actor, structure_id, subject, details, digest, chain, erased_at"
-	" FROM journal WHERE seq > $1"
+	"SELECT " JOURNAL_COLUMNS " FROM journal WHERE seq > $1"
 	" AND (CAST($2 AS TEXT) IS NULL OR time >= $2)"
 	" AND (CAST($3 AS TEXT) IS NULL OR time <= $3)"
 	" AND (CAST($4 AS TEXT) IS NULL OR action = $4)"
@@ -58,42 +57,6 @@ static void bind_int_or_null(store_stmt *st, int i, int64_t v)
 		store_bind_null(st, i);
 }
 
-static json_t *hex(const void *blob, size_t n)
-{
-	char buf[65];
-	if (n != 32)
-		return json_string("");
-	sodium_bin2hex(buf, sizeof buf, blob, n);
-	return json_string(buf);
-}
-
-/* One row as exported: exactly what ac_journal_entry hashes, then digest
- * and chain, so ac-audit --verify recomputes both.  An entry erased by the
- * retention purge (actor, subject and details "erased") says when: its
- * digest is then chained as stored. */
-static json_t *line_of(store_stmt *st)
-{
-	json_t *details = json_loads(store_col_text(st, 6), 0, NULL);
-	if (!details)
-		details = json_object();
-	json_t *line = ac_journal_entry(store_col_int(st, 0), store_col_text(st, 1),
-					store_col_text(st, 2), store_col_text(st, 3),
-					store_col_null(st, 4) ? 0 : store_col_int(st, 4),
-					store_col_text(st, 5), details);
-	json_decref(details);
-	size_t n;
-	const void *b = store_col_blob(st, 7, &n);
-	json_object_set_new(line, "digest", hex(b, n));
-	b = store_col_blob(st, 8, &n);
-	json_object_set_new(line, "chain", hex(b, n));
-	if (!store_col_null(st, 9)) {
-		char when[32];
-		iso_time((time_t)store_col_int(st, 9), when);
-		json_object_set_new(line, "erased_at", json_string(when));
-	}
-	return line;
-}
-
 /* The next page of entries after c->last. */
 static int fetch(void *state, store_conn *db, json_t *page, int *end)
 {
@@ -112,7 +75,7 @@ static int fetch(void *state, store_conn *db, json_t *page, int *end)
 	bind_text_or_null(st, 9, c->f.usager ? who : "");
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW) {
-		json_array_append_new(page, line_of(st));
+		json_array_append_new(page, journal_line(st));
 		c->last = store_col_int(st, 0);
 	}
 	if (rc != STORE_DONE) {

@@ -8,6 +8,7 @@
 #include "fc.h"
 #include "oidc.h"
 #include "purge.h"
+#include "maintain.h"
 #include "log.h"
 #include "txn.h"
 #include "ac.h"
@@ -28,6 +29,7 @@ struct server srv = {
 
 static const char *operator_email;
 static const char *config_file;
+static const char *backup_to;
 static struct purge_policy retention = { .mandate_years = 6, .draft_days = 1,
 					 .application_days = 7 };
 
@@ -58,6 +60,7 @@ static const struct setting {
 	{ "draft-days", S_INT, &retention.draft_days, 1, 365, "purge: drafts made DAYS ago (1)" },
 	{ "application-days", S_INT, &retention.application_days, 1, 365, "purge: applications unconfirmed for DAYS (7)" },
 	{ "dry-run", S_FLAG, &retention.dry_run, 0, 1, "purge: count what would go; change nothing" },
+	{ "to", S_STR, &backup_to, 0, 0, "backup: the copy to write (FILE)" },
 	{ "config", S_STR, &config_file, 0, 0, "read settings from FILE (key = value lines)" },
 	{ 0 }
 };
@@ -68,7 +71,8 @@ static void usage(FILE *to)
 		    "       acd serve --db PATH [--listen 127.0.0.1:8080] [options]\n"
 		    "       acd keys rotate --db PATH | acd keys list --db PATH\n"
 		    "       acd purge --db PATH [--dry-run] [--mandate-years N] [--draft-days N]"
-		    " [--application-days N]\n\noptions:\n");
+		    " [--application-days N]\n"
+		    "       acd backup --db PATH --to FILE | acd check --db PATH\n\noptions:\n");
 	for (const struct setting *s = settings; s->key; s++)
 		fprintf(to, "  --%-16s %s\n", s->key, s->help);
 	fprintf(to, "  --help, --version\nSee acd(8).\n");
@@ -267,7 +271,7 @@ static int cmd_init(void)
 		fprintf(stderr, "acd: %s\n", err);
 		return 73;
 	}
-	srv.db = store_open(srv.cfg.db, 1, err, sizeof err);
+	srv.db = store_open(srv.cfg.db, STORE_CREATE, err, sizeof err);
 	if (!srv.db) {
 		fprintf(stderr, "acd: %s\n", err);
 		unlink(kp); /* no half-made installation left behind */
@@ -314,7 +318,7 @@ static int open_existing(void)
 		fprintf(stderr, "acd: %s\n", err);
 		return 78;
 	}
-	srv.db = store_open(srv.cfg.db, 0, err, sizeof err);
+	srv.db = store_open(srv.cfg.db, STORE_EXISTING, err, sizeof err);
 	if (!srv.db) {
 		fprintf(stderr, "acd: %s\n", err);
 		return 78;
@@ -451,6 +455,11 @@ int main(int argc, char **argv)
 		return cmd_keys(argc > 2 ? argv[2] : NULL);
 	if (!strcmp(argv[1], "purge"))
 		return cmd_purge();
-	fprintf(stderr, "acd: unknown command \"%s\" (init, serve, keys or purge)\n", argv[1]);
+	if (!strcmp(argv[1], "backup"))
+		return cmd_backup(srv.cfg.db, backup_to);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(srv.cfg.db, key_path());
+	fprintf(stderr, "acd: unknown command \"%s\" (init, serve, keys, purge, backup or check)\n",
+		argv[1]);
 	return 64;
 }

@@ -26,8 +26,15 @@ typedef struct store_stmt store_stmt;
 enum { STORE_OK = 0, STORE_ROW = 1, STORE_DONE = 2, STORE_BUSY = -2, STORE_ERR = -1,
        STORE_CONSTRAINT = -3 };
 
-/* Opens (create != 0: creates, refusing an existing file) and migrates. */
-store *store_open(const char *path, int create, char *err, size_t errlen);
+/* How store_open treats the database: STORE_EXISTING opens and migrates it,
+ * STORE_CREATE makes a new one (refusing an existing file), STORE_AS_IS opens
+ * it without touching its schema (acd backup, acd check).  A database whose
+ * schema is newer than this acd's migrations is refused in every mode but
+ * STORE_AS_IS: old code never runs on a new schema. */
+enum store_mode { STORE_EXISTING = 0, STORE_CREATE = 1, STORE_AS_IS = 2 };
+store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen);
+/* The newest migration compiled in. */
+int store_schema_known(void);
 void store_close(store *);
 /* This thread's connection; NULL on failure (logged). */
 store_conn *store_conn_get(store *);
@@ -68,5 +75,14 @@ int store_secure_delete(store_conn *);
  * so no page from before is left in it; 0, STORE_BUSY while a reader holds
  * an old snapshot (after the busy timeout), or STORE_ERR. */
 int store_truncate_log(store_conn *);
+
+/* acd backup: a consistent copy of the whole database, taken while others
+ * write, written to a temporary file beside to, made durable, then renamed
+ * over to (a reader of to never sees half a copy); 0, or -1 with err. */
+int store_backup(store_conn *, const char *to, char *err, size_t errlen);
+/* acd check: the engine's own consistency checks (pages, indexes, foreign
+ * keys); 0 when sound, 1 with the first problem in err, -1 when they could
+ * not run. */
+int store_integrity(store_conn *, char *err, size_t errlen);
 
 #endif

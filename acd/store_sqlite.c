@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -90,6 +92,11 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 			have = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
+	if (have > store_schema_known()) {
+		snprintf(err, errlen, "the database's schema (version %d) is newer than this acd knows"
+			 " (%d): run the acd that made it, or a newer one", have, store_schema_known());
+		goto fail;
+	}
 	for (const struct migration *m = migrations; m->sql; m++) {
 		if (m->version <= have)
 			continue;
@@ -107,8 +114,17 @@ fail:
 	return -1;
 }
 
-store *store_open(const char *path, int create, char *err, size_t errlen)
+int store_schema_known(void)
 {
+	int v = 0;
+	for (const struct migration *m = migrations; m->sql; m++)
+		v = m->version > v ? m->version : v;
+	return v;
+}
+
+store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
+{
+	int create = mode == STORE_CREATE;
 	struct stat sb;
 	if (create && stat(path, &sb) == 0) {
 		snprintf(err, errlen, "%s already exists: refusing to overwrite a database", path);
@@ -125,7 +141,7 @@ store *store_open(const char *path, int create, char *err, size_t errlen)
 	}
 	if (create)
 		chmod(path, 0600);
-	if (migrate(db, err, errlen)) {
+	if (mode != STORE_AS_IS && migrate(db, err, errlen)) {
 		sqlite3_close(db);
 		return NULL;
 	}
@@ -392,4 +408,105 @@ int store_truncate_log(store_conn *c)
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return STORE_BUSY;
 	return rc == SQLITE_OK ? 0 : STORE_ERR;
+}
+
+int store_backup(store_conn *c, const char *to, char *err, size_t errlen)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", to, (long)getpid());
+	unlink(tmp);
+	sqlite3 *dst;
+	int rc = -1;
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", tmp, dst ? sqlite3_errmsg(dst) : "out of memory");
+		sqlite3_close(dst);
+		return -1;
+	}
+	chmod(tmp, 0600); /* what it holds is as secret as the database */
+	sqlite3_busy_timeout(dst, 10000);
+	/* one step copies every page under one read transaction: a snapshot, and
+	 * in WAL mode the writers of the database are not stopped meanwhile */
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+	if (!b) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(dst));
+	} else {
+		int st = sqlite3_backup_step(b, -1);
+		sqlite3_backup_finish(b);
+		if (st != SQLITE_DONE)
+			snprintf(err, errlen, "copying: %s", sqlite3_errstr(st));
+		else if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+			snprintf(err, errlen, "%s: %s", tmp, sqlite3_errmsg(dst));
+		else
+			rc = 0;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK && rc == 0) {
+		snprintf(err, errlen, "%s: cannot close", tmp);
+		rc = -1;
+	}
+	/* durable before it takes the name, and the name durable in its folder */
+	int fd = rc == 0 ? open(tmp, O_RDONLY) : -1;
+	if (rc == 0 && (fd < 0 || fsync(fd) != 0 || rename(tmp, to) != 0)) {
+		snprintf(err, errlen, "%s: %s", to, strerror(errno));
+		rc = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0) {
+		char dir[4200];
+		snprintf(dir, sizeof dir, "%s", to);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = 0;
+		int d = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+		if (d >= 0) {
+			fsync(d);
+			close(d);
+		}
+	} else {
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* The first row of a check pragma: "ok" (integrity) or no row (foreign keys). */
+static int pragma_first(sqlite3 *db, const char *sql, char *out, size_t n, int *rows)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	*rows = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(*rows)++) {
+			int cols = sqlite3_column_count(st);
+			out[0] = 0;
+			for (int i = 0; i < cols; i++) {
+				const char *v = (const char *)sqlite3_column_text(st, i);
+				size_t len = strlen(out);
+				snprintf(out + len, n - len, "%s%s", i ? " " : "", v ? v : "NULL");
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_integrity(store_conn *c, char *err, size_t errlen)
+{
+	char first[512] = "";
+	int rows;
+	if (pragma_first(c->db, "PRAGMA integrity_check", first, sizeof first, &rows))
+		return -1;
+	if (rows != 1 || strcmp(first, "ok")) {
+		snprintf(err, errlen, "integrity_check: %s", first);
+		return 1;
+	}
+	if (pragma_first(c->db, "PRAGMA foreign_key_check", first, sizeof first, &rows))
+		return -1;
+	if (rows) {
+		/* table, rowid, parent table, constraint index */
+		snprintf(err, errlen, "foreign_key_check: %d rows, first: %s", rows, first);
+		return 1;
+	}
+	return 0;
 }

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# acd killed with SIGKILL at a random moment of a bulk job, CRASH_N times
+# each (5 in make check, 20 in make crash): after each crash the database is
+# sound, the journal verifies, every request (a batch of up to 1000 lines) was
+# applied whole or not at all, and the same file run again finishes the job.
+# What must hold holds wherever the kill falls: the moment is random on purpose.
+
+load helpers
+
+CRASH_N=${CRASH_N:-5}
+
+# as_aidant CMD...: CMD with the aidant's session, not the operator's
+as_aidant() { XDG_STATE_HOME="$T/aidant" "$@"; }
+
+setup() { acd_start; op_login; }
+teardown() { acd_stop; smtp_stop; }
+
+# how many kills fell in the middle of a job (the others after its end)
+cuts() { echo "# $(cat "$T/cuts" 2>/dev/null | wc -l) of the kills cut a job short" >&3; }
+
+# kill_during FILE CMD...: runs CMD < FILE in the background, kills acd with
+# SIGKILL after a random 0 to 0.25 s, and waits for CMD.
+kill_during() {
+	local in=$1
+	shift
+	"$@" < "$in" > "$T/run.out" 2> "$T/run.err" &
+	local job=$!
+	# a 5,000-line job takes about 0.2 s (more under the sanitizers)
+	sleep "0.$(printf %03d $(( RANDOM % 250 )))"
+	kill -KILL "$ACD_PID"
+	wait "$ACD_PID" 2>/dev/null || true
+	wait "$job" || echo "$*" >> "$T/cuts"
+	rm -f "$T/acd.pid"
+}
+
+# after_crash: the database checked by acd itself and by SQLite, the journal
+# exported and verified, then acd started again.
+after_crash() {
+	run acd check --db "$T/ac.db"
+	[ "$status" = 0 ] || { echo "$output" >&2; return 1; }
+	[ "$(sqlite3 "$T/ac.db" 'PRAGMA integrity_check')" = ok ]
+	acd_serve_ready --db "$T/ac.db"
+	ac-audit > "$T/journal.ndjson"
+	ac-audit --verify < "$T/journal.ndjson" | jq -e .ok > /dev/null
+}
+
+@test "SIGKILL during a 5,000-card import and a 5,000-card link: whole batches or nothing; re-runs finish the job" {
+	ac-structure-new --name "CCAS" --siret "$SIRET_A" --zipcode 69001 --city Lyon > /dev/null
+	for i in $(seq "$CRASH_N"); do
+		# each round imports another 5,000 cards, and links them to 5,000 new aidants
+		seq $(( (i - 1) * 5000 + 1 )) $(( i * 5000 )) |
+			awk '{ printf "{\"structure\":1,\"email\":\"aidant%06d@ccas.fr\",\"first_name\":\"A\",\"last_name\":\"N%d\"}\n", $1, $1 }' |
+			ac-aidant-add > /dev/null
+		seq $(( (i - 1) * 5000 + 1 )) $(( i * 5000 )) |
+			awk '{ printf "{\"serial\":\"GADT%08d\",\"seed\":\"%040x\"}\n", $1, $1 * 7919 }' > "$T/cards.ndjson"
+		seq $(( (i - 1) * 5000 + 1 )) $(( i * 5000 )) |
+			awk '{ printf "{\"serial\":\"GADT%08d\",\"email\":\"aidant%06d@ccas.fr\"}\n", $1, $1 }' > "$T/links.ndjson"
+		before=$(sql "SELECT COUNT(*) FROM cards")
+		journaled=$(sql "SELECT COUNT(*) FROM journal WHERE action = 'card_import'")
+
+		kill_during "$T/cards.ndjson" ac-card-import
+		after_crash
+		got=$(( $(sql "SELECT COUNT(*) FROM cards") - before ))
+		(( got % 1000 == 0 )) || { echo "round $i: $got cards imported: a batch was cut" >&2; return 1; }
+		[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'card_import'")" = $(( journaled + got )) ]
+		ac-card-import < "$T/cards.ndjson" > "$T/again.out"
+		[ "$(jq -c 'select(.ok and .changed == false)' "$T/again.out" | wc -l)" = "$got" ]
+		[ "$(jq -c 'select(.ok and .changed)' "$T/again.out" | wc -l)" = $(( 5000 - got )) ]
+		[ "$(sql "SELECT COUNT(*) FROM cards")" = $(( before + 5000 )) ]
+
+		linked=$(sql "SELECT COUNT(*) FROM cards WHERE state = 'linked'")
+		kill_during "$T/links.ndjson" ac-card-link
+		after_crash
+		got=$(( $(sql "SELECT COUNT(*) FROM cards WHERE state = 'linked'") - linked ))
+		(( got % 1000 == 0 )) || { echo "round $i: $got cards linked: a batch was cut" >&2; return 1; }
+		ac-card-link < "$T/links.ndjson" > "$T/again.out" 2> /dev/null || true
+		# a card already linked to that aidant is no change; what the crash
+		# cut is done now, and every card of the round is linked
+		[ "$(jq -c 'select(.ok and .changed == false)' "$T/again.out" | wc -l)" = "$got" ]
+		[ "$(sql "SELECT COUNT(*) FROM cards WHERE state = 'linked' AND serial
+			BETWEEN '$(printf 'GADT%08d' $(( (i - 1) * 5000 + 1 )))' AND '$(printf 'GADT%08d' $(( i * 5000 )))'")" = 5000 ]
+		[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'card_link'")" = $(( i * 5000 )) ]
+	done
+	cuts
+}
+
+@test "SIGKILL during a bulk revocation of 5,000 mandates: each revoked once, with its attestation's hash and journal" {
+	acd_stop
+	rm -f "$T/ac.db" "$T/ac.db-wal" "$T/ac.db-shm" "$T/ac.db.key"
+	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > "$T/init.json"
+	OP_SECRET=$(jq -r .totp_secret "$T/init.json")
+	# 5,000 mandates of structure 1 (one in ten revoked already), written
+	# by the sqlite3 shell as make bench makes them
+	"$BATS_TEST_DIRNAME/../bench/gen-stats.sh" "$T/ac.db" 1 5000 5000 0
+	acd_serve_ready --db "$T/ac.db"
+	op_login
+	seed=6162636465666768696a6b6c6d6e6f7071727374
+	echo "{\"serial\":\"GADT00000001\",\"seed\":\"$seed\"}" | ac-card-import > /dev/null
+	echo '{"serial":"GADT00000001","email":"aidant1@stats.fr"}' | ac-card-link > /dev/null
+	as_aidant ac-login --email aidant1@stats.fr --code "$(totp_hex "$seed")" > /dev/null
+	sql "SELECT id FROM mandates WHERE revoked_at IS NULL ORDER BY id" | jq -c '{id: .}' > "$T/revoke.ndjson"
+	todo=$(wc -l < "$T/revoke.ndjson")
+	[ "$todo" = 4500 ]
+	n=$(( 4500 / CRASH_N ))
+	for i in $(seq "$CRASH_N"); do
+		# each round revokes one more slice (the session survives a restart)
+		sed -n "$(( (i - 1) * n + 1 )),$(( i * n ))p" "$T/revoke.ndjson" > "$T/slice.ndjson"
+		before=$(sql "SELECT COUNT(*) FROM revocations")
+		kill_during "$T/slice.ndjson" as_aidant ac-mandate-revoke
+		after_crash
+		got=$(( $(sql "SELECT COUNT(*) FROM revocations") - before ))
+		# one request (at most 1000 lines): all or nothing
+		[ "$got" = 0 ] || [ "$got" = "$n" ] || { echo "round $i: $got of $n revoked: $(cat "$T/run.err")" >&2; return 1; }
+		run as_aidant ac-mandate-revoke < "$T/slice.ndjson"
+		[ "$(echo "$output" | jq -c 'select(.ok)' | wc -l)" = $(( n - got )) ]
+		[ "$(echo "$output" | jq -c 'select(.error.code == "already_revoked")' | wc -l)" = "$got" ]
+		# each mandate of the slice revoked once, its autorisations with it
+		[ "$(sql "SELECT COUNT(*) FROM revocations WHERE mandate_id IN
+			(SELECT id FROM mandates WHERE revoked_at IS NOT NULL)")" = $(( 500 + i * n )) ]
+		[ "$(sql "SELECT COUNT(*) FROM (SELECT mandate_id FROM revocations GROUP BY mandate_id HAVING COUNT(*) > 1)")" = 0 ]
+		[ "$(sql "SELECT COUNT(*) FROM autorisations WHERE revoked_at IS NULL AND mandate_id IN
+			(SELECT id FROM mandates WHERE revoked_at IS NOT NULL)")" = 0 ]
+		[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'mandate_revoke'")" = $(( i * n )) ]
+	done
+	cuts
+}
+
+@test "SIGKILL while a reminder's mail is being sent: claimed, not lost; due again after the hour, then sent once" {
+	acd_stop
+	smtp_start
+	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	two_structures
+	ac-aidant-add --structure 1 --email aidant@lyon.fr --first-name Marie --last-name Martin > /dev/null
+	# a long mandate of Lyon that ends in 20 days: its first reminder is due
+	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
+PRAGMA busy_timeout = 5000;
+INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
+  VALUES (1, randomblob(32), 'Angela', 'DUBOIS', '1962-08-24', strftime('%s'), strftime('%s'));
+INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
+    expires_at, template, attestation_hash)
+  VALUES (1, 1, 1, (SELECT id FROM accounts WHERE email = 'aidant@lyon.fr'), 'papiers', 'long',
+    strftime('%s') - 345 * 86400, strftime('%s') + 20 * 86400, 'mandat-2', lower(hex(randomblob(32))));
+INSERT INTO autorisations (id, mandate_id, demarche) VALUES (1, 1, 'papiers');
+SQL
+	# the mail server stops answering (SIGSTOP): acd claims the reminder and
+	# waits in the SMTP conversation, where it is killed
+	kill -STOP "$(cat "$T/smtp.pid")"
+	ac-reminders-send > "$T/run.out" 2> "$T/run.err" &
+	job=$!
+	for _ in $(seq 100); do
+		[ "$(sql "SELECT COUNT(*) FROM reminders")" = 1 ] && break
+		sleep 0.1
+	done
+	[ "$(sql "SELECT COUNT(*) FROM reminders WHERE sent_at IS NULL")" = 1 ]
+	kill -KILL "$ACD_PID"
+	wait "$job" || true
+	rm -f "$T/acd.pid"
+	kill -CONT "$(cat "$T/smtp.pid")"
+	run acd check --db "$T/ac.db"
+	assert_success
+	# restarted at once: the claim of the dead run holds, nothing goes twice
+	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	run ac-reminders-send
+	refute_output --partial '"sent":true'
+	# a day later the claim is stale: the reminder goes, once
+	acd_stop
+	ACD_LATER_DAYS=1 acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	ACD_LATER_DAYS=1 op_login
+	run ac-reminders-send
+	assert_success
+	jq -e '.sent and .mandates == [1]' <<<"$output"
+	run ac-reminders-send
+	assert_output ""
+	[ "$(mail_count)" = 1 ]
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'reminder_sent'")" = 1 ]
+	ac-audit | ac-audit --verify | jq -e .ok > /dev/null
+}
