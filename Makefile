@@ -6,6 +6,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 B       ?= build
 VERSION := 0.1.0
 
@@ -121,6 +122,13 @@ install: all
 	install -m 644 completions/_ac $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ac
 	install -m 644 completions/ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ac.fish
 	for t in $(filter-out ac,$(notdir $(TOOLS))); do ln -sf ac.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$$t.fish; done
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/share/doc/aidants-connect
+	for u in dist/systemd/*.service.in; do \
+	  sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$$(basename $$u .in) && \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u .in); done
+	install -m 644 dist/systemd/*.timer $(DESTDIR)$(UNITDIR)
+	install -m 644 dist/systemd/acd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/acd.conf
+	install -m 644 dist/systemd/acd.conf.example $(DESTDIR)$(PREFIX)/share/doc/aidants-connect/acd.conf.example
 
 clean:
 	rm -rf build build-san

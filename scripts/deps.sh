@@ -11,7 +11,7 @@ libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev liboath-dev oathtool libps
 libsodium-dev libcsv-dev libqrencode-dev libsqlite3-dev sqlite3
 libcjose-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
 bats bats-support bats-assert bats-file jq curl hyperfine xxd groff-base zbar-tools
-chromium poppler-utils python3-aiosmtpd faketime parallel"
+chromium poppler-utils python3-aiosmtpd faketime parallel systemd"
 
 missing=""
 for p in $PKGS; do

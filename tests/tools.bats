@@ -162,6 +162,34 @@ tools() {
 	[ -L "$d/share/fish/vendor_completions.d/ac-card-link.fish" ]
 }
 
+@test "make install: acd.service hardened, the cron jobs' timers; systemd-analyze verify passes" {
+	root="$BATS_TEST_DIRNAME/.."
+	# installed where the units' commands really are, so verify finds them
+	p="$BATS_TEST_TMPDIR/usr"
+	make -s -C "$root" install PREFIX="$p" > /dev/null
+	u="$p/lib/systemd/system"
+	for f in acd.service acd-purge.service acd-purge.timer ac-reminders.service ac-reminders.timer \
+		ac-inactive.service ac-inactive.timer; do
+		[ -f "$u/$f" ] || { echo "no $f"; return 1; }
+	done
+	grep -q "^ExecStart=$p/sbin/acd serve --config /etc/acd/acd.conf$" "$u/acd.service"
+	grep -q "^ExecStart=$p/bin/ac-reminders-send --token-file" "$u/ac-reminders.service"
+	for k in User=acd ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes StateDirectory=acd \
+		StateDirectoryMode=0700 UMask=0077; do
+		grep -qx "$k" "$u/acd.service" || { echo "acd.service lacks $k"; return 1; }
+	done
+	grep -q '^u acd ' "$p/lib/sysusers.d/acd.conf"
+	grep -q '^db = /var/lib/acd/ac.db$' "$p/share/doc/aidants-connect/acd.conf.example"
+	# verify warns on stderr and still exits 0: nothing may be printed
+	run systemd-analyze verify --man=no "$u"/*.service "$u"/*.timer
+	assert_success
+	assert_output ""
+	run systemd-analyze security --offline=yes "$u/acd.service"
+	assert_success
+	level=$(echo "$output" | sed -n 's/.*Overall exposure level for acd.service: \([0-9.]*\).*/\1/p')
+	awk -v l="$level" 'BEGIN { exit !(l != "" && l < 2.0) }' || { echo "exposure $level"; return 1; }
+}
+
 @test "acd(8) lists every error code acd can answer" {
 	root="$BATS_TEST_DIRNAME/.."
 	codes=$(grep -ohE '(fail_set|reply_error)\([^,]+, [0-9]+, "[a-z_]+"' "$root"/acd/*.c |
