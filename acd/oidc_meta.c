@@ -32,7 +32,7 @@ int oidc_discovery(struct req *r)
 		snprintf(ep[i], sizeof ep[i], "%s/oidc/%s", oidc_issuer(), names[i]);
 	json_t *d = json_pack(
 		"{s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:[s],s:[s],s:[s],s:[sss],s:[ss],s:o,s:o,s:[s],s:b,s:b,"
-		"s:b,s:[s]}",
+		"s:b,s:b,s:[ssss]}",
 		"issuer", oidc_issuer(), "authorization_endpoint", ep[0], "token_endpoint", ep[1],
 		"userinfo_endpoint", ep[2], "jwks_uri", ep[3], "end_session_endpoint", ep[4],
 		"response_types_supported", "code", "response_modes_supported", "query",
@@ -42,7 +42,9 @@ int oidc_discovery(struct req *r)
 		"scopes_supported", string_array(oidc_scopes), "claims_supported",
 		string_array(oidc_claims), "acr_values_supported", "eidas1", "claims_parameter_supported", 1,
 		"authorization_response_iss_parameter_supported", 1, "request_parameter_supported", 0,
-		"prompt_values_supported", "login");
+		/* omitted, it would mean true (Discovery §3) */
+		"request_uri_parameter_supported", 0, "prompt_values_supported", "none", "login",
+		"consent", "select_account");
 	return reply_json(r, 200, d);
 }
 

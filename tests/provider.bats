@@ -19,7 +19,9 @@ teardown() { provider_teardown; }
 		and .response_types_supported == ["code"] and .acr_values_supported == ["eidas1"]
 		and (.id_token_signing_alg_values_supported | sort) == ["ES256", "HS256", "RS256"]
 		and (.token_endpoint_auth_methods_supported | sort) == ["client_secret_basic", "client_secret_post"]
-		and .claims_parameter_supported and .authorization_response_iss_parameter_supported' "$T/conf.json"
+		and .claims_parameter_supported and .authorization_response_iss_parameter_supported
+		and .request_parameter_supported == false and .request_uri_parameter_supported == false
+		and .prompt_values_supported == ["none", "login", "consent", "select_account"]' "$T/conf.json"
 	curl -fsS "$AC_URL/oidc/jwks" > "$T/jwks.json"
 	jq -e '[.keys[] | .alg] | sort == ["ES256", "RS256"]' "$T/jwks.json"
 	jq -e 'all(.keys[]; .use == "sig" and (.kid | length) > 0 and (has("d") | not) and (has("p") | not))' "$T/jwks.json"
@@ -167,15 +169,12 @@ refused() {
 	refused invalid_request yes -acr_values
 	refused invalid_request yes acr_values=eidas2
 	refused invalid_request yes "acr_values=eidas1 eidas2"
-	refused invalid_request yes -prompt
 	refused login_required yes prompt=none
-	refused login_required yes prompt=consent
 	refused unsupported_response_type yes response_type=token
 	refused invalid_request yes -response_type
 	refused invalid_scope yes "scope=given_name family_name"
 	refused invalid_scope yes "scope=openid impots"
 	refused invalid_scope yes -scope
-	refused invalid_request yes foo=bar
 	refused invalid_request yes "+nonce=$OIDC_NONCE"
 	refused invalid_request yes "+scope=openid"
 	refused invalid_request yes 'claims={"id_token":{"rep_scope":{"values":["impots"]}}}'
@@ -191,6 +190,90 @@ refused() {
 	grep -q '<html lang="fr">' "$T/page.html"
 	! grep -qi '<script' "$T/page.html" || false
 	[ "$(sql "SELECT COUNT(*) || ' ' || rep_scope FROM oidc_requests")" = "1 papiers" ]
+}
+
+@test "claims as OpenID Connect Core §5.5.1 allows, and the other parameters' forms, through openid-client" {
+	client_new RS256
+	second_aidant
+	start=$(date +%s)
+	# rep_scope null, other claims asked, an unknown member; no prompt; max_age
+	# (openid-client then requires auth_time and checks it); hints and an
+	# unknown parameter, ignored
+	rp --claims '{"id_token":{"rep_scope":null,"given_name":{"essential":true}},"userinfo":{"family_name":null},"x":{}}' \
+		--prompt '' --max-age 3600 --param "ui_locales=en-GB fr" --param display=page --param claims_locales=en \
+		--param foo=bar --demarche logement
+	cp "$T/rp.json" "$T/rp1.json"
+	jq -e '[.steps[3].buttons[] | select(.[0] == "demarche") | .[1]] == ["papiers", "logement"]' "$T/rp1.json"
+	jq -e --argjson s "$start" '.id_token_claims | .rep_scope == "logement" and .auth_time >= $s
+		and .auth_time <= .iat' "$T/rp1.json"
+	jq -e '.userinfo.family_name == "DUBOIS"' "$T/rp1.json"
+	# {"essential":true}, no value: the aidant chooses as without claims;
+	# prompt login consent; the last ID token as id_token_hint, a login_hint
+	rp --claims '{"id_token":{"rep_scope":{"essential":true}}}' --prompt "login consent" \
+		--param "id_token_hint=$(jq -r .id_token "$T/rp1.json")" --param login_hint=aidant@lyon.fr --demarche papiers
+	jq -e '[.steps[3].buttons[] | select(.[0] == "demarche") | .[1]] == ["papiers", "logement"]
+		and .id_token_claims.rep_scope == "papiers"' "$T/rp.json"
+	# {"value":...} with essential and a member acd does not know; select_account
+	rp2 --claims '{"id_token":{"rep_scope":{"value":"papiers","essential":true,"purpose":"carte d'"'"'identité"}}}' \
+		--prompt select_account --demarche papiers
+	jq -e '[.steps[3].buttons[] | select(.[0] == "demarche") | .[1]] == ["papiers"]
+		and .id_token_claims.rep_scope == "papiers"' "$T/rp.json"
+	# {"values":[...]} under userinfo; acr essential among values holding eidas1
+	rp2 --claims '{"userinfo":{"rep_scope":{"values":["logement","famille"]}},"id_token":{"acr":{"essential":true,"values":["eidas2","eidas1"]}}}' \
+		--demarche logement
+	jq -e '[.steps[3].buttons[] | select(.[0] == "demarche") | .[1]] == ["logement"]
+		and .id_token_claims.rep_scope == "logement" and .id_token_claims.acr == "eidas1"' "$T/rp.json"
+	[ "$(sql "SELECT group_concat(COALESCE(rep_scope, '-'), ' ') FROM (SELECT rep_scope FROM oidc_requests ORDER BY id)")" \
+		= "- - papiers famille,logement" ]
+	[ "$(sql "SELECT group_concat(demarche, ' ') FROM (SELECT demarche FROM oidc_tokens ORDER BY id)")" \
+		= "logement papiers papiers logement" ]
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 4 ]
+}
+
+@test "what OpenID Connect Core lets acd refuse: prompt=none, request objects, an unmet essential acr, malformed forms; nothing kept" {
+	client_new RS256
+	before=$(oidc_digest); jn=$(journal_count)
+	# as openid-client sends them: back on the site at once, no page shown
+	for c in "login_required --prompt none" "request_not_supported --param request=eyJhbGciOiJub25lIn0.e30." \
+		"request_uri_not_supported --param request_uri=https://rp.example/request/1" \
+		"unmet_authentication_requirements --claims {\"id_token\":{\"acr\":{\"essential\":true,\"value\":\"eidas2\"}}}"; do
+		run rp ${c#* } --demarche papiers
+		[ "$status" = 1 ] || { echo "$c: $status"; cat "$T/rp.json" "$T/rp.err"; false; }
+		jq -e --arg e "${c%% *}" '.error == $e and .state_ok and .iss == env.AC_URL and .steps == []' "$T/rp.json"
+	done
+	refused registration_not_supported yes 'registration={"client_name":"x"}'
+	refused invalid_request yes "prompt=none login"
+	refused invalid_request yes prompt=always
+	refused invalid_request yes "prompt=login always"
+	refused invalid_request yes max_age=-1
+	refused invalid_request yes max_age=1.5
+	refused invalid_request yes max_age=soon
+	refused invalid_request yes response_mode=fragment
+	refused invalid_request yes response_mode=form_post
+	refused invalid_request yes ui_locales=fr +ui_locales=en
+	refused invalid_request yes 'claims={"id_token":5}'
+	refused invalid_request yes 'claims={"userinfo":[]}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":"papiers"}}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":true}}'
+	refused invalid_request yes 'claims={"id_token":{"given_name":5}}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":{"essential":"yes"}}}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":{"value":7}}}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":{"value":"impots"}}}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":{"values":[]}}}'
+	refused invalid_request yes 'claims={"id_token":{"rep_scope":{"values":["papiers","impots"]}}}'
+	refused invalid_request yes 'claims={"userinfo":{"rep_scope":{"values":["papiers"]}},"userinfo":{}}'
+	refused invalid_request yes 'claims={"id_token":'
+	[ "$(sql "SELECT COUNT(*) FROM oidc_requests")" = 0 ]
+	[ "$(oidc_digest)" = "$before" ]
+	[ "$(journal_count)" = "$jn" ]
+	# taken: a parameter without a value is omitted (RFC 6749 §3.1), the
+	# default response_mode, max_age=0, an unknown parameter twice, a voluntary
+	# acr acd cannot give, rep_scope by value and by values at once
+	[ "$(authz prompt= response_mode=query max_age=0 foo=1 +foo=2 \
+		'claims={"id_token":{"acr":{"values":["eidas2"]},"rep_scope":{"value":"logement"}},"userinfo":{"rep_scope":{"values":["papiers"]}}}')" = 200 ]
+	grep -q "<h1>Connexion de l'aidant</h1>" "$T/page.html"
+	[ "$(sql "SELECT COUNT(*) || ' ' || rep_scope FROM oidc_requests")" = "1 papiers,logement" ]
+	[ "$(journal_count)" = "$jn" ]
 }
 
 @test "rep_scope outside the structure's démarches: access_denied after the login, nothing issued" {

@@ -4,6 +4,7 @@
 //   node tests/oidc/rp.mjs --client-id ID --client-secret S --redirect-uri URI
 //        [--issuer URL] [--alg RS256|ES256|HS256] [--auth basic|post]
 //        [--scope "openid given_name ..."] [--rep-scope papiers,logement]
+//        [--claims JSON] [--prompt P] [--max-age N]
 //        [--param k=v]... --email E (--code C | --code-cmd CMD)
 //        [--structure TEXT] [--usager TEXT] --demarche CODE [--cancel-at STEP]
 //        [--stop-at-code] [--before-token CMD] [--before-userinfo CMD]
@@ -14,14 +15,19 @@
 // redirect URI's port (held there from the test's start: no port is picked
 // and bound later).  It discovers the
 // provider at ISSUER (default $AC_URL), sends the browser to its authorize
-// endpoint (state, nonce, acr_values=eidas1, prompt=login), and the browser
-// answers acd's pages as the aidant: email and the card's code (CMD is run at
-// that moment, its output is the code), the structure whose button holds
+// endpoint (state, nonce, acr_values=eidas1, prompt=login, each --param k=v),
+// and the browser answers acd's pages as the aidant: email and the card's
+// code (CMD is run at that moment, its output is the code), the structure whose button holds
 // TEXT (when asked), the usager (TEXT typed in the search, then the only
 // button left), the démarche CODE.  Back on the site, openid-client checks
 // the answer's state and iss, exchanges the code, verifies the ID token (the
 // published JWKS, or the client secret for HS256: signature, iss, aud, nonce,
 // exp) and reads userinfo.
+//   --rep-scope A,B     claims {"id_token":{"rep_scope":{"values":[A,B]}}}
+//   --claims JSON       the claims parameter as given (instead of --rep-scope)
+//   --prompt P          prompt=P instead of login; --prompt '' sends none
+//   --max-age N         max_age=N, and openid-client checks the ID token's
+//                       auth_time against it (OpenID Connect Core §3.1.2.1)
 //   --cancel-at STEP    clicks "Annuler" on that page (structure, usager, demarche)
 //   --stop-at-code      the site keeps the code unused: prints code, state, iss
 //   --before-token CMD, --before-userinfo CMD   run CMD at that moment (sh -c)
@@ -68,6 +74,9 @@ try {
 			scope: { type: 'string', default: 'openid given_name family_name birthdate gender birthplace '
 				+ 'birthcountry email preferred_username' },
 			'rep-scope': { type: 'string' },
+			claims: { type: 'string' },
+			prompt: { type: 'string', default: 'login' },
+			'max-age': { type: 'string' },
 			param: { type: 'string', multiple: true, default: [] },
 			email: { type: 'string' },
 			code: { type: 'string' },
@@ -90,6 +99,8 @@ try {
 	if (!opts.code && !opts['code-cmd']) throw new Usage('--code or --code-cmd is required');
 	if (!['RS256', 'ES256', 'HS256'].includes(opts.alg)) throw new Usage(`--alg ${opts.alg}: RS256, ES256 or HS256`);
 	if (!['basic', 'post'].includes(opts.auth)) throw new Usage(`--auth ${opts.auth}: basic or post`);
+	if (opts.claims) JSON.parse(opts.claims);
+	if (opts['max-age'] && !/^[0-9]+$/.test(opts['max-age'])) throw new Usage(`--max-age ${opts['max-age']}: seconds`);
 	if (opts['cancel-at'] && !['structure', 'usager', 'demarche'].includes(opts['cancel-at'])) {
 		throw new Usage(`--cancel-at ${opts['cancel-at']}: structure, usager or demarche`);
 	}
@@ -144,7 +155,9 @@ async function callback(req, res) {
 	}
 	try {
 		if (opts['before-token']) sh(opts['before-token']);
-		const tokens = await client.callback(opts['redirect-uri'], params, { state, nonce, response_type: 'code' });
+		const checks = { state, nonce, response_type: 'code' };
+		if (opts['max-age']) checks.max_age = Number(opts['max-age']);
+		const tokens = await client.callback(opts['redirect-uri'], params, checks);
 		const [h] = tokens.id_token.split('.');
 		Object.assign(out, {
 			id_token: tokens.id_token,
@@ -266,8 +279,10 @@ async function run(browser) {
 		return [p.slice(0, i), p.slice(i + 1)];
 	}));
 	if (opts['rep-scope']) extra.claims = { id_token: { rep_scope: { values: opts['rep-scope'].split(',') } } };
+	if (opts.claims) extra.claims = JSON.parse(opts.claims);
+	if (opts['max-age']) extra.max_age = opts['max-age'];
 	const url = client.authorizationUrl({
-		scope: opts.scope, state, nonce, acr_values: 'eidas1', prompt: 'login', ...extra,
+		scope: opts.scope, state, nonce, acr_values: 'eidas1', prompt: opts.prompt || null, ...extra,
 	});
 
 	const page = await newPage(browser);
