@@ -167,7 +167,9 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
 	long us = (t1.tv_sec - r->t0.tv_sec) * 1000000L + (t1.tv_nsec - r->t0.tv_nsec) / 1000;
 	/* the path only: query strings may carry people's emails; a signing
 	 * link's token is a secret */
-	const char *path = !strncmp(r->url, "/sign/", 6) ? "/sign/(token)" : r->url;
+	char clean[1024];
+	const char *path = !strncmp(r->url, "/sign/", 6) ? "/sign/(token)"
+			   : log_clean(r->url, clean, sizeof clean);
 	log_info("%s %s %d %ldus%s", r->method, path, r->status, us,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (r->stream)

@@ -40,3 +40,21 @@ void log_error(const char *fmt, ...)
 	emit("error: ", fmt, ap);
 	va_end(ap);
 }
+
+const char *log_clean(const char *in, char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < n; p++) {
+		if (*p > 0x20 && *p < 0x7f && *p != '\\') {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	out[o] = 0;
+	return out;
+}

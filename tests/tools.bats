@@ -212,3 +212,11 @@ tools() {
 		done
 	done
 }
+
+@test "acd's request log cannot be forged: control bytes and invalid UTF-8 in a path are escaped" {
+	acd_start
+	curl -s -o /dev/null "$AC_URL/v1/x%0a2026-01-01T00:00:00Z%20acd:%20GET%20/v1/forged%20200%201us%ff"
+	acd_stop
+	grep -qF 'GET /v1/x\x0a2026-01-01T00:00:00Z\x20acd:\x20GET\x20/v1/forged\x20200\x201us\xff 404' "$T/acd.log"
+	! grep -q '^2026-01-01T00:00:00Z' "$T/acd.log"
+}
