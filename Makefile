@@ -101,6 +101,10 @@ fuzz: deps
 crash: deps all
 	CRASH_N=20 AC_SUITES=tests/crash.bats tests/run.sh $(B)
 
+# The mixed load of make bench's part (j) at full length: 100 clients, 60 s.
+load: deps all
+	LOAD_SECONDS=$${LOAD_SECONDS:-60} bench/run.sh $(B) j
+
 bench: deps all
 	bench/run.sh $(B)
 
@@ -133,6 +137,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all deps unit check check-pg fuzz crash bench demo install clean
+.PHONY: all deps unit check check-pg fuzz crash load bench demo install clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

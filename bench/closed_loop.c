@@ -51,7 +51,7 @@ struct account *next_fresh_account(void)
 
 double run_threads(int threads, double secs, void *(*work)(void *))
 {
-	pthread_t t[64];
+	pthread_t t[256];
 	double t0 = now();
 	bench_deadline = t0 + secs;
 	for (int i = 0; i < threads; i++)

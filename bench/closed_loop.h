@@ -25,7 +25,7 @@ struct account *next_fresh_account(void);
 
 double now(void);
 
-/* Runs work(i) in each of threads threads (1 to 64) until secs have passed
+/* Runs work(i) in each of threads threads (1 to 256) until secs have passed
  * (work loops while now() < bench_deadline); returns the elapsed seconds. */
 extern double bench_deadline;
 double run_threads(int threads, double secs, void *(*work)(void *));

@@ -4,17 +4,17 @@
 # folder and stopped by its PID.  A part that cannot run says so and makes the
 # whole run fail: no figure is ever made up.
 #   usage: bench/run.sh [BUILD-DIR [PART...]]   (BENCH_SECONDS: length of load runs, 5)
-#   PART: a to i, as printed (default: all); a part that needs another's data
+#   PART: a to j, as printed (default: all); a part that needs another's data
 #   runs it too ("bench/run.sh build c" runs a, b and c).
 #   BENCH_FLOW_AIDANTS: the aidants of (h), one per flow (400 per second of run)
 set -u
 B=${1:-build}
 shift $(( $# > 0 ? 1 : 0 ))
-PARTS=" ${*:-a b c d e f g h i} "
+PARTS=" ${*:-a b c d e f g h i j} "
 case $PARTS in *" c "* | *" f "* | *" g "*) PARTS+="a b " ;; esac
 case $PARTS in *" b "*) PARTS+="a " ;; esac
 for p in $PARTS; do
-	case $p in [a-i]) ;; *) echo "bench: no part \"$p\" (a to i)" >&2; exit 64 ;; esac
+	case $p in [a-j]) ;; *) echo "bench: no part \"$p\" (a to j)" >&2; exit 64 ;; esac
 done
 want() { [[ $PARTS == *" $1 "* ]]; }
 cd "$(dirname "$0")/.." || exit 1
@@ -74,7 +74,8 @@ build_helpers() {
 	cc $cf $(pkg-config --cflags $pk) -o "$BB/gen-journal" bench/gen-journal.c "$B/libac.a" \
 		$(pkg-config --libs $pk) -lcsv &&
 	cc $cf $(pkg-config --cflags $pk) -o "$BB/load" bench/load.c bench/closed_loop.c $(pkg-config --libs $pk) -lpthread &&
-	cc $cf $(pkg-config --cflags $pk) -o "$BB/oidc-flow" bench/oidc-flow.c bench/closed_loop.c $(pkg-config --libs $pk) -lpthread &&
+	cc $cf $(pkg-config --cflags $pk) -o "$BB/mixed-load" bench/mixed-load.c bench/oidc_client.c bench/closed_loop.c $(pkg-config --libs $pk) -lpthread &&
+	cc $cf $(pkg-config --cflags $pk) -o "$BB/oidc-flow" bench/oidc-flow.c bench/oidc_client.c bench/closed_loop.c $(pkg-config --libs $pk) -lpthread &&
 	cc $cf $(pkg-config --cflags sqlite3) -o "$BB/sqlite-commits" bench/sqlite-commits.c \
 		$(pkg-config --libs sqlite3)
 }
@@ -92,7 +93,8 @@ wait_ready() {
 
 start_acd() {
 	acd init --db "$W/ac.db" --operator op@anct.gouv.fr > "$W/init.json" || return 1
-	acd serve --db "$W/ac.db" --listen 127.0.0.1:0 --ready-file "$W/acd.ready" 2> "$W/acd.log" &
+	acd serve --db "$W/ac.db" --listen 127.0.0.1:0 --ready-file "$W/acd.ready" \
+		2> "$W/acd.log" &
 	ACD_PID=$!
 	local addr
 	addr=$(wait_ready "$W/acd.ready" "$ACD_PID") || { cat "$W/acd.log" >&2; return 1; }
@@ -263,11 +265,15 @@ SQL
 # (a one-time code serves once per card and step, so one aidant per flow), one
 # mandate between that structure and Angela DUBOIS signed once through the
 # stand-in and headless chromium, one RS256 client.
-bench_oidc_flow() {
-	need node ac-client-new ac-mandate-new ac-aidant-add ac-card-import ac-card-link python3 || return
+# flow_setup DIR K: that acd, its FranceConnect stand-in, K aidants and the
+# mandate; sets H, url, cid, csec, redirect, H/accounts.txt (one line per
+# aidant but the signer), H_ACD_PID and FC_PID; 1 when it failed (said why).
+flow_setup() {
+	need node ac-client-new ac-mandate-new ac-aidant-add ac-card-import ac-card-link python3 || return 1
 	[ -d node_modules/playwright-core ] && [ -d node_modules/oidc-provider ] ||
-		{ fail "(h) node_modules lacks playwright-core or oidc-provider (scripts/deps.sh)"; return; }
-	local H=$W/h K=${BENCH_FLOW_AIDANTS:-$((SECS * 400))} port fcurl url i
+		{ fail "(h) node_modules lacks playwright-core or oidc-provider (scripts/deps.sh)"; return 1; }
+	H=$1 K=$2
+	local port fcurl i
 	mkdir -p "$H"
 	od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$H/fc.secret"
 	# a loopback redirect without a port: acd's callback on the port acd binds (RFC 8252 §7.3)
@@ -275,22 +281,23 @@ bench_oidc_flow() {
 		--redirect-uri "http://127.0.0.1/fc/callback" --ready-file "$H/fc.ready" 2> "$H/fc.log" &
 	FC_PID=$!
 	fcurl=$(wait_ready "$H/fc.ready" "$FC_PID") ||
-		{ fail "(h) the FranceConnect stand-in did not start: $(cat "$H/fc.log")"; return; }
-	acd init --db "$H/ac.db" --operator op@anct.gouv.fr > "$H/init.json" || { fail "(h) acd init"; return; }
+		{ fail "(h) the FranceConnect stand-in did not start: $(cat "$H/fc.log")"; return 1; }
+	acd init --db "$H/ac.db" --operator op@anct.gouv.fr > "$H/init.json" || { fail "(h) acd init"; return 1; }
 	acd serve --db "$H/ac.db" --listen 127.0.0.1:0 --ready-file "$H/acd.ready" --fc-issuer "$fcurl" \
-		--fc-client-id aidants-connect --fc-client-secret-file "$H/fc.secret" 2> "$H/acd.log" &
+		--fc-client-id aidants-connect --fc-client-secret-file "$H/fc.secret" \
+		2> "$H/acd.log" &
 	H_ACD_PID=$!
-	port=$(wait_ready "$H/acd.ready" "$H_ACD_PID") || { fail "(h) acd did not start: $(cat "$H/acd.log")"; return; }
+	port=$(wait_ready "$H/acd.ready" "$H_ACD_PID") || { fail "(h) acd did not start: $(cat "$H/acd.log")"; return 1; }
 	url=http://$port
 	# hac WHO CMD...: CMD against this acd with WHO's own session
 	hac() { local who=$1; shift; AC_URL=$url XDG_STATE_HOME=$H/$who "$@"; }
 	hac op ac-login --email op@anct.gouv.fr \
 		--code "$(oathtool --totp -b "$(jq -r .totp_secret "$H/init.json")")" > /dev/null ||
-		{ fail "(h) the operator cannot log in"; return; }
+		{ fail "(h) the operator cannot log in"; return 1; }
 	local sid
 	sid=$(hac op ac-structure-new --name "France services Bench" --siret 21690266800013 --zipcode 69003 \
 		--city Lyon --type france_services | jq -r .id)
-	[ -n "$sid" ] && [ "$sid" != null ] || { fail "(h) ac-structure-new gave no id"; return; }
+	[ -n "$sid" ] && [ "$sid" != null ] || { fail "(h) ac-structure-new gave no id"; return 1; }
 
 	# aidant 0 signs the mandate; aidants 1..K each carry out one flow
 	awk -v k="$K" -v s="$sid" 'BEGIN { srand(11); for (i = 0; i <= k; i++) { d = "";
@@ -302,10 +309,10 @@ bench_oidc_flow() {
 	hac op ac-aidant-add < "$H/aidants.ndjson" > "$H/aidants.out" &&
 		hac op ac-card-import < "$H/cards.ndjson" > "$H/import.out" &&
 		hac op ac-card-link < "$H/links.ndjson" > "$H/link.out" ||
-		{ fail "(h) creating the aidants and their cards failed"; return; }
+		{ fail "(h) creating the aidants and their cards failed"; return 1; }
 	for f in aidants import link; do
 		[ "$(grep -c '"ok":true' "$H/$f.out")" = $((K + 1)) ] ||
-			{ fail "(h) ac-$f: not every line was ok: $(grep -m1 '"ok":false' "$H/$f.out")"; return; }
+			{ fail "(h) ac-$f: not every line was ok: $(grep -m1 '"ok":false' "$H/$f.out")"; return 1; }
 	done
 
 	# the mandate, as scripts/demo.sh and tests/mandate_helpers.bash sign it:
@@ -314,7 +321,7 @@ bench_oidc_flow() {
 	seed0=$(jq -r 'select(.serial == "GADT90000000") | .seed' "$H/cards.ndjson")
 	hac signer ac-login --email flow0@bench.fr \
 		--code "$(oathtool --totp -s 60 "$seed0" --now "@$(($(date +%s) - 60))")" > /dev/null ||
-		{ fail "(h) the signing aidant cannot log in"; return; }
+		{ fail "(h) the signing aidant cannot log in"; return 1; }
 	hac signer ac-mandate-new --demarches papiers,social --duration long --confirm-consent \
 		--code "$(oathtool --totp -s 60 "$seed0")" > "$H/mandate.json" 2> "$H/new.err" &
 	TOOL_PID=$!
@@ -323,21 +330,25 @@ bench_oidc_flow() {
 		[ -n "$signurl" ] && break
 		sleep 0.05
 	done
-	[ -n "$signurl" ] || { fail "(h) ac-mandate-new gave no signing link: $(cat "$H/new.err")"; return; }
+	[ -n "$signurl" ] || { fail "(h) ac-mandate-new gave no signing link: $(cat "$H/new.err")"; return 1; }
 	node tests/browser/sign.mjs "$signurl" --login angela > "$H/browser.out" 2>&1 ||
-		{ fail "(h) the usager's signature failed: $(tail -n 3 "$H/browser.out")"; return; }
-	wait "$TOOL_PID" || { TOOL_PID=; fail "(h) ac-mandate-new exited $?: $(tail -n 3 "$H/new.err")"; return; }
+		{ fail "(h) the usager's signature failed: $(tail -n 3 "$H/browser.out")"; return 1; }
+	wait "$TOOL_PID" || { TOOL_PID=; fail "(h) ac-mandate-new exited $?: $(tail -n 3 "$H/new.err")"; return 1; }
 	TOOL_PID=
-	jq -e '.status == "active"' "$H/mandate.json" > /dev/null || { fail "(h) no active mandate"; return; }
+	jq -e '.status == "active"' "$H/mandate.json" > /dev/null || { fail "(h) no active mandate"; return 1; }
 
-	local redirect=http://127.0.0.1:9/bench/callback cid csec
+	redirect=http://127.0.0.1:9/bench/callback
 	hac op ac-client-new --name "Démarche (bench)" --redirect-uri "$redirect" --signing RS256 > "$H/client.json" ||
-		{ fail "(h) ac-client-new exited $?"; return; }
+		{ fail "(h) ac-client-new exited $?"; return 1; }
 	cid=$(jq -r .client_id "$H/client.json")
 	csec=$(jq -r .client_secret "$H/client.json")
 	jq -r 'select(.serial != "GADT90000000") | "flow\(.serial[5:] | tonumber)@bench.fr \(.seed) 60"' \
 		"$H/cards.ndjson" > "$H/accounts.txt"
+}
 
+bench_oidc_flow() {
+	local H K url cid csec redirect
+	flow_setup "$W/h" "${BENCH_FLOW_AIDANTS:-$((SECS * 400))}" || return
 	local flows health
 	flows=$("$BB/oidc-flow" "$url" 8 "$SECS" "$H/accounts.txt" "$cid" "$csec" "$redirect") ||
 		{ fail "(h) flows failed: $flows"; return; }
@@ -354,6 +365,42 @@ bench_oidc_flow() {
 	r=$(jq '.requests / .seconds * 10 | round / 10' <<<"$flows")
 	row "(h) OIDC code flows/s, 8 clients ($n flows)" "$f" "GET /v1/health/s, 8 clients" "$h" "$(ratio "$f" "$h")"
 	row "    their HTTP requests/s ($(jq '.requests / .flows | round' <<<"$flows") a flow)" "$r" "GET /v1/health/s, 8 clients" "$h" "$(ratio "$r" "$h")"
+	kill "$H_ACD_PID" "$FC_PID" 2>/dev/null
+	wait "$H_ACD_PID" "$FC_PID" 2>/dev/null
+	H_ACD_PID= FC_PID=
+}
+
+# (j) the mixed load (bench/mixed-load.c): LOAD_CLIENTS clients (100) for
+# LOAD_SECONDS (BENCH_SECONDS here; 60 in make load), each looping on one kind
+# of request (logins, whoami, lists, mandate drafts, attestation checks, bulk
+# card imports, the identity provider's code flow) on the acd of (h)'s setup,
+# beside GET /v1/health at as many clients.  No request may fail; acd's RSS
+# after the run must stay under LOAD_RSS_MB (128); the journal written under
+# load must verify.
+bench_mixed() {
+	local H K url cid csec redirect C=${LOAD_CLIENTS:-100} S=${LOAD_SECONDS:-$SECS}
+	# fresh aidants for the logins and the flows: about 200 a second of run
+	flow_setup "$W/j" "${LOAD_AIDANTS:-$(( S * 200 + 2000 ))}" || return
+	local op_token hash rss0 rss1 out health bound=${LOAD_RSS_MB:-128}
+	op_token=$(hac op ac-token-new --name "load: imports" --scopes cards:write | jq -r .token)
+	hash=$(jq -r .attestation_hash "$H/mandate.json")
+	rss0=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$H_ACD_PID/status")
+	out=$(AC_TOKEN=$(cat "$H/signer/ac/session") AC_OP_TOKEN=$op_token AC_HASH=$hash \
+		"$BB/mixed-load" "$url" "$C" "$S" "$H/accounts.txt" "$cid" "$csec" "$redirect") ||
+		{ fail "(j) requests failed under load: $(jq -c 'select(.errors > 0)' <<<"$out")"; }
+	rss1=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$H_ACD_PID/status")
+	health=$("$BB/load" health "$url" 64 "$S") || { fail "(j) health failed: $health"; return; }
+	echo "(j) mixed load, $C clients for ${S}s, per kind:"
+	jq -r '"    \(.kind | . + " " * (12 - length)) \(.requests | tostring | " " * (8 - length) + .) requests  \(.per_second)/s  p50 \(.p50_ms) ms  p99 \(.p99_ms) ms  max \(.max_ms) ms  errors \(.errors)"' <<<"$out"
+	local all
+	all=$(jq -c 'select(.kind == "all")' <<<"$out")
+	row "(j) mixed load, $C clients: requests/s" "$(jq .per_second <<<"$all")" "GET /v1/health/s, 64 clients" \
+		"$(jq .per_second <<<"$health")" "$(ratio "$(jq .per_second <<<"$all")" "$(jq .per_second <<<"$health")")"
+	echo "    errors $(jq .errors <<<"$all"), p99 $(jq .p99_ms <<<"$all") ms; acd's RSS ${rss0} MiB before, ${rss1} MiB after (bound ${bound} MiB)"
+	[ "$rss1" -le "$bound" ] || fail "(j) acd's RSS grew to ${rss1} MiB, past ${bound} MiB"
+	hac op ac-audit > "$H/journal.ndjson" && ac-audit --verify < "$H/journal.ndjson" > "$H/verify.out" &&
+		jq -e .ok "$H/verify.out" > /dev/null || { fail "(j) the journal written under load does not verify"; return; }
+	echo "    the journal written under load verifies: $(jq .entries "$H/verify.out") entries"
 	kill "$H_ACD_PID" "$FC_PID" 2>/dev/null
 	wait "$H_ACD_PID" "$FC_PID" 2>/dev/null
 	H_ACD_PID= FC_PID=
@@ -419,6 +466,7 @@ want e && bench_verify
 { want f || want g; } && bench_mandates
 want h && bench_oidc_flow
 want i && bench_stats
+want j && bench_mixed
 if [ $failed != 0 ]; then
 	echo "bench: some parts could not run (see above): no figure was made up for them" >&2
 	exit 1
