@@ -1,9 +1,12 @@
-/* http.c — libmicrohttpd glue: collects the body under its size cap, finds the
- * route, authenticates, runs the handler, sends the reply, logs one line. */
+/* http.c — libmicrohttpd glue: finds the route, counts a public one against
+ * the client's address, collects the body under its size cap, authenticates,
+ * runs the handler, sends the reply, logs one line. */
 #include "server.h"
 #include "routes.h"
 #include "auth.h"
+#include "html.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "waiters.h"
 
 #include <microhttpd.h>
@@ -55,6 +58,37 @@ static int is_ndjson(struct MHD_Connection *mc)
 {
 	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
 	return ct && !strncmp(ct, "application/x-ndjson", 20);
+}
+
+/* A client over its rate on a public route: 429 with Retry-After and nothing
+ * else done (no database, no journal, the body left unread).  /v1 answers
+ * its error object, unless a browser asks for the page (as the attestation
+ * check has one); the pages, a page. */
+static void refuse_rate(struct req *r, int wait)
+{
+	char secs[16], what[200];
+	snprintf(secs, sizeof secs, "%d", wait);
+	reply_header(r, "Retry-After", secs);
+	const char *accept = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND, "Accept");
+	if (!strncmp(r->url, "/v1/", 4) && !(accept && strstr(accept, "text/html"))) {
+		reply_error(r, 429, "rate_limited",
+			    "too many requests from this address; retry in %d s", wait);
+		return;
+	}
+	int n = wait < 120 ? wait : (wait + 59) / 60;
+	snprintf(what, sizeof what,
+		 "Trop de demandes sont venues de votre adresse en peu de temps. "
+		 "Réessayez dans %d %s.", n, wait < 120 ? (n > 1 ? "secondes" : "seconde") : "minutes");
+	reply_page_error(r, 429, "Trop de demandes", what);
+}
+
+/* 0, or the seconds this request's client must wait (ratelimit.h). */
+static int rate_wait(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	return ratelimit_take(ci ? ci->client_addr : NULL,
+			      MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For"));
 }
 
 static void dispatch(struct req *r)
@@ -114,6 +148,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			else
 				reply_error(r, 404, "not_found", "no such route: %s", url);
 			return MHD_YES; /* the body, if any, is read and dropped */
+		}
+		int wait = r->route->auth == AUTH_NONE ? rate_wait(mc) : 0;
+		if (wait) {
+			refuse_rate(r, wait);
+			return send_reply(r); /* before the body: MHD closes instead of reading it */
 		}
 		const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > body_max(r)) {
@@ -235,6 +274,12 @@ int http_serve(void)
 	struct sockaddr_in sa;
 	if (parse_listen(srv.cfg.listen, &sa)) {
 		log_error("--listen %s: expected IPV4:PORT, as in 127.0.0.1:8080", srv.cfg.listen);
+		return 78;
+	}
+	char err[200];
+	if (ratelimit_setup(srv.cfg.rate_limit, srv.cfg.rate_period, srv.cfg.trusted_proxy, err,
+			    sizeof err)) {
+		log_error("%s", err);
 		return 78;
 	}
 	sigset_t stop;

@@ -24,7 +24,8 @@
 
 struct server srv = {
 	.cfg = { .listen = "127.0.0.1:8080", .threads = 4, .session_hours = 12,
-		 .idle_minutes = 120, .throttle_cap = 60, .lockout_after = 10 },
+		 .idle_minutes = 120, .throttle_cap = 60, .lockout_after = 10,
+		 .rate_limit = 300, .rate_period = 60, .trusted_proxy = "127.0.0.1" },
 };
 
 static const char *operator_email;
@@ -49,6 +50,9 @@ static const struct setting {
 	{ "idle-minutes", S_INT, &srv.cfg.idle_minutes, 1, 24 * 60, "session idle limit (120)" },
 	{ "throttle-cap", S_INT, &srv.cfg.throttle_cap, 1, 3600, "longest delay between failed logins, s (60)" },
 	{ "lockout-after", S_INT, &srv.cfg.lockout_after, 2, 1000, "consecutive failures that lock an account (10)" },
+	{ "rate-limit", S_INT, &srv.cfg.rate_limit, 0, 100000, "public routes: requests in a row per address (300; 0: no limit)" },
+	{ "rate-period", S_INT, &srv.cfg.rate_period, 1, 86400, "seconds in which those come back (60)" },
+	{ "trusted-proxy", S_STR, &srv.cfg.trusted_proxy, 0, 0, "address whose X-Forwarded-For names the client (127.0.0.1; none)" },
 	{ "public-url", S_STR, &srv.cfg.public_url, 0, 0, "URL browsers reach acd at (http://LISTEN)" },
 	{ "fc-issuer", S_STR, &srv.cfg.fc_issuer, 0, 0, "FranceConnect's issuer URL (mandates need it)" },
 	{ "fc-client-id", S_STR, &srv.cfg.fc_client_id, 0, 0, "acd's client_id at FranceConnect" },

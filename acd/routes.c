@@ -1,6 +1,17 @@
 /* routes.c — every route of /v1 in one table.  The last column: the API
  * token scopes that may call the route (tokens.h); NO_TOKEN: sessions only
- * (signing, renewing or revoking a mandate, making tokens, logging out...). */
+ * (signing, renewing or revoking a mandate, making tokens, logging out...).
+ * Every AUTH_NONE route is rate-limited per client address (ratelimit.h):
+ * logins, the usager's and the provider's pages, attestation checks, the
+ * public statistics page.  A few public routes are AUTH_OPEN instead: the
+ * health check, which a monitor or a load balancer polls from one address and
+ * which must tell the truth while a client is being refused; the stylesheet,
+ * constant and read with every page (a page would count twice); and the
+ * provider's discovery and keys, constant documents the relying parties'
+ * servers fetch (FranceConnect's among them, whose refused key fetch would
+ * stop every aidant's flow at once).  The token and userinfo endpoints are
+ * AUTH_CLIENT: their handlers authenticate the client's secret or the access
+ * token, and those same servers call them. */
 #include "routes.h"
 
 #include <string.h>
@@ -10,7 +21,7 @@
 
 static const struct route routes[] = {
 	/* health and sessions */
-	{ "GET",    "/v1/health",          AUTH_NONE,    BODY_NONE, api_health, NO_TOKEN },
+	{ "GET",    "/v1/health",          AUTH_OPEN,    BODY_NONE, api_health, NO_TOKEN },
 	{ "POST",   "/v1/session",         AUTH_NONE,    BODY_JSON, api_session_create, NO_TOKEN },
 	{ "GET",    "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_show, SC_ANY },
 	{ "DELETE", "/v1/session",         AUTH_SESSION, BODY_NONE, api_session_delete, NO_TOKEN },
@@ -56,18 +67,18 @@ static const struct route routes[] = {
 	{ "GET",    "/sign/{}",            AUTH_NONE,    BODY_NONE, page_sign_show, NO_TOKEN },
 	{ "POST",   "/sign/{}",            AUTH_NONE,    BODY_FORM, page_sign_start, NO_TOKEN },
 	{ "GET",    "/fc/callback",        AUTH_NONE,    BODY_NONE, page_fc_callback, NO_TOKEN },
-	{ "GET",    "/static/ac.css",      AUTH_NONE,    BODY_NONE, page_css, NO_TOKEN },
+	{ "GET",    "/static/ac.css",      AUTH_OPEN,    BODY_NONE, page_css, NO_TOKEN },
 
 	/* acd as identity provider (oidc_*.c, docs/PROVIDER.md) */
 	{ "POST",   "/v1/clients",         AUTH_SESSION, BODY_JSON, api_client_create, NO_TOKEN },
 	{ "GET",    "/v1/clients",         AUTH_SESSION, BODY_NONE, api_client_list, NO_TOKEN },
-	{ "GET",    "/.well-known/openid-configuration", AUTH_NONE, BODY_NONE, oidc_discovery, NO_TOKEN },
-	{ "GET",    "/oidc/jwks",          AUTH_NONE,    BODY_NONE, oidc_jwks, NO_TOKEN },
+	{ "GET",    "/.well-known/openid-configuration", AUTH_OPEN, BODY_NONE, oidc_discovery, NO_TOKEN },
+	{ "GET",    "/oidc/jwks",          AUTH_OPEN,    BODY_NONE, oidc_jwks, NO_TOKEN },
 	{ "GET",    "/oidc/authorize",     AUTH_NONE,    BODY_NONE, oidc_authorize, NO_TOKEN },
 	{ "POST",   "/oidc/step",          AUTH_NONE,    BODY_FORM, oidc_step, NO_TOKEN },
-	{ "POST",   "/oidc/token",         AUTH_NONE,    BODY_FORM, oidc_token, NO_TOKEN },
-	{ "GET",    "/oidc/userinfo",      AUTH_NONE,    BODY_NONE, oidc_userinfo, NO_TOKEN },
-	{ "POST",   "/oidc/userinfo",      AUTH_NONE,    BODY_FORM, oidc_userinfo, NO_TOKEN },
+	{ "POST",   "/oidc/token",         AUTH_CLIENT,  BODY_FORM, oidc_token, NO_TOKEN },
+	{ "GET",    "/oidc/userinfo",      AUTH_CLIENT,  BODY_NONE, oidc_userinfo, NO_TOKEN },
+	{ "POST",   "/oidc/userinfo",      AUTH_CLIENT,  BODY_FORM, oidc_userinfo, NO_TOKEN },
 	{ "GET",    "/oidc/logout",        AUTH_NONE,    BODY_NONE, oidc_logout, NO_TOKEN },
 	/* the usager's space, its own cookie session (usager_login.c,
 	 * pages_usager.c, usager_actions.c) */

@@ -5,7 +5,12 @@
 #include "req.h"
 #include "tokens.h"
 
-enum auth { AUTH_NONE, AUTH_SESSION };
+/* Who may call.  AUTH_NONE: anyone, counted per client address
+ * (ratelimit.h; 429 over the limit) — what a new public route should be;
+ * AUTH_SESSION: a session or an API token; AUTH_CLIENT: the handler
+ * authenticates a client of the identity provider or its access token;
+ * AUTH_OPEN: anyone, never counted (the health check, constant documents). */
+enum auth { AUTH_NONE, AUTH_SESSION, AUTH_CLIENT, AUTH_OPEN };
 enum body { BODY_NONE, BODY_JSON, BODY_BULK, BODY_FORM }; /* FORM: an HTML form */
 
 #define BODY_MAX (1u << 20)     /* one object */

@@ -13,6 +13,9 @@ struct config {
 	int idle_minutes;
 	int throttle_cap;       /* longest delay between failed logins, seconds */
 	int lockout_after;      /* consecutive failures */
+	int rate_limit;         /* requests in a row per client address, public routes (0: none) */
+	int rate_period;        /* seconds in which rate_limit tokens come back */
+	const char *trusted_proxy; /* whose X-Forwarded-For names the client ("none") */
 	const char *public_url; /* how browsers reach acd: signing links, QR codes */
 	const char *fc_issuer, *fc_client_id, *fc_client_secret_file;
 	const char *smtp_url, *mail_from;

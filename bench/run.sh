@@ -91,9 +91,12 @@ wait_ready() {
 	return 1
 }
 
+# The load generators log in, and post the provider's pages, thousands of
+# times a second from 127.0.0.1: the bench's acd run without the per-address
+# rate limit (--rate-limit 0), which would answer them 429 after 300.
 start_acd() {
 	acd init --db "$W/ac.db" --operator op@anct.gouv.fr > "$W/init.json" || return 1
-	acd serve --db "$W/ac.db" --listen 127.0.0.1:0 --ready-file "$W/acd.ready" \
+	acd serve --db "$W/ac.db" --listen 127.0.0.1:0 --ready-file "$W/acd.ready" --rate-limit 0 \
 		2> "$W/acd.log" &
 	ACD_PID=$!
 	local addr
@@ -284,8 +287,8 @@ flow_setup() {
 		{ fail "(h) the FranceConnect stand-in did not start: $(cat "$H/fc.log")"; return 1; }
 	acd init --db "$H/ac.db" --operator op@anct.gouv.fr > "$H/init.json" || { fail "(h) acd init"; return 1; }
 	acd serve --db "$H/ac.db" --listen 127.0.0.1:0 --ready-file "$H/acd.ready" --fc-issuer "$fcurl" \
-		--fc-client-id aidants-connect --fc-client-secret-file "$H/fc.secret" \
-		2> "$H/acd.log" &
+		--fc-client-id aidants-connect --fc-client-secret-file "$H/fc.secret" --rate-limit 0 \
+		2> "$H/acd.log" & # no rate limit: see start_acd
 	H_ACD_PID=$!
 	port=$(wait_ready "$H/acd.ready" "$H_ACD_PID") || { fail "(h) acd did not start: $(cat "$H/acd.log")"; return 1; }
 	url=http://$port
@@ -454,6 +457,7 @@ SQL
 need acd jq oathtool sqlite3 cc pkg-config || exit 1
 build_helpers || { echo "bench: cannot build bench/ helpers" >&2; exit 1; }
 echo "make bench: each figure beside its baseline from this same run (lower time / higher rate is better)"
+echo "            (acd runs with --rate-limit 0: all the load comes from one address)"
 if [[ $PARTS == *" "[a-g]" "* ]]; then
 	start_acd || { echo "bench: cannot start acd" >&2; exit 1; }
 	schema_copy
