@@ -115,10 +115,14 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 	crypto_hex(sh, n < 32 ? n : 32, sub_hex);
 	template_hash(tpl, tpl_hash);
 	int64_t created = t->now, expires = created + (int64_t)ac_duration_days(m->duration) * 86400;
-	json_t *canon = json_pack("{s:I,s:o,s:I,s:I,s:s,s:s,s:s}", "created_at", (json_int_t)created,
+	*id = store_int_or(store_prep(t->db, next), 1);
+	/* the id too: two mandates of the same fields made in one second (the
+	 * second replaces the first) still have two hashes, two attestations */
+	json_t *canon = json_pack("{s:I,s:o,s:I,s:I,s:I,s:s,s:s,s:s}", "created_at", (json_int_t)created,
 				  "demarches", demarches_json(m->demarches), "expires_at",
-				  (json_int_t)expires, "structure", (json_int_t)m->structure, "template",
-				  tpl->name, "template_hash", tpl_hash, "usager", sub_hex);
+				  (json_int_t)expires, "id", (json_int_t)*id, "structure",
+				  (json_int_t)m->structure, "template", tpl->name, "template_hash", tpl_hash,
+				  "usager", sub_hex);
 	/* from mandat-2 on the paper says how it was signed: the hash covers it */
 	if (strcmp(tpl->name, "mandat-1")) {
 		json_object_set_new(canon, "remote", json_integer(m->remote));
@@ -127,7 +131,6 @@ int mandate_create(struct txn *t, const struct mandate_new *m, int64_t *id)
 	canonical_hash(canon, hash);
 	json_decref(canon);
 
-	*id = store_int_or(store_prep(t->db, next), 1);
 	st = store_prep(t->db, ins);
 	store_bind_int(st, 1, *id);
 	store_bind_int(st, 2, m->structure);

@@ -4,9 +4,11 @@
  *                once per card and step), its code computed at send time
  *   whoami       GET /v1/session with the aidant's session
  *   list         GET /v1/mandates then GET /v1/structures (the aidant's)
- *   draft        POST /v1/mandates/drafts: a mandate begun, up to the signing
- *                link the usager would open (the FranceConnect part of a
- *                signature needs the usager's browser: the tests drive it)
+ *   mandate      a whole mandate, as at the desk: a fresh aidant's login, the
+ *                draft, the usager's signing page and consent, FranceConnect's
+ *                login on the stand-in (its pages posted without a browser,
+ *                redirections followed), back to /fc/callback, then the
+ *                aidant's confirmation with the card's next code
  *   attestation  GET /v1/attestations/HASH, the QR code's check
  *   import       POST /v1/cards, 100 new cards a request (NDJSON)
  *   oidc         the identity provider's whole code flow (oidc_client.c)
@@ -26,8 +28,8 @@
 #include <string.h>
 #include <time.h>
 
-enum kind { LOGIN, WHOAMI, LIST, DRAFT, ATTESTATION, IMPORT, OIDC, KINDS };
-static const char *const kind_name[KINDS] = { "login", "whoami", "list", "draft",
+enum kind { LOGIN, WHOAMI, LIST, MANDATE, ATTESTATION, IMPORT, OIDC, KINDS };
+static const char *const kind_name[KINDS] = { "login", "whoami", "list", "mandate",
 					      "attestation", "import", "oidc" };
 
 static const char *session, *op_token, *hash;
@@ -94,6 +96,100 @@ static long call(CURL *c, struct buf *b, const char *method, const char *path, c
 	return status;
 }
 
+/* code: the card's one-time code at t, as the aidant reads it. */
+static void card_code(const struct account *a, time_t t, char code[9])
+{
+	oath_totp_generate(a->seed, a->seedlen, t, (unsigned)a->step, 0, 6, code);
+}
+
+/* A page of a browser at an absolute URL, redirections followed (the
+ * cookie engine keeps each site's cookies): the final status, 0 when the
+ * request failed; form: a POST body, else GET. */
+static long browse(CURL *c, struct buf *b, const char *url, const char *form)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (form) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(form));
+	} else {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	b->len = 0;
+	if (b->p)
+		b->p[0] = 0;
+	long status = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	return status;
+}
+
+/* The text between marker and the next quote in b, copied into out. */
+static int after(const struct buf *b, const char *marker, char *out, size_t cap)
+{
+	const char *p = b->p ? strstr(b->p, marker) : NULL;
+	if (!p)
+		return -1;
+	p += strlen(marker);
+	size_t n = strcspn(p, "\"");
+	if (n >= cap)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = 0;
+	return 0;
+}
+
+/* The usagers FranceConnect's stand-in knows, but Angela, whose mandate the
+ * code flows and the attestation checks use: a new mandate replaces the
+ * usager's older one for the same démarches. */
+static const char *const signers[] = { "pierre", "fatima", "jean" };
+
+/* One whole mandate made by aidant a; 0 when the mandate was created. */
+static int mandate_flow(CURL *c, struct buf *b, struct lat *l, const struct account *a)
+{
+	char body[512], code[9], token[80], url[512], id[24], csrf[80], action[200], form[400];
+	long st;
+	card_code(a, time(NULL), code);
+	snprintf(body, sizeof body, "{\"email\":\"%s\",\"code\":\"%s\"}", a->email, code);
+	if ((st = call(c, b, "POST", "/v1/session", "application/json", body, NULL)) != 201 ||
+	    after(b, "\"token\":\"", token, sizeof token))
+		return fail(l, "mandate: login", st, b), -1;
+	if ((st = call(c, b, "POST", "/v1/mandates/drafts", "application/json",
+		       "{\"demarches\":[\"argent\",\"logement\"],\"duration\":\"short\"}", token)) != 201 ||
+	    after(b, "\"url\":\"", url, sizeof url) || after(b, "\"id\":", id, sizeof id))
+		return fail(l, "mandate: draft", st, b), -1;
+	id[strcspn(id, ",}")] = 0;
+
+	/* the usager's browser: a fresh one each time */
+	curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");
+	if ((st = browse(c, b, url, NULL)) != 200 || after(b, "name=\"csrf\" value=\"", csrf, sizeof csrf))
+		return fail(l, "mandate: signing page", st, b), -1;
+	snprintf(form, sizeof form, "csrf=%s&consent=1", csrf);
+	if ((st = browse(c, b, url, form)) != 200 || after(b, "action=\"", action, sizeof action))
+		return fail(l, "mandate: FranceConnect's login page", st, b), -1;
+	char *here = NULL, origin[256];
+	curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &here);
+	const char *path = here ? strstr(here, "://") : NULL;
+	path = path ? strchr(path + 3, '/') : NULL;
+	if (!path || (size_t)(path - here) >= sizeof origin)
+		return fail(l, "mandate: FranceConnect's address", st, b), -1;
+	snprintf(origin, sizeof origin, "%.*s%s", (int)(path - here), here, action);
+	static atomic_size_t turn;
+	snprintf(form, sizeof form, "login=%s&password=123", signers[atomic_fetch_add(&turn, 1) % 3]);
+	if ((st = browse(c, b, origin, form)) != 200 || !strstr(b->p ? b->p : "", "Identité vérifiée"))
+		return fail(l, "mandate: back from FranceConnect", st, b), -1;
+
+	/* the aidant confirms with the card's next code: this one served the login */
+	card_code(a, time(NULL) + a->step, code);
+	snprintf(body, sizeof body, "{\"consent\":true,\"code\":\"%s\"}", code);
+	snprintf(url, sizeof url, "/v1/mandates/drafts/%s/confirm", id);
+	if ((st = call(c, b, "POST", url, "application/json", body, token)) != 201 ||
+	    !strstr(b->p ? b->p : "", "attestation_hash"))
+		return fail(l, "mandate: confirmation", st, b), -1;
+	return 0;
+}
+
 /* One request (or flow) of the client's kind; 0 when its answer was right. */
 static int once(CURL *c, struct buf *b, struct lat *l, unsigned *rnd)
 {
@@ -122,12 +218,13 @@ static int once(CURL *c, struct buf *b, struct lat *l, unsigned *rnd)
 		else if ((st = call(c, b, "GET", "/v1/structures", NULL, NULL, session)) != 200)
 			fail(l, "list structures", st, b);
 		return 0;
-	case DRAFT:
-		if ((st = call(c, b, "POST", "/v1/mandates/drafts", "application/json",
-			       "{\"demarches\":[\"papiers\"],\"duration\":\"short\"}", session)) != 201 ||
-		    !strstr(b->p ? b->p : "", "/sign/"))
-			fail(l, "draft", st, b);
+	case MANDATE: {
+		struct account *a = next_fresh_account();
+		if (!a)
+			return 1;
+		mandate_flow(c, b, l, a); /* a failure counted by fail() */
 		return 0;
+	}
 	case ATTESTATION:
 		snprintf(path, sizeof path, "/v1/attestations/%s", hash);
 		if ((st = call(c, b, "GET", path, NULL, NULL, NULL)) != 200 ||

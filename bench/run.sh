@@ -375,7 +375,7 @@ bench_oidc_flow() {
 
 # (j) the mixed load (bench/mixed-load.c): LOAD_CLIENTS clients (100) for
 # LOAD_SECONDS (BENCH_SECONDS here; 60 in make load), each looping on one kind
-# of request (logins, whoami, lists, mandate drafts, attestation checks, bulk
+# of request (logins, whoami, lists, whole mandates signed through the FranceConnect stand-in, attestation checks, bulk
 # card imports, the identity provider's code flow) on the acd of (h)'s setup,
 # beside GET /v1/health at as many clients.  No request may fail; acd's RSS
 # after the run must stay under LOAD_RSS_MB (128); the journal written under
