@@ -25,10 +25,11 @@ if [ -z "$suites" ]; then
 	done
 fi
 # shellcheck disable=SC2086
-bats --tap --timing --jobs "$jobs" --no-parallelize-within-files $suites | tee "$out"
-rc=$?
+# bats's own status, not tee's: a file that dies before its plan ends fails
+{ bats --tap --timing --jobs "$jobs" --no-parallelize-within-files $suites; echo $? > "$out.rc"; } | tee "$out"
+rc=$(cat "$out.rc" 2>/dev/null || echo 1)
 pass=$(grep -c '^ok ' "$out")
 fail=$(grep -c '^not ok ' "$out")
-rm -f "$out"
+rm -f "$out" "$out.rc"
 echo "$pass passed, $fail failed"
 [ "$rc" -eq 0 ] && [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
