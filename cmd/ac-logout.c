@@ -19,7 +19,10 @@ int main(int argc, char **argv)
 	free(token);
 	json_t *reply = NULL;
 	long st = ac_call("DELETE", "/v1/session", NULL, &reply);
-	ac_session_clear();
+	/* a token given by AC_TOKEN or --token-file is not the saved one: the
+	 * session ac-login saved stays, whatever acd answered */
+	if (ac_session_saved() && (st == 200 || st == 401))
+		ac_session_clear();
 	/* an already expired session is as ended as can be */
 	if (st != 200 && st != 401)
 		ac_die_reply(st, reply);

@@ -92,6 +92,9 @@ void ac_token_file(const char *file);
  * no session file): a request is bound to be refused, so none is made. */
 void ac_session_require(void);
 int ac_session_clear(void);
+/* 1 when the token in use is the one ac-login saved (no --token-file, no
+ * AC_TOKEN): the only one ac-logout may forget. */
+int ac_session_saved(void);
 const char *ac_session_path(void);
 
 /* ---- http.c: requests to acd (libcurl, one handle reused) ------------- */

@@ -52,6 +52,12 @@ void ac_token_file(const char *file)
 	from_file = strdup(buf);
 }
 
+int ac_session_saved(void)
+{
+	const char *env = getenv("AC_TOKEN");
+	return !from_file && !(env && *env);
+}
+
 char *ac_session_token(void)
 {
 	if (from_file)

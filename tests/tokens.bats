@@ -127,8 +127,11 @@ new_token() {
 	assert_failure 77
 	run ac-token-revoke 1
 	assert_failure 77
+	[ -s "$XDG_STATE_HOME/ac/session" ]
 	run ac-logout
 	assert_failure 77
+	# the session ac-login saved is not the token's: it stays
+	[ -s "$XDG_STATE_HOME/ac/session" ]
 	run ac-mandate-revoke 1
 	assert_failure 77
 	run ac-reminders-send --dry-run
