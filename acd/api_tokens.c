@@ -42,8 +42,9 @@ static json_t *token_json(store_stmt *st, time_t now)
 	const char *status = !store_col_null(st, 8) ? "revoked"
 			     : store_col_int(st, 6) <= now ? "expired" : "active";
 	json_object_set_new(o, "status", json_string(status));
-	if (!store_col_null(st, 8))
-		json_object_set_new(o, "revoked_at", time_or_null(st, 8));
+	/* null until revoked: every line has the same fields, as --csv's header
+	 * is the first line's */
+	json_object_set_new(o, "revoked_at", time_or_null(st, 8));
 	return o;
 }
 

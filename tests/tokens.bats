@@ -260,6 +260,16 @@ new_token() {
 	jq -e '.changed == true' <<<"${lines[0]}"
 	jq -e '.changed == true' <<<"${lines[1]}"
 	jq -e '.line == 3 and .error.code == "not_found"' <<<"${lines[2]}"
+	# the same fields on every line, whatever the first: --csv's columns
+	new_token ref-a --name c --scopes aidants:write
+	run as ref-a ac-token-list
+	jq -e '.status == "active" and .revoked_at == null' <<<"$output"
+	run as ref-a ac-token-list --csv
+	assert_success
+	[[ ${lines[0]} == *,revoked_at* ]]
+	run as ref-a ac-token-list --all --csv
+	[ "${#lines[@]}" = 4 ]
+	[[ ${lines[0]} == *,revoked_at* ]]
 }
 
 @test "tokens expire: 365 days by default, at most 730; an expired one is refused" {
