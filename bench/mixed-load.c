@@ -150,7 +150,8 @@ static int mandate_flow(CURL *c, struct buf *b, struct lat *l, const struct acco
 {
 	char body[512], code[9], token[80], url[512], id[24], csrf[80], action[200], form[400];
 	long st;
-	card_code(a, time(NULL), code);
+	time_t login_at = time(NULL);
+	card_code(a, login_at, code);
 	snprintf(body, sizeof body, "{\"email\":\"%s\",\"code\":\"%s\"}", a->email, code);
 	if ((st = call(c, b, "POST", "/v1/session", "application/json", body, NULL)) != 201 ||
 	    after(b, "\"token\":\"", token, sizeof token))
@@ -180,8 +181,12 @@ static int mandate_flow(CURL *c, struct buf *b, struct lat *l, const struct acco
 	if ((st = browse(c, b, origin, form)) != 200 || !strstr(b->p ? b->p : "", "Identité vérifiée"))
 		return fail(l, "mandate: back from FranceConnect", st, b), -1;
 
-	/* the aidant confirms with the card's next code: this one served the login */
-	card_code(a, time(NULL) + a->step, code);
+	/* the aidant confirms with the code the card shows now, or the next one
+	 * while it still shows the login's (a step serves once): both within the
+	 * step of tolerance acd gives, whichever side of a step's end the login
+	 * fell on */
+	time_t t = time(NULL), next = (login_at / a->step + 1) * a->step;
+	card_code(a, t < next ? next : t, code);
 	snprintf(body, sizeof body, "{\"consent\":true,\"code\":\"%s\"}", code);
 	snprintf(url, sizeof url, "/v1/mandates/drafts/%s/confirm", id);
 	if ((st = call(c, b, "POST", url, "application/json", body, token)) != 201 ||
