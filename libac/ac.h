@@ -402,6 +402,11 @@ const char *ac_chain_erased_runs(struct ac_chain_check *c, char *buf, size_t len
  * the line is good (c advances); 1 when it cannot say (anything unusual,
  * or a broken line): then parse the line and ask ac_chain_verify_line. */
 int ac_chain_verify_text(const char *line, size_t len, struct ac_chain_check *c);
+/* One line of an export as ac-audit --verify reads it: the fast path, then
+ * jansson's judgement.  0 good (c advances); -1 the chain breaks there
+ * (c->why); -2 the line is no journal entry, with why in err. */
+int ac_chain_verify_record(const char *line, size_t len, struct ac_chain_check *c, char *err,
+			   size_t errlen);
 
 /* ---- canon.c: canonical JSON from text, fast (not thread-safe) -------- */
 /* The canonical text (json_dumps with JSON_COMPACT | JSON_SORT_KEYS) of the
