@@ -183,6 +183,11 @@ enum ac_format { AC_NDJSON, AC_CSV };
  * comes as rec == NULL with err set.  cb returns non-zero to stop. */
 typedef int (*ac_record_fn)(json_t *rec, size_t line, const char *err, void *arg);
 int ac_stream_each(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg);
+/* The same, for input that cannot be read at all (CSV that does not parse,
+ * a header without names or with a name twice, a read error): -1 with why in
+ * err, where ac_stream_each dies 65. */
+int ac_stream_read(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg, char *err,
+		   size_t errlen);
 /* CSV column value to JSON: "true"/"false" for bool_cols, integers for
  * int_cols, strings otherwise; empty cells are left out. */
 void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
