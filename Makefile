@@ -10,7 +10,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 B       ?= build
 VERSION := 0.1.0
 
-PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3 cjose \
+PKGS    := libmicrohttpd jansson liboath libpskc libxml-2.0 libsodium libcurl libqrencode sqlite3 cjose \
            cairo-pdf pangocairo
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \

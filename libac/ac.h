@@ -426,6 +426,8 @@ const char *ac_canon_entry(const char *txt, size_t len, size_t *outlen, int64_t 
 /* The key packages of a PSKC file as import records {serial, seed (hex),
  * digits, step, algorithm}; NULL with a message in err when unreadable. */
 json_t *ac_pskc_records(const char *path, char *err, size_t errlen);
+/* The same from the file's bytes. */
+json_t *ac_pskc_parse(const char *buf, size_t len, char *err, size_t errlen);
 
 /* ---- init.c: every tool starts here ----------------------------------- */
 void ac_init(int argc, char **argv);

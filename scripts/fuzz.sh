@@ -16,6 +16,8 @@ cd "$ROOT"
 # a make that runs this script must not hand its own variables (B=, SAN=...)
 # or its job server down to this build
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -j2 CC="$CC" SAN=1 FUZZ=1 B="$B" fuzzers
+# the leaks of libraries that are not ours (see the file)
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 W=$(mktemp -d /tmp/ac-fuzz.XXXXXX)
 failed=0
 for src in tests/fuzz/*.c; do
