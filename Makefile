@@ -10,7 +10,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 B       ?= build
 VERSION := 0.1.0
 
-PKGS    := libmicrohttpd jansson liboath libpskc libsodium libcurl libqrencode sqlite3 cjose \
+PKGS    := libmicrohttpd jansson liboath libpskc libxml-2.0 libsodium libcurl libqrencode sqlite3 cjose \
            cairo-pdf pangocairo
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
@@ -23,12 +23,17 @@ ifdef SAN
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# the objects of make fuzz (scripts/fuzz.sh): clang's coverage for libFuzzer
+ifdef FUZZ
+CFLAGS  += -fsanitize=fuzzer-no-link
+endif
 
 LIBAC_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard libac/*.c))
 ACD_OBJ   := $(patsubst %.c,$(B)/%.o,$(filter-out acd/main.c,$(wildcard acd/*.c))) $(B)/gen/migrations.o \
              $(B)/gen/templates.o
 TOOLS     := $(patsubst cmd/%.c,$(B)/bin/%,$(wildcard cmd/*.c))
 UNITS     := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*.c))
+FUZZERS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/*.c))
 
 all: $(B)/bin/acd $(TOOLS)
 
@@ -77,6 +82,14 @@ $(B)/unit/%: $(B)/tests/unit/%.o $(B)/libacd.a $(B)/libac.a
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# libFuzzer harnesses: built by scripts/fuzz.sh (CC=clang SAN=1 FUZZ=1)
+$(B)/fuzz/%: $(B)/tests/fuzz/%.o $(B)/libacd.a $(B)/libac.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzzers: $(FUZZERS)
+
 deps:
 	@scripts/deps.sh
 
@@ -93,7 +106,8 @@ check: deps
 check-pg: deps all
 	scripts/check-pg.sh $(B)
 
-# Optional: libFuzzer on what parses untrusted text (FUZZ_SECONDS each).
+# libFuzzer on every parser of outside input (tests/fuzz/), FUZZ_S seconds
+# each (60); make check runs each for 10 s.
 fuzz: deps
 	scripts/fuzz.sh
 
@@ -135,8 +149,8 @@ install: all
 	install -m 644 dist/systemd/acd.conf.example $(DESTDIR)$(PREFIX)/share/doc/aidants-connect/acd.conf.example
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all deps unit check check-pg fuzz crash load bench demo install clean
+.PHONY: all deps unit fuzzers check check-pg fuzz crash load bench demo install clean
 .SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
  * departure), POST /v1/aidants/unlock (after a lockout).  A référent acts on
  * its own structures only; anything else is "not found". */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "cards.h"
 #include "departure.h"
@@ -183,12 +184,7 @@ static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_aidant_add(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "structure", F_INT, 1 }, { "email", F_STR, 1 }, { "first_name", F_STR, 1 },
-		{ "last_name", F_STR, 1 }, { "profession", F_STR, 0 }, { "phone", F_STR, 0 },
-		{ "referent", F_BOOL, 0 }, { "aidant", F_BOOL, 0 }, { 0 }
-	};
-	return run_items(r, spec, add_one);
+	return run_items(r, body_aidant_add, add_one);
 }
 
 int api_aidant_list(struct req *r)
@@ -284,8 +280,7 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 
 int api_aidant_deactivate(struct req *r)
 {
-	static const struct field spec[] = { { "email", F_STR, 1 }, { "structure", F_INT, 0 }, { 0 } };
-	return run_items(r, spec, deactivate_one);
+	return run_items(r, body_aidant_deactivate, deactivate_one);
 }
 
 static int unlock_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
@@ -316,6 +311,5 @@ static int unlock_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_aidant_unlock(struct req *r)
 {
-	static const struct field spec[] = { { "email", F_STR, 1 }, { 0 } };
-	return run_items(r, spec, unlock_one);
+	return run_items(r, body_aidant_unlock, unlock_one);
 }

@@ -3,6 +3,7 @@
  * drifted.  Nothing changes but the journal: the code stays usable for the
  * aidant's next login, and no step or drift is learned from it. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "cards.h"
 #include "ac.h"
@@ -64,8 +65,7 @@ static int check_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_card_check(struct req *r)
 {
-	static const struct field spec[] = { { "serial", F_STR, 1 }, { "code", F_STR, 1 }, { 0 } };
 	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden", "only référents and operators check cards");
-	return run_items(r, spec, check_one);
+	return run_items(r, body_card_check, check_one);
 }

@@ -4,6 +4,7 @@
  * physical cards only.  An aidant with an active app must unlink it before
  * enrolling another: two active apps would be two ways in. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "cards.h"
 #include "ac.h"
@@ -113,8 +114,7 @@ static int enroll_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_card_enroll(struct req *r)
 {
-	static const struct field spec[] = { { "email", F_STR, 1 }, { 0 } };
-	return run_items(r, spec, enroll_one);
+	return run_items(r, body_card_enroll, enroll_one);
 }
 
 static int activate_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
@@ -158,6 +158,5 @@ static int activate_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_card_activate(struct req *r)
 {
-	static const struct field spec[] = { { "serial", F_STR, 1 }, { "code", F_STR, 1 }, { 0 } };
-	return run_items(r, spec, activate_one);
+	return run_items(r, body_card_activate, activate_one);
 }

@@ -6,6 +6,7 @@
  * codes: the card is `linked` and becomes active at its first login.  Anything
  * outside the caller's structures answers exactly like a missing object. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "cards.h"
 #include "ac.h"
@@ -147,12 +148,9 @@ static int link_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_card_link(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "serial", F_STR, 1 }, { "email", F_STR, 1 }, { "code", F_STR, 0 }, { 0 }
-	};
 	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden", "only référents and operators link cards");
-	return run_items(r, spec, link_one);
+	return run_items(r, body_card_link, link_one);
 }
 
 /* ---- unlinking ---------------------------------------------------------- */
@@ -249,8 +247,5 @@ static int unlink_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_card_unlink(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "serial", F_STR, 1 }, { "reason", F_STR, 1 }, { 0 }
-	};
-	return run_items(r, spec, unlink_one); /* who may: unlink_allowed, card by card */
+	return run_items(r, body_card_unlink, unlink_one); /* who may: unlink_allowed, card by card */
 }

@@ -1,6 +1,7 @@
 /* api_cards.c — POST /v1/cards (operators import the stock of physical cards,
  * idempotent by serial) and GET /v1/cards (the cards the caller may see). */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "cards.h"
 #include "otp.h"
@@ -109,13 +110,9 @@ static int import_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_card_import(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "serial", F_STR, 1 }, { "seed", F_STR, 0 }, { "seed_base32", F_STR, 0 },
-		{ "digits", F_INT, 0 }, { "step", F_INT, 0 }, { "algorithm", F_STR, 0 }, { 0 }
-	};
 	if (!authz_operator(r))
 		return reply_error(r, 403, "forbidden", "only operators import cards");
-	return run_items(r, spec, import_one);
+	return run_items(r, body_card_import, import_one);
 }
 
 /* ---- listing ----------------------------------------------------------- */

@@ -3,6 +3,7 @@
  *   GET  /v1/mandates/drafts/{id}?wait=S  long-poll until the usager is identified
  *   POST /v1/mandates/drafts/{id}/confirm consent + a fresh code: the mandate */
 #include "routes.h"
+#include "bodies.h"
 #include "attestation_mail.h"
 #include "auth.h"
 #include "code_check.h"
@@ -88,12 +89,8 @@ int draft_reply_opened(struct req *r, struct draft_new *n)
 
 int api_draft_create(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "demarches", F_ARRAY, 1 }, { "duration", F_STR, 1 }, { "structure", F_INT, 0 },
-		{ "send_link", F_STR, 0 }, { 0 }
-	};
 	struct opening o = { .n.account = r->who.account };
-	json_t *in = req_object(r, spec, &o.f);
+	json_t *in = req_object(r, body_draft_create, &o.f);
 	if (!in)
 		return reply_fail(r, &o.f);
 	char email[256] = "";
@@ -227,12 +224,8 @@ static int confirm_work(struct txn *t, void *arg)
 
 int api_draft_confirm(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "code", F_STR, 1 }, { "consent", F_BOOL, 1 }, { "no_credentials_kept", F_BOOL, 0 },
-		{ 0 }
-	};
 	struct confirm c = { 0 };
-	json_t *in = req_object(r, spec, &c.f);
+	json_t *in = req_object(r, body_draft_confirm, &c.f);
 	if (!in)
 		return reply_fail(r, &c.f);
 	c.no_credentials_kept = jbool(in, "no_credentials_kept", 0);

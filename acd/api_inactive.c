@@ -13,6 +13,7 @@
  * (accounts.inactivity_notice) until a mail carried it.  Operators are never
  * deactivated this way. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "departure.h"
 #include "frdate.h"
@@ -431,12 +432,8 @@ static void handle(struct req *r, struct run *x, struct idle *d)
 
 int api_aidant_inactive(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "warn_after", F_INT, 0 }, { "deactivate_after", F_INT, 0 }, { "dry_run", F_BOOL, 0 },
-		{ 0 }
-	};
 	struct fail f = { 0 };
-	json_t *in = req_object(r, spec, &f);
+	json_t *in = req_object(r, body_aidant_inactive, &f);
 	if (!in)
 		return reply_fail(r, &f);
 	int64_t warn = jint(in, "warn_after", 150), depart_days = jint(in, "deactivate_after", 30);

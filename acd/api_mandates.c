@@ -4,6 +4,7 @@
  *   POST /v1/mandates/revoke     (bulk) some or all démarches
  *   POST /v1/mandates/renew      a new mandate for a known usager, with a code */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "code_check.h"
 #include "log.h"
@@ -220,8 +221,7 @@ static int revoke_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_mandate_revoke(struct req *r)
 {
-	static const struct field spec[] = { { "id", F_INT, 1 }, { "demarches", F_ARRAY, 0 }, { 0 } };
-	return run_items(r, spec, revoke_one);
+	return run_items(r, body_mandate_revoke, revoke_one);
 }
 
 struct renewal {
@@ -290,12 +290,8 @@ static int renew_work(struct txn *t, void *arg)
 
 int api_mandate_renew(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "usager", F_INT, 1 }, { "demarches", F_ARRAY, 1 }, { "duration", F_STR, 1 },
-		{ "code", F_STR, 0 }, { "structure", F_INT, 0 }, { "send_link", F_STR, 0 }, { 0 }
-	};
 	struct renewal x = { 0 };
-	json_t *in = req_object(r, spec, &x.f);
+	json_t *in = req_object(r, body_mandate_renew, &x.f);
 	if (!in)
 		return reply_fail(r, &x.f);
 	char code[16];

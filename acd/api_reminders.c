@@ -10,6 +10,7 @@
  * when it failed (due again next run).  A claim left by a run that died is
  * due again after CLAIM_STALE seconds. */
 #include "routes.h"
+#include "bodies.h"
 #include "attestation_mail.h"
 #include "auth.h"
 #include "demarches.h"
@@ -323,9 +324,8 @@ static int attestations(struct req *r, struct run *x)
 
 int api_reminders_send(struct req *r)
 {
-	static const struct field spec[] = { { "within", F_INT, 0 }, { "dry_run", F_BOOL, 0 }, { 0 } };
 	struct fail f = { 0 };
-	json_t *in = req_object(r, spec, &f);
+	json_t *in = req_object(r, body_reminders_send, &f);
 	if (!in)
 		return reply_fail(r, &f);
 	struct run x = { .within = (int)jint(in, "within", 30), .dry_run = jbool(in, "dry_run", 0) };

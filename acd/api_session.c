@@ -2,6 +2,7 @@
  * DELETE (log out).  The login's every outcome is journaled; the answers never
  * tell whether an email has an account. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "code_check.h"
 #include "crypto.h"
@@ -69,11 +70,8 @@ static json_t *whoami(struct req *r, const char *token)
 
 int api_session_create(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "email", F_STR, 1 }, { "code", F_STR, 1 }, { 0 }
-	};
 	struct fail f;
-	json_t *in = req_object(r, spec, &f);
+	json_t *in = req_object(r, body_session_create, &f);
 	if (!in)
 		return reply_fail(r, &f);
 	struct login l = { 0 };

@@ -5,6 +5,7 @@
  * autorisation is revoked with a revocation record and attestation, and the
  * structure is marked inactive with the reason. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "mandate.h"
 #include "ac.h"
@@ -175,8 +176,7 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 
 int api_structure_deactivate(struct req *r)
 {
-	static const struct field spec[] = { { "id", F_INT, 1 }, { "reason", F_STR, 1 }, { 0 } };
 	if (!authz_operator(r))
 		return reply_error(r, 403, "forbidden", "only operators end a structure's habilitation");
-	return run_items(r, spec, deactivate_one);
+	return run_items(r, body_structure_deactivate, deactivate_one);
 }

@@ -1,6 +1,7 @@
 /* api_structures.c — POST /v1/structures (operators), GET /v1/structures
  * (operators: all; others: their own). */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "territory.h"
 #include "txn.h"
@@ -102,11 +103,7 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_structure_create(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "name", F_STR, 1 }, { "siret", F_STR, 1 }, { "zipcode", F_STR, 1 },
-		{ "city", F_STR, 1 }, { "address", F_STR, 0 }, { "type", F_STR, 0 }, { 0 }
-	};
-	return run_items(r, spec, create_one);
+	return run_items(r, body_structure_create, create_one);
 }
 
 int api_structure_list(struct req *r)
@@ -193,10 +190,6 @@ static int edit_work(struct txn *t, void *arg)
 
 int api_structure_update(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "demarches", F_ARRAY, 0 }, { "name", F_STR, 0 }, { "address", F_STR, 0 },
-		{ "zipcode", F_STR, 0 }, { "city", F_STR, 0 }, { 0 }
-	};
 	struct edit x = { 0 };
 	char *end;
 	x.id = strtoll(r->arg, &end, 10);
@@ -205,7 +198,7 @@ int api_structure_update(struct req *r)
 	if (!authz_referent_of(r, x.id))
 		return reply_error(r, 403, "forbidden", "only a référent of the structure or an operator "
 				   "changes it");
-	json_t *in = req_object(r, spec, &x.f);
+	json_t *in = req_object(r, body_structure_update, &x.f);
 	if (!in)
 		return reply_fail(r, &x.f);
 	json_t *dem = json_object_get(in, "demarches");

@@ -3,6 +3,7 @@
  * account's), POST /v1/tokens/revoke ends them.  Only a person with a session
  * reaches these routes: a token never makes a token. */
 #include "routes.h"
+#include "bodies.h"
 #include "auth.h"
 #include "crypto.h"
 #include "tokens.h"
@@ -157,12 +158,8 @@ static const char *who_lacks(unsigned b)
 
 int api_token_create(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "name", F_STR, 1 }, { "scopes", F_ARRAY, 1 }, { "expires_in", F_INT, 0 },
-		{ "structure", F_INT, 0 }, { 0 }
-	};
 	struct new_token n = { 0 };
-	json_t *in = req_object(r, spec, &n.f);
+	json_t *in = req_object(r, body_token_create, &n.f);
 	if (!in)
 		return reply_fail(r, &n.f);
 	n.name = jstr(in, "name", "");
@@ -265,6 +262,5 @@ static int revoke_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 
 int api_token_revoke(struct req *r)
 {
-	static const struct field spec[] = { { "id", F_INT, 1 }, { 0 } };
-	return run_items(r, spec, revoke_one);
+	return run_items(r, body_token_revoke, revoke_one);
 }

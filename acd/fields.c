@@ -73,6 +73,41 @@ json_t *req_object(struct req *r, const struct field *spec, struct fail *f)
 	return o;
 }
 
+int fields_lines(const char *body, size_t len, fields_line_fn fn, void *arg)
+{
+	const char *p = body ? body : "", *end = p + len;
+	size_t lineno = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		lineno++;
+		size_t k = n;
+		while (k && (p[k - 1] == '\r' || p[k - 1] == ' ' || p[k - 1] == '\t'))
+			k--;
+		if (k && fn(lineno, p, k, arg))
+			return -1;
+		p += n + 1;
+	}
+	return 0;
+}
+
+json_t *fields_line(const char *txt, size_t n, const struct field *spec, struct fail *f)
+{
+	json_error_t e;
+	json_t *in = json_loadb(txt, n, JSON_REJECT_DUPLICATES, &e);
+	if (!in) {
+		char why[JSON_ERROR_TEXT_LENGTH];
+		fail_set(f, 400, "bad_json", "malformed JSON at column %d: %s", e.column,
+			 ac_json_error(&e, why, sizeof why));
+		return NULL;
+	}
+	if (fields_check(in, spec, f)) {
+		json_decref(in);
+		return NULL;
+	}
+	return in;
+}
+
 const char *jstr(json_t *o, const char *k, const char *dflt)
 {
 	json_t *v = json_object_get(o, k);

@@ -23,17 +23,8 @@ static json_t *line_error(size_t line, const struct fail *f)
 static int one_line(struct txn *t, struct items *it, size_t lineno, const char *txt, size_t n)
 {
 	struct fail f = { 0 };
-	json_error_t e;
-	json_t *in = json_loadb(txt, n, JSON_REJECT_DUPLICATES, &e);
+	json_t *in = fields_line(txt, n, it->spec, &f);
 	if (!in) {
-		char why[JSON_ERROR_TEXT_LENGTH];
-		fail_set(&f, 400, "bad_json", "malformed JSON at column %d: %s", e.column,
-			 ac_json_error(&e, why, sizeof why));
-		json_array_append_new(it->results, line_error(lineno, &f));
-		return 0;
-	}
-	if (fields_check(in, it->spec, &f)) {
-		json_decref(in);
 		json_array_append_new(it->results, line_error(lineno, &f));
 		return 0;
 	}
@@ -64,24 +55,23 @@ static int one_line(struct txn *t, struct items *it, size_t lineno, const char *
 	return 0;
 }
 
+struct bulk {
+	struct txn *t;
+	struct items *it;
+};
+
+static int bulk_line(size_t lineno, const char *txt, size_t n, void *arg)
+{
+	struct bulk *b = arg;
+	return one_line(b->t, b->it, lineno, txt, n);
+}
+
 static int bulk_work(struct txn *t, void *arg)
 {
 	struct items *it = arg;
 	json_array_clear(it->results); /* a retried transaction starts over */
-	const char *p = t->r->body ? t->r->body : "", *end = p + t->r->len;
-	size_t lineno = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		lineno++;
-		size_t k = n;
-		while (k && (p[k - 1] == '\r' || p[k - 1] == ' ' || p[k - 1] == '\t'))
-			k--;
-		if (k && one_line(t, it, lineno, p, k))
-			return -1;
-		p += n + 1;
-	}
-	return 0;
+	struct bulk b = { t, it };
+	return fields_lines(t->r->body, t->r->len, bulk_line, &b);
 }
 
 static int single_work(struct txn *t, void *arg)

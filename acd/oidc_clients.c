@@ -4,6 +4,7 @@
  * once; acd keeps its SHA-256, and for an HS256 client (whose ID tokens are
  * MACed with it) the secret itself sealed under the key file. */
 #include "oidc.h"
+#include "bodies.h"
 #include "auth.h"
 #include "crypto.h"
 #include "html.h"
@@ -95,13 +96,10 @@ static int create_work(struct txn *t, void *arg)
 
 int api_client_create(struct req *r)
 {
-	static const struct field spec[] = {
-		{ "name", F_STR, 1 }, { "redirect_uri", F_STR, 1 }, { "signing", F_STR, 0 }, { 0 }
-	};
 	if (!authz_operator(r))
 		return reply_error(r, 403, "forbidden", "only an operator registers clients");
 	struct new_client c = { 0 };
-	if (!(c.in = req_object(r, spec, &c.f)))
+	if (!(c.in = req_object(r, body_client_create, &c.f)))
 		return reply_fail(r, &c.f);
 	const char *name = jstr(c.in, "name", ""), *signing = jstr(c.in, "signing", "RS256");
 	if (!*name || strlen(name) > 200)

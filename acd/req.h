@@ -114,6 +114,13 @@ struct field {
 };
 int fields_check(json_t *obj, const struct field *spec, struct fail *f);
 json_t *req_object(struct req *, const struct field *spec, struct fail *f);
+/* A bulk body's NDJSON: fn for each line that is not blank, with its number
+ * (from 1) and its text without the line end and trailing blanks; stops at
+ * fn's first non-zero (then -1). */
+typedef int (*fields_line_fn)(size_t lineno, const char *txt, size_t n, void *arg);
+int fields_lines(const char *body, size_t len, fields_line_fn fn, void *arg);
+/* One such line as an object matching spec, or NULL with a 400 in *f. */
+json_t *fields_line(const char *txt, size_t n, const struct field *spec, struct fail *f);
 /* The "email" field of a checked object, normalized (lower case) into out,
  * or a 400 bad_email in f: 0 or -1. */
 int field_email(json_t *o, char out[256], struct fail *f);

@@ -65,22 +65,14 @@ static int export(const char *const filter[NFILTERS])
 
 /* ---- verify ---- */
 
-/* The fast path vouches for good lines; anything else gets jansson's
- * judgement, which names malformed lines and broken entries. */
+/* One line: 0 good, -1 the chain breaks; a line that is no entry ends the
+ * run (65). */
 static int check_line(const char *txt, size_t len, size_t line, struct ac_chain_check *c)
 {
-	if (ac_chain_verify_text(txt, len, c) == 0)
-		return 0;
-	json_error_t e;
-	json_t *rec = json_loadb(txt, len, JSON_REJECT_DUPLICATES, &e);
-	char quiet[JSON_ERROR_TEXT_LENGTH];
-	if (!rec)
-		ac_die(AC_EXIT_DATA, "line %zu: malformed JSON: %s", line,
-		       ac_json_error(&e, quiet, sizeof quiet));
-	if (!json_is_object(rec) || !json_is_integer(json_object_get(rec, "seq")))
-		ac_die(AC_EXIT_DATA, "line %zu: not a journal entry (no integer \"seq\")", line);
-	int rc = ac_chain_verify_line(rec, c);
-	json_decref(rec);
+	char why[300];
+	int rc = ac_chain_verify_record(txt, len, c, why, sizeof why);
+	if (rc == -2)
+		ac_die(AC_EXIT_DATA, "line %zu: %s", line, why);
 	return rc;
 }
 

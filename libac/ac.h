@@ -186,6 +186,11 @@ enum ac_format { AC_NDJSON, AC_CSV };
  * comes as rec == NULL with err set.  cb returns non-zero to stop. */
 typedef int (*ac_record_fn)(json_t *rec, size_t line, const char *err, void *arg);
 int ac_stream_each(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg);
+/* The same, for input that cannot be read at all (CSV that does not parse,
+ * a header without names or with a name twice, a read error): -1 with why in
+ * err, where ac_stream_each dies 65. */
+int ac_stream_read(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg, char *err,
+		   size_t errlen);
 /* CSV column value to JSON: "true"/"false" for bool_cols, integers for
  * int_cols, strings otherwise; empty cells are left out. */
 void ac_csv_types(const char *const *bool_cols, const char *const *int_cols);
@@ -405,6 +410,11 @@ const char *ac_chain_erased_runs(struct ac_chain_check *c, char *buf, size_t len
  * the line is good (c advances); 1 when it cannot say (anything unusual,
  * or a broken line): then parse the line and ask ac_chain_verify_line. */
 int ac_chain_verify_text(const char *line, size_t len, struct ac_chain_check *c);
+/* One line of an export as ac-audit --verify reads it: the fast path, then
+ * jansson's judgement.  0 good (c advances); -1 the chain breaks there
+ * (c->why); -2 the line is no journal entry, with why in err. */
+int ac_chain_verify_record(const char *line, size_t len, struct ac_chain_check *c, char *err,
+			   size_t errlen);
 
 /* ---- canon.c: canonical JSON from text, fast (not thread-safe) -------- */
 /* The canonical text (json_dumps with JSON_COMPACT | JSON_SORT_KEYS) of the
@@ -419,6 +429,8 @@ const char *ac_canon_entry(const char *txt, size_t len, size_t *outlen, int64_t 
 /* The key packages of a PSKC file as import records {serial, seed (hex),
  * digits, step, algorithm}; NULL with a message in err when unreadable. */
 json_t *ac_pskc_records(const char *path, char *err, size_t errlen);
+/* The same from the file's bytes. */
+json_t *ac_pskc_parse(const char *buf, size_t len, char *err, size_t errlen);
 
 /* ---- init.c: every tool starts here ----------------------------------- */
 void ac_init(int argc, char **argv);

@@ -138,6 +138,30 @@ int ac_chain_verify_line(json_t *line, struct ac_chain_check *c)
 	return 0;
 }
 
+/* The fast path vouches for good lines; anything else gets jansson's
+ * judgement, which names malformed lines and broken entries. */
+int ac_chain_verify_record(const char *txt, size_t len, struct ac_chain_check *c, char *err,
+			   size_t errlen)
+{
+	if (ac_chain_verify_text(txt, len, c) == 0)
+		return 0;
+	json_error_t e;
+	json_t *rec = json_loadb(txt, len, JSON_REJECT_DUPLICATES, &e);
+	char quiet[JSON_ERROR_TEXT_LENGTH];
+	if (!rec) {
+		snprintf(err, errlen, "malformed JSON: %s", ac_json_error(&e, quiet, sizeof quiet));
+		return -2;
+	}
+	if (!json_is_object(rec) || !json_is_integer(json_object_get(rec, "seq"))) {
+		json_decref(rec);
+		snprintf(err, errlen, "not a journal entry (no integer \"seq\")");
+		return -2;
+	}
+	int rc = ac_chain_verify_line(rec, c);
+	json_decref(rec);
+	return rc;
+}
+
 /* Appends the run lo-hi to the runs text, or "…" once it is full. */
 static void add_run(char *runs, size_t len, int64_t lo, int64_t hi)
 {

@@ -3,6 +3,7 @@
  * algorithm.  libpskc hands back the decoded secret: it is hex-encoded here. */
 #include "ac.h"
 
+#include <libxml/xmlerror.h>
 #include <pskc/pskc.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -53,6 +54,55 @@ static json_t *key_record(pskc_key_t *k)
 	return o;
 }
 
+/* libxml2 prints its parse errors on stderr with the text of the line they
+ * are on, which may hold a seed: none is printed, the first one's line
+ * number is kept for the message. */
+static void xml_error(void *arg, xmlErrorPtr e)
+{
+	int *line = arg;
+	if (!*line)
+		*line = e && e->line > 0 ? e->line : -1;
+}
+
+static void xml_silent(void *arg, const char *fmt, ...)
+{
+	(void)arg;
+	(void)fmt;
+}
+
+json_t *ac_pskc_parse(const char *buf, size_t len, char *err, size_t errlen)
+{
+	pskc_t *c = NULL;
+	int line = 0;
+	int rc = pskc_global_init();
+	if (rc == PSKC_OK)
+		rc = pskc_init(&c);
+	if (rc == PSKC_OK) {
+		xmlSetStructuredErrorFunc(&line, xml_error);
+		xmlSetGenericErrorFunc(NULL, xml_silent);
+		rc = pskc_parse_from_memory(c, len, buf);
+		xmlSetStructuredErrorFunc(NULL, NULL);
+		xmlSetGenericErrorFunc(NULL, NULL);
+	}
+	if (rc != PSKC_OK) {
+		if (rc == PSKC_XML_ERROR && line > 0)
+			snprintf(err, errlen, "not a PSKC file: malformed XML at line %d", line);
+		else
+			snprintf(err, errlen, "not a PSKC file: %s", pskc_strerror(rc));
+		if (c)
+			pskc_done(c);
+		pskc_global_done();
+		return NULL;
+	}
+	json_t *records = json_array();
+	pskc_key_t *k;
+	for (size_t i = 0; (k = pskc_get_keypackage(c, i)); i++)
+		json_array_append_new(records, key_record(k));
+	pskc_done(c);
+	pskc_global_done();
+	return records;
+}
+
 json_t *ac_pskc_records(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -69,26 +119,11 @@ json_t *ac_pskc_records(const char *path, char *err, size_t errlen)
 		len += n;
 	} while (n > 0);
 	fclose(f);
-	pskc_t *c = NULL;
-	int rc = pskc_global_init();
-	if (rc == PSKC_OK)
-		rc = pskc_init(&c);
-	if (rc == PSKC_OK)
-		rc = pskc_parse_from_memory(c, len, buf);
+	char why[300];
+	json_t *records = ac_pskc_parse(buf, len, why, sizeof why);
 	sodium_memzero(buf, len);
 	free(buf);
-	if (rc != PSKC_OK) {
-		snprintf(err, errlen, "%s: not a PSKC file: %s", path, pskc_strerror(rc));
-		if (c)
-			pskc_done(c);
-		pskc_global_done();
-		return NULL;
-	}
-	json_t *records = json_array();
-	pskc_key_t *k;
-	for (size_t i = 0; (k = pskc_get_keypackage(c, i)); i++)
-		json_array_append_new(records, key_record(k));
-	pskc_done(c);
-	pskc_global_done();
+	if (!records)
+		snprintf(err, errlen, "%s: %s", path, why);
 	return records;
 }

@@ -3,6 +3,7 @@
 #include "ac.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ void ac_csv_types(const char *const *bool_cols, const char *const *int_cols)
 	csv_ints = int_cols;
 }
 
-static int ndjson_each(FILE *in, ac_record_fn cb, void *arg)
+static int ndjson_each(FILE *in, ac_record_fn cb, void *arg, char *err, size_t errlen)
 {
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
@@ -40,8 +41,10 @@ static int ndjson_each(FILE *in, ac_record_fn cb, void *arg)
 		json_decref(o);
 	}
 	free(line);
-	if (ferror(in))
-		ac_die(AC_EXIT_DATA, "cannot read the input after line %zu", lineno);
+	if (ferror(in)) {
+		snprintf(err, errlen, "cannot read the input after line %zu", lineno);
+		return -1;
+	}
 	return rc;
 }
 
@@ -52,6 +55,8 @@ struct csvstate {
 	ac_record_fn cb;
 	void *arg;
 	int rc;
+	char *err;        /* why the input cannot be read: a bad header */
+	size_t errlen;
 };
 
 static void on_field(void *s, size_t len, void *data)
@@ -72,8 +77,10 @@ static json_t *typed(const char *col, const char *v, char *why, size_t whylen)
 	}
 	if (csv_ints && ac_in_list(csv_ints, col)) {
 		char *end;
+		errno = 0;
 		long long n = strtoll(v, &end, 10);
-		if (*end || end == v) {
+		/* past 2^63 strtoll answers its limit: a different number, refused */
+		if (*end || end == v || errno == ERANGE) {
 			snprintf(why, whylen, "column %s: expected a whole number, not \"%.40s\"", col, v);
 			return NULL;
 		}
@@ -83,18 +90,23 @@ static json_t *typed(const char *col, const char *v, char *why, size_t whylen)
 }
 
 /* Column names must be there and distinct: a name twice would let the last
- * cell win unseen. */
-static void check_header(json_t *header)
+ * cell win unseen.  0, or -1 with why. */
+static int check_header(json_t *header, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < json_array_size(header); i++) {
 		const char *col = json_string_value(json_array_get(header, i));
-		if (!*col)
-			ac_die(AC_EXIT_DATA, "CSV header: column %zu has no name; name every column", i + 1);
+		if (!*col) {
+			snprintf(err, errlen, "CSV header: column %zu has no name; name every column", i + 1);
+			return -1;
+		}
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(col, json_string_value(json_array_get(header, j))))
-				ac_die(AC_EXIT_DATA, "CSV header: column \"%s\" appears twice (columns %zu "
-				       "and %zu); keep one", col, j + 1, i + 1);
+			if (!strcmp(col, json_string_value(json_array_get(header, j)))) {
+				snprintf(err, errlen, "CSV header: column \"%s\" appears twice (columns %zu "
+					 "and %zu); keep one", col, j + 1, i + 1);
+				return -1;
+			}
 	}
+	return 0;
 }
 
 static void on_row(int c, void *data)
@@ -108,8 +120,10 @@ static void on_row(int c, void *data)
 	if (json_array_size(row) == 1 && !*json_string_value(json_array_get(row, 0)))
 		goto out; /* a blank line */
 	if (!st->header) {
-		check_header(row);
-		st->header = json_incref(row);
+		if (check_header(row, st->err, st->errlen))
+			st->rc = -1;
+		else
+			st->header = json_incref(row);
 		goto out;
 	}
 	st->record++;
@@ -140,10 +154,12 @@ out:
 	json_decref(row);
 }
 
-static int csv_each(FILE *in, ac_record_fn cb, void *arg)
+static int csv_each(FILE *in, ac_record_fn cb, void *arg, char *err, size_t errlen)
 {
 	struct csv_parser p;
-	struct csvstate st = { .row = json_array(), .cb = cb, .arg = arg };
+	struct csvstate st = { .row = json_array(), .cb = cb, .arg = arg, .err = err,
+			       .errlen = errlen };
+	*err = 0;
 	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
 	csv_set_realloc_func(&p, ac_xrealloc);
 	char buf[65536];
@@ -154,20 +170,32 @@ static int csv_each(FILE *in, ac_record_fn cb, void *arg)
 			bad = 1;
 			break;
 		}
-	if (!bad && ferror(in))
-		ac_die(AC_EXIT_DATA, "cannot read the CSV input after record %zu", st.record);
-	if (!bad && csv_fini(&p, on_field, on_row, &st) != 0)
+	if (!bad && !st.rc && ferror(in))
+		snprintf(err, errlen, "cannot read the CSV input after record %zu", st.record);
+	else if (!bad && !st.rc && csv_fini(&p, on_field, on_row, &st) != 0)
 		bad = 1;
 	if (bad)
-		ac_die(AC_EXIT_DATA, "CSV input after record %zu: %s", st.record,
-		       csv_strerror(csv_error(&p)));
+		snprintf(err, errlen, "CSV input after record %zu: %s", st.record,
+			 csv_strerror(csv_error(&p)));
 	csv_free(&p);
 	json_decref(st.header);
 	json_decref(st.row);
-	return st.rc;
+	return *err ? -1 : st.rc;
+}
+
+int ac_stream_read(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg, char *err,
+		   size_t errlen)
+{
+	*err = 0;
+	return fmt == AC_CSV ? csv_each(in, cb, arg, err, errlen)
+			     : ndjson_each(in, cb, arg, err, errlen);
 }
 
 int ac_stream_each(FILE *in, enum ac_format fmt, ac_record_fn cb, void *arg)
 {
-	return fmt == AC_CSV ? csv_each(in, cb, arg) : ndjson_each(in, cb, arg);
+	char err[300];
+	int rc = ac_stream_read(in, fmt, cb, arg, err, sizeof err);
+	if (*err)
+		ac_die(AC_EXIT_DATA, "%s", err);
+	return rc;
 }

@@ -100,6 +100,12 @@ int main(void)
 	check("email,referent\na@b.fr,maybe\n", AC_CSV,
 	      "[{\"err\":\"column referent: expected true or false, not \\\"maybe\\\"\",\"line\":1}]",
 	      "a bad boolean names its column");
+	check("serial,step\nG1,9223372036854775808\nG2,-9223372036854775809\nG3,9223372036854775807\n",
+	      AC_CSV,
+	      "[{\"err\":\"column step: expected a whole number, not \\\"9223372036854775808\\\"\",\"line\":1},"
+	      "{\"err\":\"column step: expected a whole number, not \\\"-9223372036854775809\\\"\",\"line\":2},"
+	      "{\"serial\":\"G3\",\"step\":9223372036854775807}]",
+	      "an integer past 2^63 is refused, not read as the largest one (seen writing the fuzz harness)");
 	check("a,b\n\n1,2\n", AC_CSV, "[{\"a\":\"1\",\"b\":\"2\"}]", "blank lines are skipped");
 	check("\xef\xbb\xbf", AC_CSV, "[]", "no records");
 	ok(exit_status_of("a,b\n\"open,2\n") == AC_EXIT_DATA, "an unterminated quote exits 65");
