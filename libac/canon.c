@@ -88,6 +88,26 @@ struct in {
 	int depth;
 };
 
+/* Skips the plain bytes from p, eight at a time while none of the eight is
+ * special (a quote, a backslash, a control or non-ASCII byte: each test is
+ * exact for the word as a whole), then one at a time. */
+static inline const char *skip_plain(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	while (end - p >= 8) {
+		uint64_t x, q, b;
+		memcpy(&x, p, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high)
+			break;
+		p += 8;
+	}
+	while (p < end && plain[(unsigned char)*p])
+		p++;
+	return p;
+}
+
 static inline void ws(struct in *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
@@ -158,8 +178,7 @@ static int string_decode(struct in *s, struct buf *b)
 {
 	for (;;) {
 		const char *run = s->p;
-		while (s->p < s->end && plain[(unsigned char)*s->p])
-			s->p++;
+		s->p = skip_plain(s->p, s->end);
 		put(b, run, (size_t)(s->p - run));
 		if (s->p >= s->end)
 			return -1;
@@ -212,8 +231,7 @@ static int string_in(struct in *s, const char **raw, size_t *n, int *esc)
 {
 	const char *p = s->p;
 	for (;;) {
-		while (p < s->end && plain[(unsigned char)*p])
-			p++;
+		p = skip_plain(p, s->end);
 		if (p >= s->end)
 			return -1;
 		unsigned char c = (unsigned char)*p;
@@ -306,6 +324,9 @@ static int number(struct in *s, int64_t *as_int)
 
 static inline int cmp_members(const struct member *x, const struct member *y)
 {
+	/* most keys differ in their first byte */
+	if (x->keylen && y->keylen && x->key[0] != y->key[0])
+		return (unsigned char)x->key[0] - (unsigned char)y->key[0];
 	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
 	int c = memcmp(x->key, y->key, n);
 	return c ? c : (x->keylen > y->keylen) - (x->keylen < y->keylen);
@@ -313,20 +334,29 @@ static inline int cmp_members(const struct member *x, const struct member *y)
 
 static int cmp_qsort(const void *a, const void *b) { return cmp_members(a, b); }
 
-/* An entry has a handful of keys: insertion sort beats qsort's calls there. */
-static void sort_members(struct member *ms, size_t n)
+/* Sorts the members by key: -1 when two keys are the same (which one counts
+ * would be ambiguous).  An entry has a handful of keys: insertion sort beats
+ * qsort's calls there, and sees a duplicate where it stops. */
+static int sort_members(struct member *ms, size_t n)
 {
 	if (n > 16) {
 		qsort(ms, n, sizeof *ms, cmp_qsort);
-		return;
+		for (size_t i = 1; i < n; i++)
+			if (!cmp_members(&ms[i - 1], &ms[i]))
+				return -1;
+		return 0;
 	}
 	for (size_t i = 1; i < n; i++) {
 		struct member m = ms[i];
 		size_t j = i;
-		for (; j > 0 && cmp_members(&ms[j - 1], &m) > 0; j--)
+		int c = 1;
+		for (; j > 0 && (c = cmp_members(&ms[j - 1], &m)) > 0; j--)
 			ms[j] = ms[j - 1];
+		if (c == 0) /* the greatest key not above m's is m's */
+			return -1;
 		ms[j] = m;
 	}
+	return 0;
 }
 
 /* top: the line itself, whose digest and chain members are set aside. */
@@ -419,12 +449,11 @@ static int object(struct in *s, struct top *top)
 	}
 	struct member *ms = stack + base;
 	size_t n = depth_top - base;
-	sort_members(ms, n);
+	if (sort_members(ms, n))
+		return -1;
 	tmp.len = 0;
 	putc1(&tmp, '{');
 	for (size_t i = 0; i < n; i++) {
-		if (i && !cmp_members(&ms[i - 1], &ms[i]))
-			return -1; /* a duplicate key: which one counts is ambiguous */
 		if (i)
 			putc1(&tmp, ',');
 		if (ms[i].esc)
