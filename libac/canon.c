@@ -395,21 +395,26 @@ static int object(struct in *s, struct top *top)
 			stack = more;
 			stack_cap = stack_cap * 2 + 16;
 		}
-		struct member m;
-		if (string_in(s, &m.key, &m.keylen, &m.esc))
+		/* filled in place (a member built aside and copied in stalled on
+		 * the copy); by index, as a nested object may move the stack */
+		size_t at = depth_top++;
+		struct member *m = &stack[at];
+		if (string_in(s, &m->key, &m->keylen, &m->esc))
 			return -1;
 		ws(s);
 		if (s->p >= s->end || *s->p != ':')
 			return -1;
 		s->p++;
 		ws(s);
-		size_t *aside = !top ? NULL : is_key(&m, "digest", 6) ? &top->digest :
-				is_key(&m, "chain", 5) ? &top->chain : NULL;
+		size_t *aside = !top ? NULL : is_key(m, "digest", 6) ? &top->digest :
+				is_key(m, "chain", 5) ? &top->chain : NULL;
+		m->val = out.len;
 		if (aside) {
 			/* kept raw, aside, for the caller, ended by a NUL; never hashed */
 			const char *raw;
 			size_t n;
 			int esc;
+			depth_top--;
 			if (*aside || s->p >= s->end || *s->p != '"')
 				return -1;
 			s->p++;
@@ -422,20 +427,14 @@ static int object(struct in *s, struct top *top)
 				put(&keys, raw, n);
 			}
 			putc1(&keys, 0);
-		} else if (top && is_key(&m, "seq", 3)) {
-			m.val = out.len;
+		} else if (top && is_key(m, "seq", 3)) {
 			if (number(s, &top->seq))
 				return -1;
 			top->have_seq = 1;
-			m.vallen = out.len - m.val;
-			stack[depth_top++] = m;
-		} else {
-			m.val = out.len;
-			if (value(s, NULL))
-				return -1;
-			m.vallen = out.len - m.val;
-			stack[depth_top++] = m;
+		} else if (value(s, NULL)) {
+			return -1;
 		}
+		stack[at].vallen = out.len - stack[at].val;
 		ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
