@@ -2,6 +2,7 @@
  * chain offline (--verify), without a server. */
 #include "ac.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,26 +77,58 @@ static int check_line(const char *txt, size_t len, size_t line, struct ac_chain_
 	return rc;
 }
 
+/* Reads stdin in large blocks and checks each line where it lies: no copy,
+ * no allocation per line (getline's small reads and copies were a third of
+ * a large verify).  0, or 1 at the first line that does not verify. */
+static int check_lines(struct ac_chain_check *c)
+{
+	size_t cap = 1 << 20, len = 0, seen = 0, line = 0;
+	char *buf = ac_xrealloc(NULL, cap);
+	int bad = 0, eof = 0;
+	while (!bad && !eof) {
+		if (len == cap) /* a line longer than the buffer */
+			buf = ac_xrealloc(buf, cap *= 2);
+		ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			ac_die(AC_EXIT_DATA, "cannot read stdin after line %zu: %s", line,
+			       strerror(errno));
+		eof = n == 0;
+		len += (size_t)n;
+		/* every whole line; at the end of the input, the last one too.  The
+		 * first seen bytes are known to hold no newline. */
+		char *p = buf, *end = buf + len, *nl;
+		while (!bad && p < end &&
+		       ((nl = memchr(p + seen, '\n', (size_t)(end - p) - seen)) || eof)) {
+			char *next = nl ? nl + 1 : end;
+			size_t k = (size_t)((nl ? nl : end) - p);
+			line++;
+			while (k && p[k - 1] == '\r')
+				k--;
+			if (k)
+				bad = check_line(p, k, line, c) != 0;
+			p = next;
+			seen = 0;
+		}
+		len = (size_t)(end - p);
+		seen = len;
+		memmove(buf, p, len);
+	}
+	free(buf);
+	return bad;
+}
+
 static int verify(const char *anchor)
 {
+	/* picks libsodium's fastest BLAKE2b for this CPU (else the portable one) */
+	if (sodium_init() < 0)
+		ac_die(AC_EXIT_TEMP, "libsodium cannot start");
 	struct ac_chain_check c = { 0 };
 	if (anchor && ac_chain_anchor(&c, anchor))
 		ac_die(AC_EXIT_USAGE, "--anchor \"%s\" is not a chain hash (64 hexadecimal digits)",
 		       anchor);
-	char *txt = NULL;
-	size_t cap = 0, line = 0;
-	ssize_t n;
-	int bad = 0;
-	while (!bad && (n = getline(&txt, &cap, stdin)) >= 0) {
-		line++;
-		while (n && (txt[n - 1] == '\n' || txt[n - 1] == '\r'))
-			n--;
-		if (n)
-			bad = check_line(txt, (size_t)n, line, &c) != 0;
-	}
-	free(txt);
-	if (ferror(stdin))
-		ac_die(AC_EXIT_DATA, "cannot read stdin");
+	int bad = check_lines(&c);
 	if (!bad && c.entries == 0)
 		ac_die(AC_EXIT_DATA, "stdin holds no journal entry to verify");
 	json_t *out;

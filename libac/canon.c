@@ -1,12 +1,18 @@
 /* canon.c — the journal's canonical JSON computed straight from a line of
  * text, for verifying large exports fast: parsing each line with jansson
- * and dumping it sorted cost ~15 µs a line; this costs about a tenth.
+ * and dumping it sorted cost ~15 µs a line; this costs well under a tenth.
  *
  * It prints exactly what json_dumps(JSON_COMPACT | JSON_SORT_KEYS) prints
  * (tests/unit/canon.c compares both), and it only ever answers for strict,
  * unambiguous input: on anything else (a real number, a duplicate key, a NUL,
  * bad UTF-8, malformed JSON) it answers NULL and the caller takes jansson's
- * slow, authoritative path.  Not thread-safe: the buffers are reused. */
+ * slow, authoritative path.  Not thread-safe: the buffers are reused.
+ *
+ * What makes it fast: a string without escapes, an integer and a literal are
+ * their own canonical text (copied, never decoded and printed again), keys
+ * without escapes are compared where they lie in the line, and the buffers
+ * are sized once per line, so that a line allocates nothing once the longest
+ * line has been seen. */
 #include "ac.h"
 
 #include <stdlib.h>
@@ -18,32 +24,91 @@ struct buf {
 };
 
 struct member {
-	size_t key, keylen;     /* raw key bytes in keys */
+	const char *key;        /* raw key bytes: in the line, or decoded in keys */
+	size_t keylen;
 	size_t val, vallen;     /* canonical value text in out */
+	int esc;                /* the key had escapes: print it anew */
 };
 
+/* out: the canonical text of the values done so far; tmp: one object being
+ * put in order; keys: decoded strings.  None of them outgrows the line (a
+ * canonical text is never longer than its source), so each is sized to the
+ * line first and never moves during it: pointers into keys stay good.  Should
+ * that reasoning ever fail, full declines the line instead of overflowing. */
 static struct buf out, tmp, keys;
 static struct member *stack;
 static size_t depth_top, stack_cap;
+static int full;
 
-static void put(struct buf *b, const void *p, size_t n)
+/* (plain realloc: canon.c stands alone in the fuzz harness; out of memory
+ * declines the line, and jansson's path says what it has to) */
+static int reserve(struct buf *b, size_t n)
 {
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 256;
-		b->p = realloc(b->p, b->cap);
+	if (b->cap >= n)
+		return 0;
+	char *p = realloc(b->p, n);
+	if (!p)
+		return -1;
+	b->p = p;
+	b->cap = n;
+	return 0;
+}
+
+static inline void put(struct buf *b, const void *p, size_t n)
+{
+	if (n > b->cap - b->len) {
+		full = 1;
+		return;
 	}
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 }
 
-static void putc1(struct buf *b, char c) { put(b, &c, 1); }
+static inline void putc1(struct buf *b, char c)
+{
+	if (b->len == b->cap) {
+		full = 1;
+		return;
+	}
+	b->p[b->len++] = c;
+}
+
+/* The bytes a string holds as they are: printable ASCII but quote and backslash. */
+static const unsigned char plain[256] = {
+	[0x20] = 1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \ */, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 /* 0x7f */,
+};
 
 struct in {
 	const char *p, *end;
 	int depth;
 };
 
-static void ws(struct in *s)
+/* Skips the plain bytes from p, eight at a time while none of the eight is
+ * special (a quote, a backslash, a control or non-ASCII byte: each test is
+ * exact for the word as a whole), then one at a time. */
+static inline const char *skip_plain(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	while (end - p >= 8) {
+		uint64_t x, q, b;
+		memcpy(&x, p, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high)
+			break;
+		p += 8;
+	}
+	while (p < end && plain[(unsigned char)*p])
+		p++;
+	return p;
+}
+
+static inline void ws(struct in *s)
 {
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
 		s->p++;
@@ -107,14 +172,13 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
-/* Decodes a JSON string (s->p after the opening quote) to raw bytes in b. */
-static int string_raw(struct in *s, struct buf *b)
+/* Decodes a JSON string with escapes (s->p after the opening quote) to raw
+ * bytes in b. */
+static int string_decode(struct in *s, struct buf *b)
 {
 	for (;;) {
 		const char *run = s->p;
-		while (s->p < s->end && *s->p != '"' && *s->p != '\\' && (unsigned char)*s->p >= 0x20 &&
-		       (unsigned char)*s->p < 0x80)
-			s->p++;
+		s->p = skip_plain(s->p, s->end);
 		put(b, run, (size_t)(s->p - run));
 		if (s->p >= s->end)
 			return -1;
@@ -160,6 +224,42 @@ static int string_raw(struct in *s, struct buf *b)
 	}
 }
 
+/* A JSON string (s->p after its opening quote): its raw bytes at *raw, *n of
+ * them — in the line itself when it has no escape (*esc 0), else decoded at
+ * the end of keys (*esc 1; the caller gives that room back when done). */
+static int string_in(struct in *s, const char **raw, size_t *n, int *esc)
+{
+	const char *p = s->p;
+	for (;;) {
+		p = skip_plain(p, s->end);
+		if (p >= s->end)
+			return -1;
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c < 0x80)
+			goto escaped; /* a backslash, or a control character (refused there) */
+		size_t u = utf8_len((const unsigned char *)p, (const unsigned char *)s->end);
+		if (!u)
+			return -1;
+		p += u;
+	}
+	*raw = s->p;
+	*n = (size_t)(p - s->p);
+	*esc = 0;
+	s->p = p + 1;
+	return 0;
+escaped: {
+	size_t mark = keys.len;
+	if (string_decode(s, &keys) || memchr(keys.p + mark, 0, keys.len - mark))
+		return -1;
+	*raw = keys.p + mark;
+	*n = keys.len - mark;
+	*esc = 1;
+	return 0;
+}
+}
+
 /* Raw bytes as json_dumps escapes them: quotes, backslashes and control
  * characters; everything else (UTF-8 included) as is. */
 static void string_out(struct buf *b, const char *p, size_t n)
@@ -172,7 +272,8 @@ static void string_out(struct buf *b, const char *p, size_t n)
 			continue;
 		put(b, run, (size_t)(p - run));
 		run = p + 1;
-		char e[8];
+		static const char hexd[] = "0123456789ABCDEF";
+		char e[6] = { '\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15] };
 		switch (c) {
 		case '"': put(b, "\\\"", 2); break;
 		case '\\': put(b, "\\\\", 2); break;
@@ -181,9 +282,7 @@ static void string_out(struct buf *b, const char *p, size_t n)
 		case '\n': put(b, "\\n", 2); break;
 		case '\r': put(b, "\\r", 2); break;
 		case '\t': put(b, "\\t", 2); break;
-		default:
-			snprintf(e, sizeof e, "\\u%04X", c);
-			put(b, e, 6);
+		default: put(b, e, 6);
 		}
 	}
 	put(b, run, (size_t)(end - run));
@@ -192,42 +291,72 @@ static void string_out(struct buf *b, const char *p, size_t n)
 
 static int value(struct in *s, int64_t *as_int);
 
-/* Integers only (jansson prints reals its own way: the slow path does those). */
+/* Integers only (jansson prints reals its own way: the slow path does
+ * those).  Its text is already canonical but for -0, which jansson prints 0. */
 static int number(struct in *s, int64_t *as_int)
 {
-	const char *start = s->p;
-	if (s->p < s->end && *s->p == '-')
-		s->p++;
-	if (s->p >= s->end || *s->p < '0' || *s->p > '9')
+	const char *start = s->p, *p = s->p;
+	int neg = p < s->end && *p == '-';
+	p += neg;
+	if (p >= s->end || *p < '0' || *p > '9')
 		return -1;
-	if (*s->p == '0' && s->p + 1 < s->end && s->p[1] >= '0' && s->p[1] <= '9')
+	if (*p == '0' && p + 1 < s->end && p[1] >= '0' && p[1] <= '9')
 		return -1;
 	uint64_t v = 0;
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+	while (p < s->end && *p >= '0' && *p <= '9') {
 		if (v > (UINT64_MAX - 9) / 10)
 			return -1;
-		v = v * 10 + (uint64_t)(*s->p++ - '0');
+		v = v * 10 + (uint64_t)(*p++ - '0');
 	}
-	if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+	if (p < s->end && (*p == '.' || *p == 'e' || *p == 'E'))
 		return -1;
-	int neg = *start == '-';
 	if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
 		return -1;
-	int64_t i = neg ? (int64_t)(0 - v) : (int64_t)v;
-	char txt[24];
-	int n = snprintf(txt, sizeof txt, "%lld", (long long)i);
-	put(&out, txt, (size_t)n);
+	s->p = p;
+	if (neg && v == 0)
+		putc1(&out, '0');
+	else
+		put(&out, start, (size_t)(p - start));
 	if (as_int)
-		*as_int = i;
+		*as_int = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
 }
 
-static int cmp_members(const void *a, const void *b)
+static inline int cmp_members(const struct member *x, const struct member *y)
 {
-	const struct member *x = a, *y = b;
+	/* most keys differ in their first byte */
+	if (x->keylen && y->keylen && x->key[0] != y->key[0])
+		return (unsigned char)x->key[0] - (unsigned char)y->key[0];
 	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
-	int c = memcmp(keys.p + x->key, keys.p + y->key, n);
+	int c = memcmp(x->key, y->key, n);
 	return c ? c : (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
+static int cmp_qsort(const void *a, const void *b) { return cmp_members(a, b); }
+
+/* Sorts the members by key: -1 when two keys are the same (which one counts
+ * would be ambiguous).  An entry has a handful of keys: insertion sort beats
+ * qsort's calls there, and sees a duplicate where it stops. */
+static int sort_members(struct member *ms, size_t n)
+{
+	if (n > 16) {
+		qsort(ms, n, sizeof *ms, cmp_qsort);
+		for (size_t i = 1; i < n; i++)
+			if (!cmp_members(&ms[i - 1], &ms[i]))
+				return -1;
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct member m = ms[i];
+		size_t j = i;
+		int c = 1;
+		for (; j > 0 && (c = cmp_members(&ms[j - 1], &m)) > 0; j--)
+			ms[j] = ms[j - 1];
+		if (c == 0) /* the greatest key not above m's is m's */
+			return -1;
+		ms[j] = m;
+	}
+	return 0;
 }
 
 /* top: the line itself, whose digest and chain members are set aside. */
@@ -237,6 +366,13 @@ struct top {
 	size_t digest, chain;   /* offsets + 1 of their raw text in keys; 0: absent */
 };
 
+static int is_key(const struct member *m, const char *name, size_t n)
+{
+	return m->keylen == n && !memcmp(m->key, name, n);
+}
+
+/* The object at s->p, its canonical text appended to out (the line's own, top,
+ * is left in tmp). */
 static int object(struct in *s, struct top *top)
 {
 	size_t base = depth_top, start = out.len, keys_start = keys.len;
@@ -244,7 +380,7 @@ static int object(struct in *s, struct top *top)
 	ws(s);
 	if (s->p < s->end && *s->p == '}') {
 		s->p++;
-		put(&out, "{}", 2);
+		put(top ? &tmp : &out, "{}", 2);
 		return 0;
 	}
 	for (;;) {
@@ -253,47 +389,52 @@ static int object(struct in *s, struct top *top)
 			return -1;
 		s->p++;
 		if (depth_top == stack_cap) {
+			struct member *more = realloc(stack, (stack_cap * 2 + 16) * sizeof *stack);
+			if (!more)
+				return -1;
+			stack = more;
 			stack_cap = stack_cap * 2 + 16;
-			stack = realloc(stack, stack_cap * sizeof *stack);
 		}
-		struct member m = { .key = keys.len };
-		if (string_raw(s, &keys))
-			return -1;
-		m.keylen = keys.len - m.key;
-		if (memchr(keys.p + m.key, 0, m.keylen))
+		/* filled in place (a member built aside and copied in stalled on
+		 * the copy); by index, as a nested object may move the stack */
+		size_t at = depth_top++;
+		struct member *m = &stack[at];
+		if (string_in(s, &m->key, &m->keylen, &m->esc))
 			return -1;
 		ws(s);
 		if (s->p >= s->end || *s->p != ':')
 			return -1;
 		s->p++;
 		ws(s);
-		int hash_member = 0;
-		if (top && m.keylen == 6 && !memcmp(keys.p + m.key, "digest", 6))
-			hash_member = 1;
-		if (top && m.keylen == 5 && !memcmp(keys.p + m.key, "chain", 5))
-			hash_member = 2;
-		if (hash_member) {
-			/* kept raw, aside, for the caller; never hashed */
-			size_t *slot = hash_member == 1 ? &top->digest : &top->chain;
-			if (*slot || s->p >= s->end || *s->p != '"')
+		size_t *aside = !top ? NULL : is_key(m, "digest", 6) ? &top->digest :
+				is_key(m, "chain", 5) ? &top->chain : NULL;
+		m->val = out.len;
+		if (aside) {
+			/* kept raw, aside, for the caller, ended by a NUL; never hashed */
+			const char *raw;
+			size_t n;
+			int esc;
+			depth_top--;
+			if (*aside || s->p >= s->end || *s->p != '"')
 				return -1;
 			s->p++;
-			*slot = keys.len + 1;
-			if (string_raw(s, &keys))
+			if (string_in(s, &raw, &n, &esc))
 				return -1;
+			if (esc) {
+				*aside = (size_t)(raw - keys.p) + 1;
+			} else {
+				*aside = keys.len + 1;
+				put(&keys, raw, n);
+			}
 			putc1(&keys, 0);
-		} else {
-			int is_seq = top && m.keylen == 3 && !memcmp(keys.p + m.key, "seq", 3);
-			m.val = out.len;
-			if (is_seq && (s->p >= s->end || (*s->p != '-' && (*s->p < '0' || *s->p > '9'))))
+		} else if (top && is_key(m, "seq", 3)) {
+			if (number(s, &top->seq))
 				return -1;
-			if (value(s, is_seq ? &top->seq : NULL))
-				return -1;
-			if (is_seq)
-				top->have_seq = 1;
-			m.vallen = out.len - m.val;
-			stack[depth_top++] = m;
+			top->have_seq = 1;
+		} else if (value(s, NULL)) {
+			return -1;
 		}
+		stack[at].vallen = out.len - stack[at].val;
 		ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -307,24 +448,27 @@ static int object(struct in *s, struct top *top)
 	}
 	struct member *ms = stack + base;
 	size_t n = depth_top - base;
-	qsort(ms, n, sizeof *ms, cmp_members);
+	if (sort_members(ms, n))
+		return -1;
 	tmp.len = 0;
 	putc1(&tmp, '{');
 	for (size_t i = 0; i < n; i++) {
-		if (i && !cmp_members(&ms[i - 1], &ms[i]))
-			return -1; /* a duplicate key: which one counts is ambiguous */
 		if (i)
 			putc1(&tmp, ',');
-		string_out(&tmp, keys.p + ms[i].key, ms[i].keylen);
+		if (ms[i].esc)
+			string_out(&tmp, ms[i].key, ms[i].keylen);
+		else /* its own text, quotes and all */
+			put(&tmp, ms[i].key - 1, ms[i].keylen + 2);
 		putc1(&tmp, ':');
 		put(&tmp, out.p + ms[i].val, ms[i].vallen);
 	}
 	putc1(&tmp, '}');
+	depth_top = base;
+	if (top)
+		return 0;
 	out.len = start;
 	put(&out, tmp.p, tmp.len);
-	depth_top = base;
-	if (!top)
-		keys.len = keys_start;
+	keys.len = keys_start;
 	return 0;
 }
 
@@ -357,9 +501,8 @@ static int array(struct in *s)
 	}
 }
 
-static int literal(struct in *s, const char *word)
+static int literal(struct in *s, const char *word, size_t n)
 {
-	size_t n = strlen(word);
 	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
 		return -1;
 	s->p += n;
@@ -379,20 +522,20 @@ static int value(struct in *s, int64_t *as_int)
 		if (as_int)
 			return -1;
 		s->p++;
-		size_t mark = keys.len;
-		rc = string_raw(s, &keys);
-		if (!rc) {
-			if (memchr(keys.p + mark, 0, keys.len - mark))
-				rc = -1;
-			else
-				string_out(&out, keys.p + mark, keys.len - mark);
-		}
+		const char *raw;
+		size_t n, mark = keys.len;
+		int esc;
+		rc = string_in(s, &raw, &n, &esc);
+		if (!rc && esc)
+			string_out(&out, raw, n);
+		else if (!rc) /* its own text, quotes and all */
+			put(&out, raw - 1, n + 2);
 		keys.len = mark;
 		break;
 	}
-	case 't': rc = as_int ? -1 : literal(s, "true"); break;
-	case 'f': rc = as_int ? -1 : literal(s, "false"); break;
-	case 'n': rc = as_int ? -1 : literal(s, "null"); break;
+	case 't': rc = as_int ? -1 : literal(s, "true", 4); break;
+	case 'f': rc = as_int ? -1 : literal(s, "false", 5); break;
+	case 'n': rc = as_int ? -1 : literal(s, "null", 4); break;
 	default: rc = number(s, as_int);
 	}
 	s->depth--;
@@ -404,19 +547,22 @@ const char *ac_canon_entry(const char *txt, size_t len, size_t *outlen, int64_t 
 {
 	struct in s = { txt, txt + len, 0 };
 	struct top top = { 0 };
-	out.len = keys.len = 0;
+	/* a canonical text is never longer than its source; keys also holds the
+	 * NULs ending digest and chain */
+	if (reserve(&out, len + 16) || reserve(&tmp, len + 16) || reserve(&keys, len + 16))
+		return NULL;
+	out.len = tmp.len = keys.len = 0;
 	depth_top = 0;
+	full = 0;
 	ws(&s);
 	if (s.p >= s.end || *s.p != '{' || object(&s, &top))
 		return NULL;
 	ws(&s);
-	if (s.p != s.end)
+	if (s.p != s.end || full || !top.have_seq)
 		return NULL;
-	*outlen = out.len;
-	*seq = top.have_seq ? top.seq : 0;
+	*outlen = tmp.len;
+	*seq = top.seq;
 	*digest_hex = top.digest ? keys.p + top.digest - 1 : NULL;
 	*chain_hex = top.chain ? keys.p + top.chain - 1 : NULL;
-	if (!top.have_seq)
-		return NULL;
-	return out.p;
+	return tmp.p;
 }

@@ -4,6 +4,7 @@
 #include "ac.h"
 #include "tap.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
 
@@ -129,6 +130,38 @@ int main(void)
 	expect(ls, 3, "a field added to entry 3");
 	free(ls[2]);
 	ls[2] = lines[2];
+
+	/* the hex of digest and chain, decoded by table: either case is the
+	 * same hash; anything but 64 hex digits is refused */
+	{
+		json_t *o = json_loads(lines[2], 0, NULL);
+		char up[65], bad[70];
+		snprintf(up, sizeof up, "%s", json_string_value(json_object_get(o, "digest")));
+		for (char *p = up; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		ls[2] = replace(lines[2], json_string_value(json_object_get(o, "digest")), up);
+		expect(ls, 0, "entry 3's digest in upper case");
+		free(ls[2]);
+		static const char *const wrong[] = { "g", "G", ":", "/", "@", "`", " ", "\\u0000" };
+		for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+			snprintf(bad, sizeof bad, "%.63s%s", up, wrong[i]);
+			ls[2] = replace(lines[2], json_string_value(json_object_get(o, "digest")), bad);
+			char what[64];
+			snprintf(what, sizeof what, "entry 3's digest ending in '%s'", wrong[i]);
+			expect(ls, 3, what);
+			free(ls[2]);
+		}
+		snprintf(bad, sizeof bad, "%.63s", up);
+		ls[2] = replace(lines[2], json_string_value(json_object_get(o, "digest")), bad);
+		expect(ls, 3, "entry 3's digest of 63 digits");
+		free(ls[2]);
+		snprintf(bad, sizeof bad, "%s0", up);
+		ls[2] = replace(lines[2], json_string_value(json_object_get(o, "chain")), bad);
+		expect(ls, 3, "entry 3's chain of 65 digits");
+		free(ls[2]);
+		ls[2] = lines[2];
+		json_decref(o);
+	}
 
 	/* entry 3 altered, its digest recomputed: the chain still catches it */
 	{
