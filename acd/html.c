@@ -165,6 +165,15 @@ int form_field(const char *body, const char *name, char *out, size_t cap)
 	return -1;
 }
 
+int form_count(const char *body, const char *name)
+{
+	size_t nl = strlen(name);
+	int n = 0;
+	for (const char *p = body; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
+		n += !strncmp(p, name, nl) && p[nl] == '=';
+	return n;
+}
+
 int hex_ok(const char *s, size_t n)
 {
 	if (strlen(s) != n)

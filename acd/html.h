@@ -32,6 +32,8 @@ void page_allow_form_target(struct req *, const char *url);
 int req_cookie(struct req *, const char *name, char *out, size_t cap);
 /* A field of an application/x-www-form-urlencoded body, decoded; 0 or -1. */
 int form_field(const char *body, const char *name, char *out, size_t cap);
+/* How many times name= starts a parameter of the form body. */
+int form_count(const char *body, const char *name);
 
 /* The browser's random id (32 hex digits) from its cookie, or a new one set
  * on the reply: what binds a FranceConnect round trip or an authorization in

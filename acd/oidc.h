@@ -87,9 +87,33 @@ int oidc_still_allowed(store_conn *db, int64_t mandate, const char *demarche, in
 int64_t oidc_mandate_for(store_conn *db, const struct oidc_request *q, const char *demarche,
 			 time_t now);
 
-/* oidc_authorize.c: a state or nonce as a client may send it: 16 to 256
- * unreserved characters (RFC 3986). */
+/* oidc_params.c: the parameters OpenID Connect Core §3.1.2.1 defines (with
+ * RFC 6749 §4.1.1), each at most once (RFC 6749 §3.1); any other parameter
+ * is ignored, as RFC 6749 §3.1 asks of an unrecognised one. */
+enum {
+	P_RESPONSE_TYPE, P_CLIENT_ID, P_REDIRECT_URI, P_SCOPE, P_STATE, P_NONCE, P_ACR_VALUES,
+	P_PROMPT, P_CLAIMS, P_MAX_AGE, P_UI_LOCALES, P_CLAIMS_LOCALES, P_ID_TOKEN_HINT,
+	P_LOGIN_HINT, P_DISPLAY, P_RESPONSE_MODE, P_REQUEST, P_REQUEST_URI, P_REGISTRATION, P_COUNT
+};
+struct oidc_params {
+	int count[P_COUNT];
+	const char *value[P_COUNT]; /* NULL: absent; borrowed */
+	const char *dup;            /* a parameter given twice */
+};
+/* One parameter of the query, decoded: a known one is counted and kept. */
+void oidc_params_add(struct oidc_params *, const char *key, const char *value);
+/* Once the client and its redirect URI are known (P_REDIRECT_URI): NULL when
+ * the request is good, with q's redirect_uri, state, nonce, scope and
+ * rep_scope filled; else the OAuth error code and a sentence in why.  Either
+ * way *echo is the state to send back (NULL when unusable). */
+const char *oidc_params_check(const struct oidc_params *, struct oidc_request *q,
+			      const char **echo, char why[300]);
+/* A state or nonce as a client may send it: 16 to 256 unreserved
+ * characters (RFC 3986). */
 int oidc_token_ok(const char *v);
+/* An Authorization header's Basic credentials (RFC 6749 §2.3.1: each
+ * form-urlencoded, then the pair in base64): 0, or -1 when malformed. */
+int oidc_basic_credentials(const char *h, char id[256], char secret[256]);
 /* The redirection of an error to the client (303). */
 int oidc_redirect_error(struct req *r, const char *redirect_uri, const char *state,
 			const char *error, const char *description);

@@ -162,27 +162,6 @@ char *oidc_client_secret(store_conn *db, int64_t id, size_t *n)
 	return crypto_open_blob(box, boxlen, n);
 }
 
-/* RFC 6749 §2.3.1: the Basic credentials are form-urlencoded, then base64. */
-static int basic_credentials(const char *h, char id[256], char secret[256])
-{
-	char raw[600], pair[1300];
-	size_t n;
-	if (strncasecmp(h, "Basic ", 6) ||
-	    sodium_base642bin((uint8_t *)raw, sizeof raw - 1, h + 6, strlen(h + 6), " ", &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL))
-		return -1;
-	raw[n] = 0;
-	char *colon = strchr(raw, ':');
-	if (!colon || memchr(raw, 0, n))
-		return -1;
-	*colon = 0;
-	snprintf(pair, sizeof pair, "i=%s&s=%s", raw, colon + 1);
-	sodium_memzero(raw, sizeof raw);
-	int rc = form_field(pair, "i", id, 256) || form_field(pair, "s", secret, 256) ? -1 : 0;
-	sodium_memzero(pair, sizeof pair);
-	return rc;
-}
-
 static int auth_error(struct req *r, int basic, const char *description)
 {
 	if (basic)
@@ -203,7 +182,7 @@ int oidc_client_auth(struct req *r, struct oidc_client *c)
 						    "error_description",
 						    "use one client authentication method, not two")), -1;
 	}
-	if (basic && basic_credentials(h, id, secret))
+	if (basic && oidc_basic_credentials(h, id, secret))
 		return auth_error(r, 1, "malformed Basic credentials"), -1;
 	if (!basic)
 		memcpy(id, posted_id, sizeof id);

@@ -19,16 +19,6 @@ static int oauth_error(struct req *r, int status, const char *error, const char 
 					       description));
 }
 
-/* How many times name= starts a parameter of the form body. */
-static int form_count(const char *body, const char *name)
-{
-	size_t nl = strlen(name);
-	int n = 0;
-	for (const char *p = body; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
-		n += !strncmp(p, name, nl) && p[nl] == '=';
-	return n;
-}
-
 struct grant {
 	const struct oidc_client *c;
 	char code[80], redirect_uri[1100];
