@@ -88,19 +88,26 @@ struct in {
 	int depth;
 };
 
-/* Skips the plain bytes from p, eight at a time while none of the eight is
- * special (a quote, a backslash, a control or non-ASCII byte: each test is
- * exact for the word as a whole), then one at a time. */
+/* Skips the plain bytes from p, eight at a time: a word's special bytes (a
+ * quote, a backslash, a control or non-ASCII byte) show as their high bits
+ * in m; a borrow may mark bytes after the first, never before it, so the
+ * lowest mark is the first special byte (the lowest address, little-endian). */
 static inline const char *skip_plain(const char *p, const char *end)
 {
 	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
 	while (end - p >= 8) {
-		uint64_t x, q, b;
+		uint64_t x, q, b, m;
 		memcpy(&x, p, 8);
 		q = x ^ (ones * '"');
 		b = x ^ (ones * '\\');
-		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high)
+		m = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+#else
+		if (m)
 			break;
+#endif
 		p += 8;
 	}
 	while (p < end && plain[(unsigned char)*p])
