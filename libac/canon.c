@@ -17,6 +17,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct buf {
 	char *p;
@@ -88,19 +91,41 @@ struct in {
 	int depth;
 };
 
-/* Skips the plain bytes from p, eight at a time while none of the eight is
- * special (a quote, a backslash, a control or non-ASCII byte: each test is
- * exact for the word as a whole), then one at a time. */
+/* Skips the plain bytes from p, eight at a time: a word's special bytes (a
+ * quote, a backslash, a control or non-ASCII byte) show as their high bits
+ * in m; a borrow may mark bytes after the first, never before it, so the
+ * lowest mark is the first special byte (the lowest address, little-endian). */
 static inline const char *skip_plain(const char *p, const char *end)
 {
 	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+#ifdef __SSE2__
+	/* sixteen at a time where the CPU has it: compared as signed bytes,
+	 * non-ASCII ones are below a space too */
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+		      space = _mm_set1_epi8(0x20);
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned bits = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+				     _mm_cmplt_epi8(x, space)));
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
 	while (end - p >= 8) {
-		uint64_t x, q, b;
+		uint64_t x, q, b, m;
 		memcpy(&x, p, 8);
 		q = x ^ (ones * '"');
 		b = x ^ (ones * '\\');
-		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high)
+		m = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & high;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+#else
+		if (m)
 			break;
+#endif
 		p += 8;
 	}
 	while (p < end && plain[(unsigned char)*p])
