@@ -115,6 +115,27 @@ tamper() {
 	assert_failure 65
 }
 
+@test "--verify reads lines however they come: CRLF, blank lines, no last newline, a line of 2 MiB, a pipe" {
+	ac-audit > "$T/export.ndjson"
+	run ac-audit --verify < "$T/export.ndjson"
+	assert_success
+	local head
+	head=$(jq -r .head <<<"$output")
+	# line 2 behind 2 MiB of spaces (still the same JSON, longer than a read),
+	# a blank line after it, CRLF endings and no newline after the last line
+	awk 'NR == 2 { printf "%2097152s", "" } { printf "%s\r\n", $0 } NR == 2 { print "" }' \
+		"$T/export.ndjson" | head -c -2 > "$T/odd.ndjson"
+	run ac-audit --verify < "$T/odd.ndjson"
+	assert_success
+	assert_equal "$(jq -r .head <<<"$output")" "$head"
+	cat "$T/odd.ndjson" | { run ac-audit --verify; assert_success; }
+	# lines are still counted as written: the blank one too
+	{ cat "$T/odd.ndjson"; printf '\r\n{"seq":\r\n'; } > "$T/bad.ndjson"
+	run ac-audit --verify < "$T/bad.ndjson"
+	assert_failure 65
+	assert_output --partial "line $(($(wc -l < "$T/export.ndjson") + 2))"
+}
+
 @test "an export whose first entries were removed is caught at its first entry" {
 	ac-audit > "$T/export.ndjson"
 	sed 1,2d "$T/export.ndjson" > "$T/bad.ndjson"
