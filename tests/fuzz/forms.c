@@ -83,7 +83,8 @@ static void cookie(const char *value)
 		abort();
 	free(req);
 	answered = 0;
-	char buf[4096];
+	char buf[4096], status[13] = "";
+	size_t have = 0;
 	for (int i = 0;; i++) {
 		if (i == 100000)
 			abort(); /* neither an answer nor a close: a hang */
@@ -91,13 +92,17 @@ static void cookie(const char *value)
 		ssize_t got = read(sv[1], buf, sizeof buf);
 		if (got == 0)
 			break;
+		for (ssize_t k = 0; k < got && have < sizeof status - 1; k++)
+			status[have++] = buf[k];
 	}
 	close(sv[1]);
-	/* a printable header reaches the handler: the cookies were read */
+	/* a printable header reaches the handler, or is refused whole before
+	 * any handler: libmicrohttpd 0.9.75 answers 431 to a Cookie header it
+	 * cannot parse (an unterminated quote, a space in a value...) */
 	int printable = 1;
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
 		printable &= *c >= 0x20 && *c < 0x7f;
-	if (printable && !answered)
+	if (printable && !answered && strncmp(status, "HTTP/1.1 4", 10))
 		abort();
 }
 
