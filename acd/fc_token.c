@@ -4,6 +4,7 @@
  * iat, nonce, acr, sub).  fc.c fetches; the fuzzer (tests/fuzz/jwt.c) reads
  * the same code. */
 #include "fc.h"
+#include "jws.h"
 
 #include <cjose/cjose.h>
 #include <sodium.h>
@@ -50,7 +51,8 @@ json_t *fc_jws_claims(const char *compact, json_t *jwks, int *no_key, const char
 {
 	cjose_err e;
 	*no_key = 0;
-	cjose_jws_t *jws = cjose_jws_import(compact, strlen(compact), &e);
+	cjose_jws_t *jws = jws_compact_ok(compact) ? cjose_jws_import(compact, strlen(compact), &e)
+						   : NULL;
 	if (!jws) {
 		*why = "malformed";
 		return NULL;

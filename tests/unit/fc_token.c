@@ -1,7 +1,9 @@
 /* fc_token.c — the ID token's claims as acd checks them (acd/fc_token.c):
  * issuer, audience, expiry with its skew (also at the edge of 2^63, where
- * exp + skew overflowed, found by tests/fuzz/jwt.c), nonce, eIDAS level. */
+ * exp + skew overflowed, found by tests/fuzz/jwt.c), nonce, eIDAS level; and
+ * the shape of a compact JWS before cjose reads it (jws.c). */
 #include "fc.h"
+#include "jws.h"
 #include "tap.h"
 
 #include <sodium.h>
@@ -41,5 +43,11 @@ int main(void)
 	is_str(check(",\"nonce\":\"n1\""), "wrong nonce", "another nonce");
 	is_str(check(",\"acr\":\"eidas0\""), "insufficient eIDAS level", "eidas0 is too low");
 	is_str(check(",\"sub\":\"\""), "no subject", "an empty subject");
+	ok(jws_compact_ok("eyJhbGciOiJFUzI1NiJ9.e30.AAAA") && jws_compact_ok("eyJhbGciOiJub25lIn0.e30."),
+	   "a compact JWS, signed or not");
+	ok(!jws_compact_ok("eyJhbGciOiJFUzI1NiJ9.A=.AA") && !jws_compact_ok("eyJhbGciOiJFUzI1NiJ9.e30.A"),
+	   "padding, or a part of 1 mod 4 characters, on which cjose asserts");
+	ok(!jws_compact_ok("a.b") && !jws_compact_ok("e30.e30.AA.AA") && !jws_compact_ok(".e30.AA") &&
+	   !jws_compact_ok("e30.e+0.AA"), "two parts, four, no header, a character outside base64url");
 	return tap_done();
 }
