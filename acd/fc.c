@@ -1,11 +1,10 @@
 /* fc.c — the FranceConnect client: discovery, authorization URL, code
- * exchange, ID token verification with cjose, userinfo. */
+ * exchange, ID token verification (fc_token.c), userinfo. */
 #include "fc.h"
 #include "fetch.h"
 #include "log.h"
 #include "server.h"
 
-#include <cjose/cjose.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#define CLOCK_SKEW 60   /* seconds of disagreement tolerated on exp and iat */
 #define REFRESH_GAP 60  /* least seconds between two fetches of the keys */
 
 /* The provider as its discovery document describes it: read on first use,
@@ -151,25 +149,6 @@ char *fc_authorize_url(const char *state, const char *nonce, struct fail *f)
 	return url;
 }
 
-/* The JWKS key the token's header names, of the type its alg needs. */
-static cjose_jwk_t *find_key(const char *kid, const char *kty)
-{
-	json_t *k;
-	size_t i;
-	json_array_foreach(json_object_get(prov.jwks, "keys"), i, k) {
-		const char *use = json_string_value(json_object_get(k, "use"));
-		const char *kk = json_string_value(json_object_get(k, "kid"));
-		const char *t = json_string_value(json_object_get(k, "kty"));
-		if ((use && strcmp(use, "sig")) || !t || strcmp(t, kty))
-			continue;
-		if (kid && (!kk || strcmp(kk, kid)))
-			continue;
-		cjose_err e;
-		return cjose_jwk_import_json((cjose_header_t *)k, &e);
-	}
-	return NULL;
-}
-
 static int bad_token(struct fail *f, const char *why)
 {
 	log_error("franceconnect: ID token refused: %s", why);
@@ -177,69 +156,31 @@ static int bad_token(struct fail *f, const char *why)
 			"la réponse de FranceConnect n'a pas pu être vérifiée (%s) : recommencez", why);
 }
 
-static int aud_ok(json_t *claims)
-{
-	json_t *aud = json_object_get(claims, "aud");
-	const char *me = srv.cfg.fc_client_id;
-	if (json_is_string(aud))
-		return !strcmp(json_string_value(aud), me);
-	if (!json_is_array(aud))
-		return 0;
-	size_t i;
-	json_t *a;
-	int mine = 0;
-	json_array_foreach(aud, i, a) mine |= json_is_string(a) && !strcmp(json_string_value(a), me);
-	/* several audiences: the token must name us as its authorized party */
-	const char *azp = json_string_value(json_object_get(claims, "azp"));
-	return mine && (json_array_size(aud) == 1 || (azp && !strcmp(azp, me)));
-}
-
-/* A compact JWS signed by the provider (RS256 or ES256, with a key of its
- * JWKS): its claims as an object (new reference), or NULL with f filled. */
+/* A compact JWS signed by the provider with a key of its JWKS: its claims
+ * (new reference), or NULL with f filled.  The keys are read again when the
+ * token names one they do not have: the provider may have rotated.  The
+ * check itself runs on a reference to the keys, outside the lock. */
 static json_t *verify_jws(const char *compact, struct fail *f)
 {
-	cjose_err e;
-	cjose_jws_t *jws = cjose_jws_import(compact, strlen(compact), &e);
-	if (!jws) {
-		bad_token(f, "malformed");
-		return NULL;
-	}
-	cjose_header_t *h = cjose_jws_get_protected(jws);
-	const char *alg = cjose_header_get(h, CJOSE_HDR_ALG, &e);
-	const char *kid = cjose_header_get(h, CJOSE_HDR_KID, &e);
-	/* asymmetric only: "none" and HMAC (alg confusion) are refused */
-	const char *kty = !alg ? NULL : !strcmp(alg, "RS256") ? "RSA" : !strcmp(alg, "ES256") ? "EC" : NULL;
-	json_t *claims = NULL;
-	if (!kty) {
-		bad_token(f, "unexpected signature algorithm");
-		goto out;
-	}
+	const char *why = NULL;
+	int no_key = 0;
 	pthread_mutex_lock(&prov.lock);
-	cjose_jwk_t *key = find_key(kid, kty);
-	char err[512] = "";
-	if (!key && refresh(err, sizeof err) == 0) /* the provider may have rotated */
-		key = find_key(kid, kty);
+	json_t *keys = json_incref(prov.jwks);
 	pthread_mutex_unlock(&prov.lock);
-	if (!key) {
-		bad_token(f, "signed with an unknown key");
-		goto out;
+	json_t *claims = fc_jws_claims(compact, keys, &no_key, &why);
+	json_decref(keys);
+	if (!claims && no_key) {
+		char err[512] = "";
+		pthread_mutex_lock(&prov.lock);
+		int fresh = refresh(err, sizeof err) == 0;
+		keys = json_incref(prov.jwks);
+		pthread_mutex_unlock(&prov.lock);
+		if (fresh)
+			claims = fc_jws_claims(compact, keys, &no_key, &why);
+		json_decref(keys);
 	}
-	int good = cjose_jws_verify(jws, key, &e);
-	cjose_jwk_release(key);
-	if (!good) {
-		bad_token(f, "bad signature");
-		goto out;
-	}
-	uint8_t *pt;
-	size_t ptlen;
-	if (!cjose_jws_get_plaintext(jws, &pt, &ptlen, &e) ||
-	    !(claims = json_loadb((const char *)pt, ptlen, 0, NULL)) || !json_is_object(claims)) {
-		json_decref(claims);
-		claims = NULL;
-		bad_token(f, "unreadable claims");
-	}
-out:
-	cjose_jws_release(jws);
+	if (!claims)
+		bad_token(f, why);
 	return claims;
 }
 
@@ -247,49 +188,14 @@ out:
 static json_t *verify_id_token(const char *compact, const uint8_t nonce_hash[32], struct fail *f)
 {
 	json_t *claims = verify_jws(compact, f);
-	if (!claims)
+	const char *why;
+	if (claims && fc_id_token_check(claims, srv.cfg.fc_issuer, srv.cfg.fc_client_id, nonce_hash,
+					time(NULL), &why)) {
+		bad_token(f, why);
+		json_decref(claims);
 		return NULL;
-	time_t now = time(NULL);
-	const char *iss = json_string_value(json_object_get(claims, "iss"));
-	const char *got_nonce = json_string_value(json_object_get(claims, "nonce"));
-	const char *acr = json_string_value(json_object_get(claims, "acr"));
-	json_t *exp = json_object_get(claims, "exp"), *iat = json_object_get(claims, "iat");
-	if (!iss || strcmp(iss, srv.cfg.fc_issuer)) {
-		bad_token(f, "wrong issuer");
-		goto fail;
-	}
-	if (!aud_ok(claims)) {
-		bad_token(f, "wrong audience");
-		goto fail;
-	}
-	if (!json_is_integer(exp) || json_integer_value(exp) + CLOCK_SKEW < now) {
-		bad_token(f, "expired");
-		goto fail;
-	}
-	if (json_is_integer(iat) && json_integer_value(iat) > now + CLOCK_SKEW) {
-		bad_token(f, "issued in the future");
-		goto fail;
-	}
-	uint8_t got_hash[32];
-	if (got_nonce)
-		crypto_hash_sha256(got_hash, (const uint8_t *)got_nonce, strlen(got_nonce));
-	if (!got_nonce || sodium_memcmp(got_hash, nonce_hash, 32)) {
-		bad_token(f, "wrong nonce");
-		goto fail;
-	}
-	if (acr && strcmp(acr, "eidas1") && strcmp(acr, "eidas2") && strcmp(acr, "eidas3")) {
-		bad_token(f, "insufficient eIDAS level");
-		goto fail;
-	}
-	const char *sub = json_string_value(json_object_get(claims, "sub"));
-	if (!sub || !*sub || strlen(sub) >= sizeof ((struct fc_identity *)0)->sub) {
-		bad_token(f, "no subject");
-		goto fail;
 	}
 	return claims;
-fail:
-	json_decref(claims);
-	return NULL;
 }
 
 static void copy_claim(json_t *ui, const char *k, char *dst, size_t cap)
@@ -364,7 +270,7 @@ int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity
 		log_info("franceconnect: signed userinfo %s", ui ? "verified" : "refused");
 		const char *ui_iss = json_string_value(json_object_get(ui, "iss"));
 		if (ui && ((ui_iss && strcmp(ui_iss, srv.cfg.fc_issuer)) ||
-			   (json_object_get(ui, "aud") && !aud_ok(ui)))) {
+			   (json_object_get(ui, "aud") && !fc_aud_ok(ui, srv.cfg.fc_client_id)))) {
 			json_decref(ui);
 			ui = NULL;
 			bad_token(f, "userinfo for another client or from another issuer");

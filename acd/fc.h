@@ -28,6 +28,16 @@ char *fc_authorize_url(const char *state, const char *nonce, struct fail *f);
  * nonce_hash), reads userinfo. */
 int fc_finish(const char *code, const uint8_t nonce_hash[32], struct fc_identity *id,
 	      struct fail *f);
+/* fc_token.c: the claims (new reference) of a compact JWS signed with a key
+ * of jwks ({"keys":[...]}) by RS256 or ES256, or NULL with why; *no_key
+ * when the token names a key jwks does not hold (read the keys again). */
+json_t *fc_jws_claims(const char *compact, json_t *jwks, int *no_key, const char **why);
+/* An ID token's claims for client_id from issuer at now, its nonce hashing
+ * (SHA-256) to nonce_hash: 0, or -1 with why. */
+int fc_id_token_check(json_t *claims, const char *issuer, const char *client_id,
+		      const uint8_t nonce_hash[32], time_t now, const char **why);
+/* aud names client_id, alone or as the authorized party (azp): 1. */
+int fc_aud_ok(json_t *claims, const char *client_id);
 /* The hashes a caller keeps of a trip, in its own table, until the return. */
 struct fc_trip {
 	uint8_t state_hash[32], nonce_hash[32], browser_hash[32];

@@ -5,6 +5,7 @@
  * a rotation by another process takes effect at once; the unsealed keys are
  * cached by kid (a kid never names another key). */
 #include "oidc.h"
+#include "jws.h"
 #include "crypto.h"
 #include "log.h"
 
@@ -246,6 +247,8 @@ json_t *oidc_verify_own(store_conn *db, const char *compact, time_t now)
 	static const char published[] = "SELECT alg FROM signing_keys WHERE kid = $1"
 					" AND (retired_at IS NULL OR retired_at > $2)";
 	cjose_err e;
+	if (!jws_compact_ok(compact))
+		return NULL;
 	cjose_jws_t *jws = cjose_jws_import(compact, strlen(compact), &e);
 	if (!jws)
 		return NULL;

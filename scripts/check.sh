@@ -4,6 +4,8 @@
 # a code step, a peer starting), so two passes on two cores take about the
 # time of the slower one. The sanitizer pass writes to build-san/check.log,
 # printed when it ends; each pass ends with its "N passed, N failed" line.
+# Then every fuzz harness for 10 s under ASan+UBSan (scripts/fuzz.sh), alone:
+# fuzzing takes both cores, which the suites' timings should not share.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=${1:-build}
@@ -21,4 +23,8 @@ wait "$san"
 sanrc=$?
 echo "== the suite on $S (ASan+UBSan)"
 cat "$S/check.log"
-[ "$plain" -eq 0 ] && [ "$sanrc" -eq 0 ]
+
+echo "== the fuzz harnesses, 10 s each (ASan+UBSan)"
+FUZZ_S=10 scripts/fuzz.sh
+fuzz=$?
+[ "$plain" -eq 0 ] && [ "$sanrc" -eq 0 ] && [ "$fuzz" -eq 0 ]

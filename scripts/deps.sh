@@ -4,6 +4,7 @@
 # the npm packages of the tests (package-lock.json) when node_modules is missing
 # or older than the lock. The tests' browser is Debian's chromium: no
 # `npx playwright install` (it downloads a browser build, which fails here).
+# clang and its runtime build the fuzz harnesses (libFuzzer, scripts/fuzz.sh).
 set -eu
 
 PKGS="build-essential pkg-config
@@ -11,7 +12,8 @@ libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev liboath-dev oathtool libps
 libsodium-dev libcsv-dev libqrencode-dev libsqlite3-dev sqlite3
 libcjose-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
 bats bats-support bats-assert bats-file jq curl hyperfine xxd groff-base zbar-tools
-chromium poppler-utils python3-aiosmtpd faketime parallel systemd"
+chromium poppler-utils python3-aiosmtpd faketime parallel systemd
+clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
