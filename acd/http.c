@@ -108,6 +108,7 @@ static void dispatch(struct req *r)
 	}
 	r->db = store_conn_get(srv.db);
 	if (!r->db) {
+		reply_header(r, "Retry-After", "1");
 		reply_error(r, 503, "unavailable", "the database cannot be opened; retry later");
 		return;
 	}
