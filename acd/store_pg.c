@@ -283,7 +283,9 @@ static void clear_all(struct pg_conn *c)
  * (never blocks), and reset a broken one.  0 when usable. */
 static int alive(struct pg_conn *c)
 {
-	if (PQstatus(c->pg) == CONNECTION_OK && !c->in_txn)
+	/* a server that went away left its last message, then the end of the
+	 * stream: the first read takes the message, the second meets the end */
+	for (int i = 0; i < 2 && PQstatus(c->pg) == CONNECTION_OK && !c->in_txn; i++)
 		PQconsumeInput(c->pg);
 	if (PQstatus(c->pg) == CONNECTION_OK)
 		return 0;

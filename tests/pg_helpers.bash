@@ -43,17 +43,20 @@ pg_server_start() {
 
 # pg_server_stop: a fast shutdown (SIGINT: sessions are ended, not waited
 # for), waited for until the postmaster is gone.
+# The PID is read from postmaster.pid: a test may have restarted the server
+# since setup_file exported PG_PID.
 pg_server_stop() {
-	[ -n "${PG_PID:-}" ] || return 0
-	kill -INT "$PG_PID" 2>/dev/null || true
-	local i
+	local pid i
+	pid=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null) || return 0
+	[ -n "$pid" ] || return 0
+	kill -INT "$pid" 2>/dev/null || true
 	for i in $(seq 400); do
-		kill -0 "$PG_PID" 2>/dev/null || break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
-	if kill -0 "$PG_PID" 2>/dev/null; then
-		kill -QUIT "$PG_PID" 2>/dev/null || true
-		sleep 0.5
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -QUIT "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 	fi
 	PG_PID=
 }
