@@ -142,6 +142,10 @@ import() {
 }
 
 @test "pg: the database stopped: 503 with Retry-After, the tools exit 75; then it comes back" {
+	# one worker thread: its one connection is the one the outage breaks and
+	# the one that comes back (another thread would connect afresh)
+	acd_stop
+	acd_serve_ready --db "$PG_URL" --key-file "$T/ac.key" --threads 1
 	op_login
 	two_structures
 	pg_server_stop
@@ -161,5 +165,6 @@ import() {
 	[ "$(psql_q "SELECT COUNT(*) FROM structures")" = 3 ]
 	run ac-audit --verify < <(ac-audit)
 	assert_success
+	grep -q "PostgreSQL connection is lost" "$T/acd.log"
 	grep -q "PostgreSQL connection is back" "$T/acd.log"
 }
