@@ -49,6 +49,7 @@ const void *store_col_blob(store_stmt *s, int col, size_t *n) { return s->e->col
 int store_col_null(store_stmt *s, int col) { return s->e->col_null(s, col); }
 int64_t store_changes(store_conn *c) { return c->e->changes(c); }
 const char *store_errmsg(store_conn *c) { return c->e->errmsg(c); }
+int store_lost(store_conn *c) { return c->e->lost ? c->e->lost(c) : 0; }
 int store_secure_delete(store_conn *c) { return c->e->secure_delete(c); }
 int store_truncate_log(store_conn *c) { return c->e->truncate_log(c); }
 int store_backup(store_conn *c, const char *to, char *err, size_t errlen)

@@ -67,6 +67,10 @@ const void *store_col_blob(store_stmt *, int col, size_t *n);
 int store_col_null(store_stmt *, int col);
 int64_t store_changes(store_conn *);
 const char *store_errmsg(store_conn *);
+/* Whether the connection to the database broke since this thread's last
+ * store_conn_get (PostgreSQL; never on SQLite): an error answered meanwhile
+ * was the outage's, not the request's. */
+int store_lost(store_conn *);
 
 /* Runs a statement that returns no row; STORE_DONE or an error. */
 int store_exec(store_stmt *);

@@ -31,6 +31,7 @@ struct store_engine {
 	int (*col_null)(store_stmt *, int col);
 	int64_t (*changes)(store_conn *);
 	const char *(*errmsg)(store_conn *);
+	int (*lost)(store_conn *);
 	int (*secure_delete)(store_conn *);
 	int (*truncate_log)(store_conn *);
 	int (*backup)(store_conn *, const char *to, char *err, size_t errlen);

@@ -61,6 +61,7 @@ struct pg_conn {
 	struct pg *owner;
 	unsigned gen;    /* counts connections (and resets): prepared names live in one */
 	int in_txn;
+	int lost;        /* broke since the last store_conn_get */
 	int64_t changes;
 	char err[512];
 	struct cache_slot cache[CACHE_SLOTS];
@@ -307,8 +308,10 @@ static store_conn *pg_conn_get(store *s_)
 {
 	struct pg *s = (struct pg *)s_;
 	struct pg_conn *c = pthread_getspecific(s->key);
-	if (c)
+	if (c) {
+		c->lost = 0;
 		return alive(c) ? NULL : &c->base;
+	}
 	c = calloc(1, sizeof *c);
 	char err[400];
 	if (!c || !(c->pg = connect_db(s->url, err, sizeof err))) {
@@ -334,8 +337,10 @@ static int code_of(struct pg_conn *c, PGresult *r)
 	const char *msg = r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
 							     : PQerrorMessage(c->pg);
 	set_err(c->err, sizeof c->err, msg);
-	if (PQstatus(c->pg) != CONNECTION_OK)
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		c->lost = 1;
 		return STORE_BUSY; /* reset at the next begin or request */
+	}
 	if (!state)
 		return STORE_ERR;
 	if (!strncmp(state, "23", 2)) /* unique, foreign key, not null, check */
@@ -540,6 +545,7 @@ static int execute(struct pg_stmt *s)
 	struct pg_conn *c = s->conn;
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		set_err(c->err, sizeof c->err, PQerrorMessage(c->pg));
+		c->lost = 1;
 		return STORE_BUSY;
 	}
 	int rc = ensure_prepared(s);
@@ -658,6 +664,7 @@ static int pg_col_null(store_stmt *s_, int col)
 
 static int64_t pg_changes(store_conn *c_) { return ((struct pg_conn *)c_)->changes; }
 static const char *pg_errmsg(store_conn *c_) { return ((struct pg_conn *)c_)->err; }
+static int pg_lost(store_conn *c_) { return ((struct pg_conn *)c_)->lost; }
 
 /* PostgreSQL has no switch that zeroes what a delete frees: the purged rows
  * stay in their pages until VACUUM reuses the space (store_truncate_log runs
@@ -734,6 +741,7 @@ static const struct store_engine pg_engine = {
 	.col_null = pg_col_null,
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
+	.lost = pg_lost,
 	.secure_delete = pg_secure_delete,
 	.truncate_log = pg_truncate_log,
 	.backup = pg_backup,

@@ -168,3 +168,21 @@ import() {
 	grep -q "PostgreSQL connection is lost" "$T/acd.log"
 	grep -q "PostgreSQL connection is back" "$T/acd.log"
 }
+
+@test "pg: connections the server ended are reset before the next request, which succeeds" {
+	op_login
+	two_structures
+	psql_q "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'acd'" > /dev/null
+	# until the ended backends are gone (their last message sent, their socket closed)
+	for _ in $(seq 200); do
+		[ "$(psql_q "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'acd'")" = 0 ] && break
+		sleep 0.05
+	done
+	[ "$(psql_q "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'acd'")" = 0 ]
+	run ac-structure-list
+	assert_success
+	[ "${#lines[@]}" = 2 ]
+	run ac-structure-new --name "Mairie de Rennes" --siret 35238246600014 --zipcode 35000 --city Rennes
+	assert_success
+	grep -q "PostgreSQL connection is back" "$T/acd.log"
+}
