@@ -17,7 +17,10 @@ setup() {
 	as_pg "$PGBIN/pg_isready" -h "$PG_SOCK" -q || pg_server_start
 	pg_acd_start
 }
-teardown() { acd_stop; }
+teardown() {
+	stop_pidfile "$BATS_TEST_TMPDIR/b/acd.pid" # the second acd of a test that failed early
+	acd_stop
+}
 
 # import N...: physical cards GADT<n> with seed n
 import() {
@@ -185,4 +188,38 @@ import() {
 	run ac-structure-new --name "Mairie de Rennes" --siret 35238246600014 --zipcode 35000 --city Rennes
 	assert_success
 	grep -q "PostgreSQL connection is back" "$T/acd.log"
+}
+
+@test "pg: two acd on one database write at once: every line once, one journal chain without a gap" {
+	op_login
+	two_structures
+	# a second acd on the same database and key file, its own port and log
+	mkdir "$T/b"
+	acd serve --db "$PG_URL" --key-file "$T/ac.key" --listen 127.0.0.1:0 \
+		--ready-file "$T/b/ready" 2> "$T/b/acd.log" &
+	echo $! > "$T/b/acd.pid"
+	url_b="http://$(wait_ready "$T/b/ready" "$(cat "$T/b/acd.pid")")"
+	seq 1 300 | awk '{ printf "{\"serial\":\"GADT%08d\",\"seed\":\"%040x\"}\n", $1, $1 * 7919 }' > "$T/cards.ndjson"
+	seq 1 300 | awk '{ printf "{\"structure\":1,\"email\":\"a%03d@lyon.fr\",\"first_name\":\"A\",\"last_name\":\"N%d\"}\n", $1, $1 }' > "$T/people.ndjson"
+	# the same cards through both servers at once, and people meanwhile
+	ac-card-import < "$T/cards.ndjson" > "$T/a.out" &
+	pa=$!
+	AC_URL=$url_b ac-card-import < "$T/cards.ndjson" > "$T/b.out" &
+	pb=$!
+	AC_URL=$url_b ac-aidant-add < "$T/people.ndjson" > "$T/p.out" &
+	pp=$!
+	wait "$pa" "$pb" "$pp"
+	stop_pidfile "$T/b/acd.pid"
+	[ "$(psql_q "SELECT COUNT(*) FROM cards WHERE kind <> 'app'")" = 300 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM journal WHERE action = 'card_import'")" = 300 ]
+	[ "$(cat "$T/a.out" "$T/b.out" | jq -s 'map(select(.ok and .changed)) | length')" = 300 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM memberships")" = 300 ]
+	[ "$(psql_q "SELECT MAX(seq) - COUNT(*) FROM journal")" = 0 ]
+	run ac-audit --verify < <(ac-audit)
+	assert_success
+	assert_equal "$(jq -r .entries <<<"$output")" "$(psql_q "SELECT COUNT(*) FROM journal")"
+	# the retention job runs beside them too
+	acd purge --db "$PG_URL" --key-file "$T/ac.key" > "$T/purge.json" 2> "$T/purge.err"
+	jq -e '.dry_run == false' "$T/purge.json"
+	grep -q "does not zero deleted rows" "$T/purge.err" # what PostgreSQL cannot promise, said
 }
