@@ -11,8 +11,9 @@
  *   before the lock was granted: the same meaning as BEGIN IMMEDIATE.
  * - a failed statement leaves the transaction usable (SQLite undoes just that
  *   statement; PostgreSQL aborts the whole transaction): a write inside a
- *   transaction runs under a savepoint of its own, so that a constraint
- *   violation is an answer the caller may act on (draw another serial, 409).
+ *   transaction runs under a savepoint of its own (sent with it in one
+ *   pipeline: no extra round trip), so that a constraint violation is an
+ *   answer the caller may act on (draw another serial, 409).
  * - a lost connection (PQstatus CONNECTION_BAD) is reset on the next
  *   store_conn_get or store_begin; until it comes back the calls answer
  *   STORE_BUSY or NULL, which acd turns into 503 with Retry-After. */
@@ -99,6 +100,14 @@ static int setup(PGconn *pg, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
+/* The server's notices ("already exists, skipping" of a migration's IF NOT
+ * EXISTS) are not errors: not written to stderr as libpq would. */
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static PGconn *connect_db(const char *url, char *err, size_t errlen)
 {
 	const char *keys[] = { "dbname", "fallback_application_name", NULL };
@@ -109,6 +118,7 @@ static PGconn *connect_db(const char *url, char *err, size_t errlen)
 		PQfinish(pg);
 		return NULL;
 	}
+	PQsetNoticeProcessor(pg, quiet, NULL);
 	if (setup(pg, err, errlen)) {
 		PQfinish(pg);
 		return NULL;
@@ -540,6 +550,46 @@ static void pg_bind_blob(store_stmt *s_, int i, const void *v, size_t n)
 static void pg_bind_null(store_stmt *s_, int i) { slot_set((struct pg_stmt *)s_, i, NULL, 0, 0); }
 static void pg_reset(store_stmt *s_) { stmt_clear((struct pg_stmt *)s_); }
 
+/* A write inside a transaction, under its own savepoint, in one round trip:
+ * SAVEPOINT, the statement and RELEASE sent as one pipeline.  The
+ * statement's result; *kept: whether the savepoint is still open (the
+ * statement failed, so the pipeline skipped the RELEASE). */
+static PGresult *exec_guarded(struct pg_stmt *s, int *kept)
+{
+	PGconn *pg = s->conn->pg;
+	*kept = 0;
+	if (!PQenterPipelineMode(pg))
+		return NULL;
+	PGresult *out = NULL, *r;
+	int sp_ok = 0;
+	if (PQsendQueryParams(pg, "SAVEPOINT acd_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	    PQsendQueryPrepared(pg, s->name, s->want, (const char *const *)s->vals, s->lens, s->fmts,
+				0) &&
+	    PQsendQueryParams(pg, "RELEASE acd_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	    PQpipelineSync(pg)) {
+		/* each query's results end with a NULL; then the sync's own result */
+		for (int q = 0; q < 3; q++)
+			while ((r = PQgetResult(pg))) {
+				if (q == 0)
+					sp_ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+				if (q == 1 && !out)
+					out = r;
+				else
+					PQclear(r);
+			}
+		while ((r = PQgetResult(pg))) {
+			int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+			PQclear(r);
+			if (sync)
+				break;
+		}
+	}
+	PQexitPipelineMode(pg);
+	ExecStatusType st = PQresultStatus(out);
+	*kept = sp_ok && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK;
+	return out;
+}
+
 static int execute(struct pg_stmt *s)
 {
 	struct pg_conn *c = s->conn;
@@ -551,24 +601,24 @@ static int execute(struct pg_stmt *s)
 	int rc = ensure_prepared(s);
 	if (rc != STORE_OK)
 		return rc;
-	int guard = s->write && c->in_txn;
-	if (guard && (rc = run(c, "SAVEPOINT acd_stmt")) != STORE_OK)
-		return rc;
-	PGresult *r = PQexecPrepared(c->pg, s->name, s->want, (const char *const *)s->vals,
-				     s->lens, s->fmts, 0);
+	int kept = 0;
+	PGresult *r = s->write && c->in_txn
+		? exec_guarded(s, &kept)
+		: PQexecPrepared(c->pg, s->name, s->want, (const char *const *)s->vals, s->lens,
+				 s->fmts, 0);
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 		if (s->write)
 			c->changes = strtoll(PQcmdTuples(r), NULL, 10);
 		s->res = r;
 		s->row = -1;
-		return guard ? run(c, "RELEASE acd_stmt") : STORE_OK;
+		return STORE_OK;
 	}
 	rc = code_of(c, r);
 	PQclear(r);
 	if (rc != STORE_CONSTRAINT && rc != STORE_BUSY)
 		log_error("store: step: %s", c->err);
-	if (guard && PQstatus(c->pg) == CONNECTION_OK)
+	if (kept && PQstatus(c->pg) == CONNECTION_OK) /* the statement undone, the transaction goes on */
 		PQclear(PQexec(c->pg, "ROLLBACK TO acd_stmt; RELEASE acd_stmt"));
 	return rc;
 }
