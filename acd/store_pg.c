@@ -110,8 +110,10 @@ static void quiet(void *arg, const char *msg)
 
 static PGconn *connect_db(const char *url, char *err, size_t errlen)
 {
-	const char *keys[] = { "dbname", "fallback_application_name", NULL };
-	const char *vals[] = { url, "acd", NULL };
+	/* a server that does not answer the connection fails it in 5 s rather
+	 * than hanging the request (a URL's own connect_timeout, after, wins) */
+	const char *keys[] = { "connect_timeout", "dbname", "fallback_application_name", NULL };
+	const char *vals[] = { "5", url, "acd", NULL };
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
 	if (!pg || PQstatus(pg) != CONNECTION_OK) {
 		set_err(err, errlen, pg ? PQerrorMessage(pg) : "out of memory");

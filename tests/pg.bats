@@ -210,6 +210,8 @@ import() {
 	pp=$!
 	wait "$pa" "$pb" "$pp"
 	stop_pidfile "$T/b/acd.pid"
+	# under the sanitizer build, what the second acd reported at exit fails the test
+	! grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T/b/acd.log" || false
 	[ "$(psql_q "SELECT COUNT(*) FROM cards WHERE kind <> 'app'")" = 300 ]
 	[ "$(psql_q "SELECT COUNT(*) FROM journal WHERE action = 'card_import'")" = 300 ]
 	[ "$(cat "$T/a.out" "$T/b.out" | jq -s 'map(select(.ok and .changed)) | length')" = 300 ]
