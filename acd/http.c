@@ -97,7 +97,6 @@ static void outage_answer(struct req *r)
 {
 	if (r->status < 400 || r->status == 503 || r->stream || r->suspended || !store_lost(r->db))
 		return;
-	reply_header(r, "Retry-After", "1");
 	reply_error(r, 503, "unavailable", "the database connection was lost; retry later");
 }
 
@@ -118,7 +117,6 @@ static void dispatch(struct req *r)
 	}
 	r->db = store_conn_get(srv.db);
 	if (!r->db) {
-		reply_header(r, "Retry-After", "1");
 		reply_error(r, 503, "unavailable", "the database cannot be opened; retry later");
 		return;
 	}

@@ -30,7 +30,6 @@ int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *a
 		if (rc != STORE_BUSY)
 			break;
 	}
-	reply_header(r, "Retry-After", "1");
 	reply_error(r, 503, "busy", "the database is busy; retry in a moment");
 	return -1;
 }

@@ -173,6 +173,9 @@ import() {
 }
 
 @test "pg: connections the server ended are reset before the next request, which succeeds" {
+	# one worker thread, so that the next requests meet the ended connection
+	acd_stop
+	acd_serve_ready --db "$PG_URL" --key-file "$T/ac.key" --threads 1
 	op_login
 	two_structures
 	psql_q "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'acd'" > /dev/null
