@@ -92,7 +92,7 @@ static void set_err(char *err, size_t errlen, const char *msg)
 static int setup(PGconn *pg, char *err, size_t errlen)
 {
 	PGresult *r = PQexec(pg, "SET lock_timeout = '10s'; SET client_encoding = 'UTF8';"
-				 " SET standard_conforming_strings = on");
+				 " SET standard_conforming_strings = on; SET bytea_output = 'hex'");
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		set_err(err, errlen, PQerrorMessage(pg));
@@ -160,7 +160,8 @@ static long long scalar(PGconn *pg, const char *sql, long long dflt)
 static int migrate(PGconn *pg, enum store_mode mode, char *err, size_t errlen)
 {
 	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(%lld)", MIGRATE_KEY);
+	/* as long as another acd's migrations take, not the writers' 10 s */
+	snprintf(sql, sizeof sql, "SET lock_timeout = 0; SELECT pg_advisory_lock(%lld)", MIGRATE_KEY);
 	if (simple(pg, sql, err, errlen))
 		return -1;
 	int rc = -1;
@@ -416,6 +417,10 @@ static int pg_commit(store_conn *c_)
 	clear_all(c);
 	int rc = run(c, "COMMIT");
 	c->in_txn = 0; /* committed, or rolled back by the server */
+	/* a connection lost during COMMIT leaves it unknown whether it took:
+	 * not busy (which txn.c would run again), an error (503 all the same) */
+	if (rc == STORE_BUSY && PQstatus(c->pg) != CONNECTION_OK)
+		rc = STORE_ERR;
 	return rc;
 }
 
