@@ -63,6 +63,7 @@ struct pg_conn {
 	unsigned gen;    /* counts connections (and resets): prepared names live in one */
 	int in_txn;
 	int lost;        /* broke since the last store_conn_get */
+	int down;        /* the reset failed: said once, not at every request */
 	int64_t changes;
 	char err[512];
 	struct cache_slot cache[CACHE_SLOTS];
@@ -309,10 +310,13 @@ static int alive(struct pg_conn *c)
 	char err[256];
 	if (PQstatus(c->pg) != CONNECTION_OK || setup(c->pg, err, sizeof err)) {
 		set_err(c->err, sizeof c->err, PQerrorMessage(c->pg));
-		log_error("store: the PostgreSQL connection is lost: %s", c->err);
+		if (!c->down)
+			log_error("store: the PostgreSQL connection is lost: %s", c->err);
+		c->down = 1;
 		return -1;
 	}
 	c->gen++; /* the statements prepared before are gone with the old session */
+	c->down = 0;
 	log_info("store: the PostgreSQL connection is back");
 	return 0;
 }
