@@ -94,6 +94,10 @@ import() {
 	import 1 > /dev/null
 	before=$(psql_q "SELECT COUNT(*) FROM journal")
 	acd_stop
+	# the signing keys rotated between the two runs: two new, two retired
+	acd keys rotate --db "$PG_URL" --key-file "$T/ac.key" > "$T/rotated.ndjson"
+	[ "$(wc -l < "$T/rotated.ndjson")" = 2 ]
+	[ "$(acd keys list --db "$PG_URL" --key-file "$T/ac.key" | jq -s 'map(select(.retired_at != null)) | length')" = 2 ]
 	: > "$T/acd.log"
 	acd_serve_ready --db "$PG_URL" --key-file "$T/ac.key"
 	run ac-structure-list
