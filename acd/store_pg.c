@@ -16,21 +16,29 @@
  *   answer the caller may act on (draw another serial, 409).
  * - a lost connection (PQstatus CONNECTION_BAD) is reset on the next
  *   store_conn_get or store_begin; until it comes back the calls answer
- *   STORE_BUSY or NULL, which acd turns into 503 with Retry-After. */
+ *   STORE_BUSY or NULL, which acd turns into 503 with Retry-After.  A server
+ *   that stops answering is a lost connection after ANSWER_MS (await). */
 #include "store_engine.h"
 #include "log.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #define CACHE_SLOTS 128
 /* the advisory lock keys ('acd' and a number), one space with every other
  * user of the database: write transactions, migrations */
 #define WRITE_KEY 0x61636401LL
 #define MIGRATE_KEY 0x61636402LL
+/* the longest a request's statement may wait for the server's answer: more
+ * than lock_timeout (a writer queuing for the lock), less than forever */
+#define ANSWER_MS 30000
 #define BOOLOID 16
 #define BYTEAOID 17
 
@@ -368,9 +376,70 @@ static int code_of(struct pg_conn *c, PGresult *r)
 	return STORE_ERR;
 }
 
+/* Waits until a result can be read without blocking, ANSWER_MS at most: a
+ * server that accepts but never answers (its processes stopped, a network
+ * dropping packets) would otherwise hold the request forever.  On timeout
+ * the socket is shut down, so libpq sees the connection broken and alive()
+ * makes it again at the next request.  0, or -1. */
+static int await(struct pg_conn *c)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (PQisBusy(c->pg)) {
+		if (PQstatus(c->pg) != CONNECTION_OK)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		long left = ANSWER_MS - ((t1.tv_sec - t0.tv_sec) * 1000 +
+					 (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd p = { .fd = PQsocket(c->pg), .events = POLLIN };
+		int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			log_error("store: PostgreSQL did not answer in %d s: connection given up",
+				  ANSWER_MS / 1000);
+			shutdown(PQsocket(c->pg), SHUT_RDWR);
+			PQconsumeInput(c->pg); /* meets the end: CONNECTION_BAD */
+			return -1;
+		}
+		if (n < 0 || !PQconsumeInput(c->pg))
+			return -1;
+	}
+	return 0;
+}
+
+/* The next result of what was sent (NULL after the last, or on timeout). */
+static PGresult *next_result(struct pg_conn *c)
+{
+	return await(c) ? NULL : PQgetResult(c->pg);
+}
+
+/* PQexec's answer (the first error, or the last result) to what was sent,
+ * within ANSWER_MS; NULL when it was not sent or not answered. */
+static PGresult *answer(struct pg_conn *c, int sent)
+{
+	if (!sent)
+		return NULL;
+	PGresult *keep = NULL, *r;
+	while ((r = next_result(c))) {
+		if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(r);
+		} else {
+			PQclear(keep);
+			keep = r;
+		}
+	}
+	return keep;
+}
+
+static PGresult *exec_sql(struct pg_conn *c, const char *sql)
+{
+	return answer(c, PQsendQuery(c->pg, sql));
+}
+
 static int run(struct pg_conn *c, const char *sql)
 {
-	PGresult *r = PQexec(c->pg, sql);
+	PGresult *r = exec_sql(c, sql);
 	ExecStatusType st = PQresultStatus(r);
 	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? STORE_OK : code_of(c, r);
 	if (rc == STORE_OK && !strcmp(PQcmdStatus(r), "ROLLBACK") && !strncmp(sql, "COMMIT", 6)) {
@@ -408,7 +477,7 @@ static int pg_begin(store_conn *c_, int write)
 	int rc = run(c, sql);
 	if (rc != STORE_OK) {
 		if (PQstatus(c->pg) == CONNECTION_OK)
-			PQclear(PQexec(c->pg, "ROLLBACK"));
+			PQclear(exec_sql(c, "ROLLBACK"));
 		return rc;
 	}
 	c->in_txn = 1;
@@ -433,7 +502,7 @@ static void pg_rollback(store_conn *c_)
 	struct pg_conn *c = (struct pg_conn *)c_;
 	clear_all(c);
 	if (c->in_txn && PQstatus(c->pg) == CONNECTION_OK)
-		PQclear(PQexec(c->pg, "ROLLBACK"));
+		PQclear(exec_sql(c, "ROLLBACK"));
 	c->in_txn = 0;
 }
 
@@ -501,7 +570,7 @@ static int ensure_prepared(struct pg_stmt *s)
 	struct pg_conn *c = s->conn;
 	if (s->gen == c->gen)
 		return STORE_OK;
-	PGresult *r = PQprepare(c->pg, s->name, s->sql, 0, NULL);
+	PGresult *r = answer(c, PQsendPrepare(c->pg, s->name, s->sql, 0, NULL));
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		int rc = code_of(c, r);
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -513,7 +582,7 @@ static int ensure_prepared(struct pg_stmt *s)
 		return rc;
 	}
 	PQclear(r);
-	r = PQdescribePrepared(c->pg, s->name);
+	r = answer(c, PQsendDescribePrepared(c->pg, s->name));
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		int rc = code_of(c, r);
 		PQclear(r);
@@ -567,7 +636,8 @@ static void pg_reset(store_stmt *s_) { stmt_clear((struct pg_stmt *)s_); }
  * statement failed, so the pipeline skipped the RELEASE). */
 static PGresult *exec_guarded(struct pg_stmt *s, int *kept)
 {
-	PGconn *pg = s->conn->pg;
+	struct pg_conn *c = s->conn;
+	PGconn *pg = c->pg;
 	*kept = 0;
 	if (!PQenterPipelineMode(pg))
 		return NULL;
@@ -580,7 +650,7 @@ static PGresult *exec_guarded(struct pg_stmt *s, int *kept)
 	    PQpipelineSync(pg)) {
 		/* each query's results end with a NULL; then the sync's own result */
 		for (int q = 0; q < 3; q++)
-			while ((r = PQgetResult(pg))) {
+			while ((r = next_result(c))) {
 				if (q == 0)
 					sp_ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 				if (q == 1 && !out)
@@ -588,7 +658,7 @@ static PGresult *exec_guarded(struct pg_stmt *s, int *kept)
 				else
 					PQclear(r);
 			}
-		while ((r = PQgetResult(pg))) {
+		while ((r = next_result(c))) {
 			int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
 			PQclear(r);
 			if (sync)
@@ -615,8 +685,8 @@ static int execute(struct pg_stmt *s)
 	int kept = 0;
 	PGresult *r = s->write && c->in_txn
 		? exec_guarded(s, &kept)
-		: PQexecPrepared(c->pg, s->name, s->want, (const char *const *)s->vals, s->lens,
-				 s->fmts, 0);
+		: answer(c, PQsendQueryPrepared(c->pg, s->name, s->want,
+						(const char *const *)s->vals, s->lens, s->fmts, 0));
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 		if (s->write)
@@ -630,7 +700,7 @@ static int execute(struct pg_stmt *s)
 	if (rc != STORE_CONSTRAINT && rc != STORE_BUSY)
 		log_error("store: step: %s", c->err);
 	if (kept && PQstatus(c->pg) == CONNECTION_OK) /* the statement undone, the transaction goes on */
-		PQclear(PQexec(c->pg, "ROLLBACK TO acd_stmt; RELEASE acd_stmt"));
+		PQclear(exec_sql(c, "ROLLBACK TO acd_stmt; RELEASE acd_stmt"));
 	return rc;
 }
 
@@ -742,7 +812,12 @@ static int pg_secure_delete(store_conn *c_)
 static int pg_truncate_log(store_conn *c_)
 {
 	struct pg_conn *c = (struct pg_conn *)c_;
-	int rc = run(c, "VACUUM"); /* outside a transaction, as after a purge */
+	/* acd purge's, outside a transaction: as long as it takes (not ANSWER_MS) */
+	PGresult *r = PQexec(c->pg, "VACUUM");
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? STORE_OK : code_of(c, r);
+	if (rc != STORE_OK)
+		log_error("store: VACUUM: %s", c->err);
+	PQclear(r);
 	return rc == STORE_OK ? 0 : rc == STORE_BUSY ? STORE_BUSY : STORE_ERR;
 }
 

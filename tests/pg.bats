@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # acd on PostgreSQL (store_pg.c): init and serve on postgresql://, the tools'
 # everyday work, the journal exported and verified, a restart, the schema and
-# key file guards, and an outage of the database: 503 with Retry-After, the
+# key file guards, and outages of the database (stopped, or its processes
+# stopped by SIGSTOP): 503 with Retry-After, the
 # tools exit 75, then everything comes back.  One cluster for the file
 # (pg_helpers.bash), a fresh database per test.
 
@@ -231,4 +232,21 @@ import() {
 	acd purge --db "$PG_URL" --key-file "$T/ac.key" > "$T/purge.json" 2> "$T/purge.err"
 	jq -e '.dry_run == false' "$T/purge.json"
 	grep -q "does not zero deleted rows" "$T/purge.err" # what PostgreSQL cannot promise, said
+}
+
+@test "pg: a server that stops answering (SIGSTOP): 503 after 30 s rather than a hang; then it comes back" {
+	acd_stop
+	acd_serve_ready --db "$PG_URL" --key-file "$T/ac.key" --threads 1
+	op_login
+	two_structures
+	pids=$(pg_server_pids)
+	kill -STOP $pids
+	run ac-structure-list
+	kill -CONT $pids # at once, whatever came: the next tests need the server
+	assert_failure 75
+	grep -q "PostgreSQL did not answer in 30 s" "$T/acd.log"
+	run ac-structure-list
+	assert_success
+	[ "${#lines[@]}" = 2 ]
+	grep -q "PostgreSQL connection is back" "$T/acd.log"
 }

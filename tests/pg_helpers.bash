@@ -61,6 +61,14 @@ pg_server_stop() {
 	PG_PID=
 }
 
+# pg_server_pids: the postmaster and its children (backends, background
+# workers): what SIGSTOP must reach to make the server stop answering.
+pg_server_pids() {
+	local pid
+	pid=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+	echo "$pid" $(ps -o pid= --ppid "$pid")
+}
+
 pg_cluster_stop() {
 	pg_server_stop
 	[ -n "${PG_DIR:-}" ] && rm -rf "$PG_DIR"
