@@ -11,7 +11,7 @@ B       ?= build
 VERSION := 0.1.0
 
 PKGS    := libmicrohttpd jansson liboath libpskc libxml-2.0 libsodium libcurl libqrencode sqlite3 cjose \
-           cairo-pdf pangocairo
+           cairo-pdf pangocairo libpq
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
            -DAC_VERSION='"$(VERSION)"' -Ilibac -Iacd -MMD -MP \

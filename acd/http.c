@@ -91,6 +91,15 @@ static int rate_wait(struct MHD_Connection *mc)
 			      MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For"));
 }
 
+/* A refusal made of the failed reads of an outage (no session, not found)
+ * would mislead: the database is what failed, and the client should retry. */
+static void outage_answer(struct req *r)
+{
+	if (r->status < 400 || r->status == 503 || r->stream || r->suspended || !store_lost(r->db))
+		return;
+	reply_error(r, 503, "unavailable", "the database connection was lost; retry later");
+}
+
 static void dispatch(struct req *r)
 {
 	if (r->too_big) {
@@ -114,11 +123,13 @@ static void dispatch(struct req *r)
 	r->now = time(NULL);
 	if (r->route->auth == AUTH_SESSION &&
 	    (auth_session(r) != 0 || token_route_check(r, r->route->scopes) != 0)) {
+		outage_answer(r);
 		store_idle(r->db); /* a read left pending would pin an old snapshot */
 		return;
 	}
 	r->suspended = 0;
 	r->route->handler(r);
+	outage_answer(r);
 	store_idle(r->db);
 	if (!r->status && !r->suspended)
 		reply_error(r, 500, "internal", "the server produced no answer");

@@ -29,6 +29,7 @@ struct server srv = {
 };
 
 static const char *operator_email;
+static const char *key_file;
 static const char *config_file;
 static const char *backup_to;
 static struct purge_policy retention = { .mandate_years = 6, .draft_days = 1,
@@ -42,7 +43,8 @@ static const struct setting {
 	int min, max;
 	const char *help;
 } settings[] = {
-	{ "db", S_STR, &srv.cfg.db, 0, 0, "the SQLite database file (its key is PATH.key)" },
+	{ "db", S_STR, &srv.cfg.db, 0, 0, "the SQLite database file, or postgresql://... (PostgreSQL)" },
+	{ "key-file", S_STR, &key_file, 0, 0, "the secret key file, mode 0600 (SQLite: PATH.key; PostgreSQL: required)" },
 	{ "listen", S_STR, &srv.cfg.listen, 0, 0, "IPV4:PORT to listen on (127.0.0.1:8080; port 0 picks one)" },
 	{ "ready-file", S_STR, &srv.cfg.ready_file, 0, 0, "write the bound IPV4:PORT to FILE once accepting" },
 	{ "threads", S_INT, &srv.cfg.threads, 1, 256, "worker threads (4)" },
@@ -72,6 +74,7 @@ static const struct setting {
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: acd init --db PATH --operator EMAIL\n"
+		    "       acd init --db postgresql://... --key-file PATH --operator EMAIL\n"
 		    "       acd serve --db PATH [--listen 127.0.0.1:8080] [options]\n"
 		    "       acd keys rotate --db PATH | acd keys list --db PATH\n"
 		    "       acd purge --db PATH [--dry-run] [--mandate-years N] [--draft-days N]"
@@ -205,6 +208,11 @@ static int parse(int argc, char **argv)
 		fprintf(stderr, "acd: --db PATH is required\n");
 		return 64;
 	}
+	if (store_is_pg(srv.cfg.db) && !key_file) {
+		/* no file beside a database that is not a file: the same key on every acd */
+		fprintf(stderr, "acd: --db postgresql://... needs --key-file PATH\n");
+		return 64;
+	}
 	if (srv.cfg.public_url) {
 		/* links are built as PUBLIC_URL/sign/...: no trailing slash */
 		char *u = (char *)srv.cfg.public_url;
@@ -219,10 +227,12 @@ static int parse(int argc, char **argv)
 	return 0;
 }
 
-/* The key file beside the database: PATH.key. */
+/* The key file: --key-file, or beside an SQLite database, PATH.key. */
 static const char *key_path(void)
 {
 	static char p[4096 + 8];
+	if (key_file)
+		return key_file;
 	snprintf(p, sizeof p, "%s.key", srv.cfg.db);
 	return p;
 }
@@ -265,7 +275,7 @@ static int cmd_init(void)
 		return 64;
 	}
 	const char *kp = key_path();
-	FILE *probe = fopen(srv.cfg.db, "r");
+	FILE *probe = store_is_pg(srv.cfg.db) ? NULL : fopen(srv.cfg.db, "r");
 	if (probe) {
 		fclose(probe);
 		fprintf(stderr, "acd: %s already exists: refusing to overwrite a database\n", srv.cfg.db);
@@ -314,7 +324,7 @@ static int rotate_work(struct txn *t, void *arg)
 static int open_existing(void)
 {
 	char err[512];
-	if (access(srv.cfg.db, F_OK) != 0) {
+	if (!store_is_pg(srv.cfg.db) && access(srv.cfg.db, F_OK) != 0) {
 		fprintf(stderr, "acd: %s: no such database (create it with acd init)\n", srv.cfg.db);
 		return 78;
 	}

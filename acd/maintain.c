@@ -19,7 +19,7 @@
 static int open_as_is(const char *db)
 {
 	char err[512];
-	if (access(db, F_OK) != 0) {
+	if (!store_is_pg(db) && access(db, F_OK) != 0) {
 		fprintf(stderr, "acd: %s: no such database\n", db);
 		return 78;
 	}
@@ -139,7 +139,7 @@ static json_t *check_sealed(store_conn *c, const char *sql, int is_seed, int *ba
 int cmd_check(const char *db, const char *key_file)
 {
 	char err[512];
-	if (access(db, F_OK) != 0) {
+	if (!store_is_pg(db) && access(db, F_OK) != 0) {
 		fprintf(stderr, "acd: %s: no such database\n", db);
 		return 78;
 	}

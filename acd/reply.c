@@ -40,6 +40,10 @@ int reply_error(struct req *r, int status, const char *code, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(f.message, sizeof f.message, fmt, ap);
 	va_end(ap);
+	/* the database busy or out of reach: a moment is enough (a 503 for a
+	 * missing configuration is not one to retry) */
+	if (status == 503 && (!strcmp(code, "busy") || !strcmp(code, "unavailable")))
+		reply_header(r, "Retry-After", "1");
 	return reply_fail(r, &f);
 }
 

@@ -32,7 +32,12 @@ enum { STORE_OK = 0, STORE_ROW = 1, STORE_DONE = 2, STORE_BUSY = -2, STORE_ERR =
  * schema is newer than this acd's migrations is refused in every mode but
  * STORE_AS_IS: old code never runs on a new schema. */
 enum store_mode { STORE_EXISTING = 0, STORE_CREATE = 1, STORE_AS_IS = 2 };
-store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen);
+/* db: a file path (SQLite), or a postgresql:// or postgres:// connection URL
+ * (PostgreSQL).  With PostgreSQL, STORE_CREATE refuses a database that
+ * already holds a schema, and the others one that holds none. */
+store *store_open(const char *db, enum store_mode mode, char *err, size_t errlen);
+/* Whether db names a PostgreSQL database rather than a file. */
+int store_is_pg(const char *db);
 /* The newest migration compiled in. */
 int store_schema_known(void);
 void store_close(store *);
@@ -62,6 +67,10 @@ const void *store_col_blob(store_stmt *, int col, size_t *n);
 int store_col_null(store_stmt *, int col);
 int64_t store_changes(store_conn *);
 const char *store_errmsg(store_conn *);
+/* Whether the connection to the database broke since this thread's last
+ * store_conn_get (PostgreSQL; never on SQLite): an error answered meanwhile
+ * was the outage's, not the request's. */
+int store_lost(store_conn *);
 
 /* Runs a statement that returns no row; STORE_DONE or an error. */
 int store_exec(store_stmt *);

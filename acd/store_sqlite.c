@@ -1,6 +1,6 @@
 /* store_sqlite.c — store.h on SQLite: WAL, synchronous=FULL (an acknowledged
  * change survives a power loss), foreign keys on, busy timeout, migrations. */
-#include "store.h"
+#include "store_engine.h"
 #include "log.h"
 
 #include <sqlite3.h>
@@ -15,33 +15,38 @@
 
 #define CACHE_SLOTS 128
 
-struct store_stmt {
+struct sq_stmt {
+	store_stmt base;
 	sqlite3_stmt *st;
-	store_conn *conn;
+	struct sq_conn *conn;
 };
 
 struct cache_slot {
 	const char *sql; /* identity: the address of the caller's static text */
-	store_stmt stmt;
+	struct sq_stmt stmt;
 };
 
-struct store_conn {
+struct sq_conn {
+	store_conn base;
 	sqlite3 *db;
-	store *owner;
+	struct sq *owner;
 	struct cache_slot cache[CACHE_SLOTS];
 	int writing; /* holds owner->writer */
-	store_conn *next;
+	struct sq_conn *next;
 };
 
-struct store {
+struct sq {
+	store base;
 	char *path;
 	/* writers queue here rather than in SQLite's busy handler, which sleeps
 	 * in steps of milliseconds: one process, one writer at a time anyway */
 	pthread_mutex_t writer;
 	pthread_key_t key;
 	pthread_mutex_t lock;
-	store_conn *all; /* every connection, closed by store_close */
+	struct sq_conn *all; /* every connection, closed by store_close */
 };
+
+static const struct store_engine sqlite_engine;
 
 static int open_db(const char *path, int flags, sqlite3 **out)
 {
@@ -114,15 +119,7 @@ fail:
 	return -1;
 }
 
-int store_schema_known(void)
-{
-	int v = 0;
-	for (const struct migration *m = migrations; m->sql; m++)
-		v = m->version > v ? m->version : v;
-	return v;
-}
-
-store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
+store *store_sqlite_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 {
 	int create = mode == STORE_CREATE;
 	struct stat sb;
@@ -146,15 +143,16 @@ store *store_open(const char *path, enum store_mode mode, char *err, size_t errl
 		return NULL;
 	}
 	sqlite3_close(db);
-	store *s = calloc(1, sizeof *s);
+	struct sq *s = calloc(1, sizeof *s);
+	s->base.e = &sqlite_engine;
 	s->path = strdup(path);
 	pthread_key_create(&s->key, NULL);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->writer, NULL);
-	return s;
+	return &s->base;
 }
 
-static void conn_free(store_conn *c)
+static void conn_free(struct sq_conn *c)
 {
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		if (c->cache[i].stmt.st)
@@ -163,11 +161,12 @@ static void conn_free(store_conn *c)
 	free(c);
 }
 
-void store_close(store *s)
+static void sq_close(store *s_)
 {
+	struct sq *s = (struct sq *)s_;
 	if (!s)
 		return;
-	for (store_conn *c = s->all, *n; c; c = n) {
+	for (struct sq_conn *c = s->all, *n; c; c = n) {
 		n = c->next;
 		conn_free(c);
 	}
@@ -178,23 +177,25 @@ void store_close(store *s)
 	free(s);
 }
 
-store_conn *store_conn_get(store *s)
+static store_conn *sq_conn_get(store *s_)
 {
-	store_conn *c = pthread_getspecific(s->key);
+	struct sq *s = (struct sq *)s_;
+	struct sq_conn *c = pthread_getspecific(s->key);
 	if (c)
-		return c;
+		return &c->base;
 	c = calloc(1, sizeof *c);
 	if (!c || open_db(s->path, SQLITE_OPEN_READWRITE, &c->db)) {
 		free(c);
 		return NULL;
 	}
+	c->base.e = &sqlite_engine;
 	c->owner = s;
 	pthread_mutex_lock(&s->lock);
 	c->next = s->all;
 	s->all = c;
 	pthread_mutex_unlock(&s->lock);
 	pthread_setspecific(s->key, c);
-	return c;
+	return &c->base;
 }
 
 static int code_of(int rc)
@@ -209,7 +210,7 @@ static int code_of(int rc)
 	}
 }
 
-static int run(store_conn *c, const char *sql)
+static int run(struct sq_conn *c, const char *sql)
 {
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
@@ -217,19 +218,23 @@ static int run(store_conn *c, const char *sql)
 	return rc == SQLITE_OK ? STORE_OK : code_of(rc);
 }
 
-static void reset_all(store_conn *c);
+static void reset_all(struct sq_conn *c);
 
 /* A statement left mid-result would keep the transaction's snapshot alive. */
-void store_idle(store_conn *c) { reset_all(c); }
+static void sq_idle(store_conn *c_)
+{
+	struct sq_conn *c = (struct sq_conn *)c_;
+	reset_all(c);
+}
 
-static void reset_all(store_conn *c)
+static void reset_all(struct sq_conn *c)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
 		if (sqlite3_stmt_busy(st))
 			sqlite3_reset(st);
 }
 
-static void release_writer(store_conn *c)
+static void release_writer(struct sq_conn *c)
 {
 	if (c->writing) {
 		c->writing = 0;
@@ -237,8 +242,9 @@ static void release_writer(store_conn *c)
 	}
 }
 
-int store_begin(store_conn *c, int write)
+static int sq_begin(store_conn *c_, int write)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	/* a pending read would pin an old snapshot, and the write lock on a stale
 	 * snapshot is refused as busy forever */
 	reset_all(c);
@@ -252,8 +258,9 @@ int store_begin(store_conn *c, int write)
 	return rc;
 }
 
-int store_commit(store_conn *c)
+static int sq_commit(store_conn *c_)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	reset_all(c);
 	int rc = run(c, "COMMIT");
 	if (rc == STORE_OK)
@@ -261,18 +268,28 @@ int store_commit(store_conn *c)
 	return rc;
 }
 
-void store_rollback(store_conn *c)
+static void sq_rollback(store_conn *c_)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	reset_all(c);
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	release_writer(c);
 }
 
-int store_savepoint(store_conn *c) { return run(c, "SAVEPOINT line"); }
-void store_savepoint_release(store_conn *c) { run(c, "RELEASE line"); }
-void store_savepoint_rollback(store_conn *c)
+static int sq_savepoint(store_conn *c_)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
+	return run(c, "SAVEPOINT line");
+}
+static void sq_savepoint_release(store_conn *c_)
+{
+	struct sq_conn *c = (struct sq_conn *)c_;
+	run(c, "RELEASE line");
+}
+static void sq_savepoint_rollback(store_conn *c_)
+{
+	struct sq_conn *c = (struct sq_conn *)c_;
 	run(c, "ROLLBACK TO line");
 	run(c, "RELEASE line");
 }
@@ -313,8 +330,9 @@ static void params_in_order(const char *sql, sqlite3_stmt *st)
 	}
 }
 
-store_stmt *store_prep(store_conn *c, const char *sql)
+static store_stmt *sq_prep(store_conn *c_, const char *sql)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	/* open addressing on the text's address: cheap and collision-tolerant */
 	size_t h = ((uintptr_t)sql >> 4) % CACHE_SLOTS;
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
@@ -322,7 +340,7 @@ store_stmt *store_prep(store_conn *c, const char *sql)
 		if (slot->sql == sql) {
 			sqlite3_reset(slot->stmt.st);
 			sqlite3_clear_bindings(slot->stmt.st);
-			return &slot->stmt;
+			return &slot->stmt.base;
 		}
 		if (!slot->sql) {
 			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -332,76 +350,98 @@ store_stmt *store_prep(store_conn *c, const char *sql)
 			}
 			params_in_order(sql, slot->stmt.st);
 			slot->sql = sql;
+			slot->stmt.base.e = &sqlite_engine;
 			slot->stmt.conn = c;
 			log_sql(sql);
-			return &slot->stmt;
+			return &slot->stmt.base;
 		}
 	}
 	log_error("store: statement cache full");
 	abort();
 }
 
-void store_bind_int(store_stmt *s, int i, int64_t v) { sqlite3_bind_int64(s->st, i, v); }
-void store_bind_text(store_stmt *s, int i, const char *v)
+static void sq_bind_int(store_stmt *s_, int i, int64_t v)
 {
+	struct sq_stmt *s = (struct sq_stmt *)s_;
+	sqlite3_bind_int64(s->st, i, v);
+}
+static void sq_bind_text(store_stmt *s_, int i, const char *v)
+{
+	struct sq_stmt *s = (struct sq_stmt *)s_;
 	if (v)
 		sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(s->st, i);
 }
-void store_bind_blob(store_stmt *s, int i, const void *v, size_t n)
+static void sq_bind_blob(store_stmt *s_, int i, const void *v, size_t n)
 {
+	struct sq_stmt *s = (struct sq_stmt *)s_;
 	sqlite3_bind_blob64(s->st, i, v, n, SQLITE_TRANSIENT);
 }
-void store_bind_null(store_stmt *s, int i) { sqlite3_bind_null(s->st, i); }
-
-int store_step(store_stmt *s)
+static void sq_bind_null(store_stmt *s_, int i)
 {
+	struct sq_stmt *s = (struct sq_stmt *)s_;
+	sqlite3_bind_null(s->st, i);
+}
+
+static int sq_step(store_stmt *s_)
+{
+	struct sq_stmt *s = (struct sq_stmt *)s_;
 	int rc = sqlite3_step(s->st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT && rc != SQLITE_BUSY)
 		log_error("store: step: %s", sqlite3_errmsg(s->conn->db));
 	return code_of(rc);
 }
 
-int64_t store_col_int(store_stmt *s, int col) { return sqlite3_column_int64(s->st, col); }
-const char *store_col_text(store_stmt *s, int col)
+static int64_t sq_col_int(store_stmt *s_, int col)
 {
+	struct sq_stmt *s = (struct sq_stmt *)s_;
+	return sqlite3_column_int64(s->st, col);
+}
+static const char *sq_col_text(store_stmt *s_, int col)
+{
+	struct sq_stmt *s = (struct sq_stmt *)s_;
 	const unsigned char *t = sqlite3_column_text(s->st, col);
 	return t ? (const char *)t : "";
 }
-const void *store_col_blob(store_stmt *s, int col, size_t *n)
+static const void *sq_col_blob(store_stmt *s_, int col, size_t *n)
 {
+	struct sq_stmt *s = (struct sq_stmt *)s_;
 	const void *p = sqlite3_column_blob(s->st, col);
 	*n = (size_t)sqlite3_column_bytes(s->st, col);
 	return p;
 }
-int store_col_null(store_stmt *s, int col) { return sqlite3_column_type(s->st, col) == SQLITE_NULL; }
-int64_t store_changes(store_conn *c) { return sqlite3_changes64(c->db); }
-const char *store_errmsg(store_conn *c) { return sqlite3_errmsg(c->db); }
-
-int store_exec(store_stmt *s)
+static int sq_col_null(store_stmt *s_, int col)
 {
-	int rc = store_step(s);
-	while (rc == STORE_ROW)
-		rc = store_step(s);
-	sqlite3_reset(s->st);
-	return rc;
+	struct sq_stmt *s = (struct sq_stmt *)s_;
+	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+static int64_t sq_changes(store_conn *c_)
+{
+	struct sq_conn *c = (struct sq_conn *)c_;
+	return sqlite3_changes64(c->db);
+}
+static const char *sq_errmsg(store_conn *c_)
+{
+	struct sq_conn *c = (struct sq_conn *)c_;
+	return sqlite3_errmsg(c->db);
 }
 
-int64_t store_int_or(store_stmt *s, int64_t dflt)
+static void sq_reset(store_stmt *s_)
 {
-	int64_t v = store_step(s) == STORE_ROW && !store_col_null(s, 0) ? store_col_int(s, 0) : dflt;
+	struct sq_stmt *s = (struct sq_stmt *)s_;
 	sqlite3_reset(s->st);
-	return v;
 }
 
-int store_secure_delete(store_conn *c)
+static int sq_secure_delete(store_conn *c_)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	return sqlite3_exec(c->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-int store_truncate_log(store_conn *c)
+static int sq_truncate_log(store_conn *c_)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	int log = 0, done = 0;
 	/* TRUNCATE waits (busy timeout) for readers of older snapshots */
 	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
@@ -410,8 +450,9 @@ int store_truncate_log(store_conn *c)
 	return rc == SQLITE_OK ? 0 : STORE_ERR;
 }
 
-int store_backup(store_conn *c, const char *to, char *err, size_t errlen)
+static int sq_backup(store_conn *c_, const char *to, char *err, size_t errlen)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", to, (long)getpid());
 	unlink(tmp);
@@ -491,8 +532,9 @@ static int pragma_first(sqlite3 *db, const char *sql, char *out, size_t n, int *
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int store_integrity(store_conn *c, char *err, size_t errlen)
+static int sq_integrity(store_conn *c_, char *err, size_t errlen)
 {
+	struct sq_conn *c = (struct sq_conn *)c_;
 	char first[512] = "";
 	int rows;
 	if (pragma_first(c->db, "PRAGMA integrity_check", first, sizeof first, &rows))
@@ -510,3 +552,32 @@ int store_integrity(store_conn *c, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+static const struct store_engine sqlite_engine = {
+	.close = sq_close,
+	.conn_get = sq_conn_get,
+	.idle = sq_idle,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.savepoint_release = sq_savepoint_release,
+	.savepoint_rollback = sq_savepoint_rollback,
+	.prep = sq_prep,
+	.reset = sq_reset,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
+	.col_null = sq_col_null,
+	.changes = sq_changes,
+	.errmsg = sq_errmsg,
+	.secure_delete = sq_secure_delete,
+	.truncate_log = sq_truncate_log,
+	.backup = sq_backup,
+	.integrity = sq_integrity,
+};
