@@ -99,6 +99,15 @@ static const struct route routes[] = {
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal, SC_JOURNAL },
 	/* the daily cron job (api_reminders.c) */
 	{ "POST",   "/v1/reminders/send",  AUTH_SESSION, BODY_JSON, api_reminders_send, SC_REMINDERS },
+	/* structures' applications (api_structure_requests.c, application_set.c;
+	 * the form: pages_apply.c, pages_apply_link.c) */
+	{ "POST",   "/v1/structure-requests", AUTH_NONE, BODY_JSON, api_structure_request_create, NO_TOKEN },
+	{ "GET",    "/v1/structure-requests", AUTH_SESSION, BODY_NONE, api_structure_request_list, SC_HABILITATIONS },
+	{ "POST",   "/v1/structure-requests/set", AUTH_SESSION, BODY_BULK, api_structure_request_set, SC_HABILITATIONS },
+	{ "GET",    "/habilitation",       AUTH_NONE,    BODY_NONE, page_apply_show, NO_TOKEN },
+	{ "POST",   "/habilitation",       AUTH_NONE,    BODY_FORM, page_apply_post, NO_TOKEN },
+	{ "GET",    "/habilitation/{}",    AUTH_NONE,    BODY_NONE, page_apply_link_show, NO_TOKEN },
+	{ "POST",   "/habilitation/{}",    AUTH_NONE,    BODY_FORM, page_apply_link_post, NO_TOKEN },
 	/* statistics (api_stats.c, pages_stats.c: the public page) */
 	{ "GET",    "/v1/stats",           AUTH_SESSION, BODY_NONE, api_stats, SC_STATS },
 	{ "GET",    "/stats",              AUTH_NONE,    BODY_NONE, page_stats, NO_TOKEN },
