@@ -65,7 +65,7 @@ static void aidant_rows(struct page *p, json_t *list, int rows)
 		json_t *a = json_array_get(list, (size_t)i);
 		page_raw(p, "<div class=\"person\"><h3>Aidant n° %d</h3>\n", i + 1);
 		for (int k = 0; k < 4; k++) {
-			page_raw(p, "<div><label for=\"aidant%d_%s\">%s <span class=\"help\">aidant n° %d"
+			page_raw(p, "<div><label for=\"aidant%d_%s\">%s<span class=\"sr\">, aidant n° %d"
 				 "</span></label><input type=\"%s\" id=\"aidant%d_%s\" name=\"aidant%d_%s\" "
 				 "value=\"", i, keys[k], labels[k], i + 1, k == 2 ? "email" : "text", i,
 				 keys[k], i, keys[k]);
@@ -101,7 +101,7 @@ void apply_form(struct page *p, json_t *app, int rows, const char *action, const
 	person(p, "applicant", json_object_get(app, "applicant"), 0);
 	page_raw(p, "</fieldset>\n<fieldset><legend>La structure</legend>\n");
 	input(p, "siret", "SIRET (14 chiffres)", "text", jstr(s, "siret", ""),
-	      "required inputmode=\"numeric\" maxlength=\"14\" aria-describedby=\"siret-help\"");
+	      "required inputmode=\"numeric\" maxlength=\"20\" aria-describedby=\"siret-help\"");
 	page_raw(p, "<p class=\"help\" id=\"siret-help\">Le numéro figure sur l'avis de situation au "
 		    "répertoire SIRENE.</p>\n");
 	input(p, "name", "Nom de la structure", "text", jstr(s, "name", ""), "required");
