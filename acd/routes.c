@@ -3,7 +3,8 @@
  * (signing, renewing or revoking a mandate, making tokens, logging out...).
  * Every AUTH_NONE route is rate-limited per client address (ratelimit.h):
  * logins, the usager's and the provider's pages, attestation checks, the
- * public statistics page.  A few public routes are AUTH_OPEN instead: the
+ * public statistics page, structures' applications (the form, its links, the
+ * JSON of ac-structure-apply).  A few public routes are AUTH_OPEN instead: the
  * health check, which a monitor or a load balancer polls from one address and
  * which must tell the truth while a client is being refused; the stylesheet,
  * constant and read with every page (a page would count twice); and the
