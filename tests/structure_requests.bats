@@ -234,6 +234,17 @@ apply_confirmed() {
 	[ "$(jq -r .error.code <<<"${lines[1]}")" = not_found ]
 }
 
+@test "a decisions' body over 10,000 lines is refused whole, nothing changed" {
+	id=$(apply_confirmed)
+	seq 10001 | sed "s/.*/{\"id\":$id,\"status\":\"accepted\"}/" > "$T/many.ndjson"
+	code=$(curl -sS -o "$T/out.json" -w '%{http_code}' -H "Authorization: Bearer $(cat "$XDG_STATE_HOME/ac/session")" \
+		-H 'Content-Type: application/x-ndjson' --data-binary @"$T/many.ndjson" "$AC_URL/v1/structure-requests/set")
+	[ "$code" = 413 ]
+	jq -e '.error.code == "too_many_lines"' "$T/out.json"
+	[ "$(sql "SELECT status FROM structure_requests")" = submitted ]
+	[ "$(sql "SELECT COUNT(*) FROM structures")" = 0 ]
+}
+
 @test "a mail that cannot be sent never undoes the acceptance: the reply says so, the tool warns" {
 	id=$(apply_confirmed)
 	smtp_stop
