@@ -129,7 +129,7 @@ static json_t *set_one(struct req *r, json_t *in, struct fail *f)
 	if (rc != 0) {
 		json_decref(x.a.app);
 		if (!x.f.status)
-			fail_set(f, r->status ? r->status : 500, r->status == 503 ? "unavailable" : "internal",
+			fail_set(f, r->status ? r->status : 500, r->status == 503 ? "busy" : "internal",
 				 "the database stayed busy: nothing changed, retry");
 		else
 			*f = x.f;

@@ -11,6 +11,7 @@
 #include "pages_apply.h"
 #include "ac.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,39 +146,84 @@ void apply_form(struct page *p, json_t *app, int rows, const char *action, const
 		    "demande</button>\n</form>\n");
 }
 
-/* A form field as a JSON string ("" when absent or too long). */
-static json_t *field(const char *body, const char *name)
+#define FIELD_MAX 600 /* a longer value reads as empty: refused by the checks */
+
+/* n bytes of a urlencoded key or value, decoded into out (cap bytes); 0, or
+ * -1 when malformed, too long, or holding a NUL. */
+static int decode(const char *s, size_t n, char *out, size_t cap)
 {
-	char v[600];
-	return json_string(form_field(body, name, v, sizeof v) ? "" : v);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = s[i] == '+' ? ' ' : (unsigned char)s[i];
+		if (s[i] == '%') {
+			if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+			    !isxdigit((unsigned char)s[i + 2]))
+				return -1;
+			char hex[3] = { s[i + 1], s[i + 2], 0 };
+			c = (int)strtol(hex, NULL, 16);
+			i += 2;
+		}
+		if (c == 0 || k + 1 >= cap)
+			return -1;
+		out[k++] = (char)c;
+	}
+	out[k] = 0;
+	return 0;
 }
 
-static json_t *field_bool(const char *body, const char *name)
+/* Every field of the posted form once (the first of a name wins), read in
+ * one pass: a form of a thousand aidants' rows is not searched per field. */
+static json_t *form_table(const char *body)
 {
-	char v[8];
-	return json_boolean(!form_field(body, name, v, sizeof v) && !strcmp(v, "1"));
+	json_t *kv = json_object();
+	char key[64], val[FIELD_MAX + 1];
+	for (const char *p = body; *p;) {
+		size_t n = strcspn(p, "&");
+		const char *eq = memchr(p, '=', n);
+		if (eq && !decode(p, (size_t)(eq - p), key, sizeof key) && !json_object_get(kv, key))
+			json_object_set_new(kv, key, json_string(decode(eq + 1, n - (size_t)(eq + 1 - p), val,
+									  sizeof val) ? "" : val));
+		p += n + (p[n] == '&');
+	}
+	return kv;
+}
+
+/* A form field as a JSON string ("" when absent or too long). */
+static json_t *field(json_t *kv, const char *name)
+{
+	const char *v = json_string_value(json_object_get(kv, name));
+	return json_string(v ? v : "");
+}
+
+static json_t *field_bool(json_t *kv, const char *name)
+{
+	const char *v = json_string_value(json_object_get(kv, name));
+	return json_boolean(v && !strcmp(v, "1"));
 }
 
 json_t *apply_from_form(const char *body, int *rows, int *more)
 {
-	char v[16], name[64];
-	*rows = form_field(body, "rows", v, sizeof v) ? FORM_ROWS : atoi(v);
-	if (*rows < 1 || *rows > APPLY_FORM_ROWS)
+	char name[64];
+	json_t *kv = form_table(body);
+	const char *v = json_string_value(json_object_get(kv, "rows"));
+	*rows = v ? atoi(v) : FORM_ROWS;
+	if (*rows < 1 || *rows > APPLY_AIDANTS_MAX) /* an edit link shows every aidant listed */
 		*rows = FORM_ROWS;
-	*more = !form_field(body, "action", v, sizeof v) && !strcmp(v, "more");
+	v = json_string_value(json_object_get(kv, "action"));
+	*more = v && !strcmp(v, "more");
 	json_t *app = json_pack("{s:{s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o},"
 				"s:[],s:{}}",
-				"applicant", "email", field(body, "applicant_email"), "first_name",
-				field(body, "applicant_first_name"), "last_name",
-				field(body, "applicant_last_name"),
-				"structure", "siret", field(body, "siret"), "name", field(body, "name"),
-				"type", field(body, "type"), "address", field(body, "address"),
-				"zipcode", field(body, "zipcode"), "city", field(body, "city"),
-				"referent", "email", field(body, "referent_email"), "first_name",
-				field(body, "referent_first_name"), "last_name",
-				field(body, "referent_last_name"), "profession",
-				field(body, "referent_profession"), "aidant",
-				field_bool(body, "referent_aidant"),
+				"applicant", "email", field(kv, "applicant_email"), "first_name",
+				field(kv, "applicant_first_name"), "last_name",
+				field(kv, "applicant_last_name"),
+				"structure", "siret", field(kv, "siret"), "name", field(kv, "name"),
+				"type", field(kv, "type"), "address", field(kv, "address"),
+				"zipcode", field(kv, "zipcode"), "city", field(kv, "city"),
+				"referent", "email", field(kv, "referent_email"), "first_name",
+				field(kv, "referent_first_name"), "last_name",
+				field(kv, "referent_last_name"), "profession",
+				field(kv, "referent_profession"), "aidant",
+				field_bool(kv, "referent_aidant"),
 				"aidants", "declarations");
 	/* spaces typed in a SIRET or a zipcode are no digits of it */
 	json_t *s = json_object_get(app, "structure");
@@ -197,7 +243,7 @@ json_t *apply_from_form(const char *body, int *rows, int *more)
 		int any = 0;
 		for (int k = 0; k < 4; k++) {
 			snprintf(name, sizeof name, "aidant%d_%s", i, keys[k]);
-			json_t *f = field(body, name);
+			json_t *f = field(kv, name);
 			any |= *json_string_value(f) != 0;
 			json_object_set_new(a, keys[k], f);
 		}
@@ -209,10 +255,11 @@ json_t *apply_from_form(const char *body, int *rows, int *more)
 	json_t *de = json_object_get(app, "declarations");
 	for (int i = 0; application_declarations[i]; i++) {
 		snprintf(name, sizeof name, "decl_%s", application_declarations[i]);
-		json_object_set_new(de, application_declarations[i], field_bool(body, name));
+		json_object_set_new(de, application_declarations[i], field_bool(kv, name));
 	}
 	if (*more && *rows + MORE_ROWS <= APPLY_FORM_ROWS)
 		*rows += MORE_ROWS;
+	json_decref(kv);
 	return app;
 }
 

@@ -81,7 +81,7 @@ int page_apply_link_show(struct req *r)
 	int rc;
 	if (!strcmp(a.status, "changes_required")) {
 		size_t n = json_array_size(json_object_get(a.app, "aidants"));
-		int rows = n < 3 ? 3 : n + 2 > APPLY_FORM_ROWS ? APPLY_FORM_ROWS : (int)n + 2;
+		int rows = n < 3 ? 3 : n + 2 > APPLY_AIDANTS_MAX ? APPLY_AIDANTS_MAX : (int)n + 2;
 		rc = edit_page(r, 200, &a, a.app, rows, NULL);
 	} else {
 		char browser[33], csrf[65];

@@ -49,10 +49,11 @@ confirm() {
 
 # apply_confirmed: an application sent and confirmed; its id on stdout.
 apply_confirmed() {
-	local n id
+	local n m id
 	n=$(mail_bodies | grep -cE '/habilitation/[0-9a-f]{64}')
+	m=$(mail_count)
 	id=$(application "${1:-.}" | ac-structure-apply 2>/dev/null | jq -r .id)
-	wait_mails $(($(mail_count) + 1))
+	wait_mails $((m + 1)) || return 1
 	[ "$(confirm "$(link $((n + 1)))")" = 200 ]
 	echo "$id"
 }
@@ -232,6 +233,37 @@ apply_confirmed() {
 	[ "$status" -eq 1 ]
 	[ "$(jq -r .error.code <<<"${lines[0]}")" = not_found ]
 	[ "$(jq -r .error.code <<<"${lines[1]}")" = not_found ]
+}
+
+@test "an application of 150 aidants sent back: its edit link shows every one, sent again whole" {
+	id=$(apply_confirmed '.aidants = [range(150) as $i | .aidants[0] | .email = "a\($i)@x.fr"]')
+	ac-structure-request-set "$id" --status changes_required --message "Précisez l'adresse." > /dev/null
+	wait_mails 2
+	url=$(link 2)
+	curl -sS -c "$T/jar" -b "$T/jar" "$url" > "$T/edit.html"
+	grep -q 'value="a149@x.fr"' "$T/edit.html"
+	# what the browser posts back: every field of the page as it is, the address changed
+	python3 - "$T/edit.html" > "$T/form.txt" <<'PY'
+import html.parser, sys, urllib.parse
+class F(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.f = []; self.sel = None
+    def handle_starttag(self, tag, a):
+        a = dict(a)
+        if tag == "input" and a.get("type") == "checkbox":
+            if "checked" in a: self.f.append((a["name"], a.get("value", "on")))
+        elif tag == "input": self.f.append((a["name"], a.get("value", "")))
+        elif tag == "select": self.sel = a["name"]
+        elif tag == "option" and "selected" in a: self.f.append((self.sel, a["value"]))
+p = F(); p.feed(open(sys.argv[1]).read())
+f = [(k, "1 place de la Nation" if k == "address" else v) for k, v in p.f]
+print(urllib.parse.urlencode(f + [("action", "send")]))
+PY
+	code=$(curl -sS -c "$T/jar" -b "$T/jar" -o "$T/out.html" -w '%{http_code}' --data-binary @"$T/form.txt" "$url")
+	[ "$code" = 200 ] || { grep error "$T/out.html"; return 1; }
+	run ac-structure-request-list --status submitted
+	jq -e '.address == "1 place de la Nation" and (.aidants | length) == 150
+		and .aidants[149].email == "a149@x.fr"' <<<"$output"
 }
 
 @test "a decisions' body over 10,000 lines is refused whole, nothing changed" {
