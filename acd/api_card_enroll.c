@@ -5,6 +5,7 @@
  * enrolling another: two active apps would be two ways in. */
 #include "routes.h"
 #include "bodies.h"
+#include "application.h"
 #include "auth.h"
 #include "cards.h"
 #include "ac.h"
@@ -150,7 +151,8 @@ static int activate_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	store_bind_int(st, 4, c.id);
 	if (store_exec(st) != STORE_DONE || store_changes(t->db) != 1 ||
 	    journal_append(t, "card_validate", c.structure, c.serial,
-			   json_pack("{s:s,s:s}", "email", c.email, "kind", "app")))
+			   json_pack("{s:s,s:s}", "email", c.email, "kind", "app")) ||
+	    application_close_for(t, c.account))
 		return fail_set(f, 500, "internal", "the app could not be activated");
 	json_object_set_new(out, "changed", json_true());
 	return 0;

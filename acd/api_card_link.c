@@ -7,6 +7,7 @@
  * outside the caller's structures answers exactly like a missing object. */
 #include "routes.h"
 #include "bodies.h"
+#include "application.h"
 #include "auth.h"
 #include "cards.h"
 #include "ac.h"
@@ -90,6 +91,8 @@ static int set_linked(struct txn *t, const struct card_row *c, int64_t account, 
 		return fail_set(f, 500, "internal", "card %s could not be linked", c->serial);
 	if (store_changes(t->db) != 1)
 		return fail_set(f, 409, "card_taken", "card %s was linked meanwhile", c->serial);
+	if (proven && application_close_for(t, account))
+		return fail_set(f, 500, "internal", "card %s could not be linked", c->serial);
 	return 0;
 }
 

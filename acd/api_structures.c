@@ -3,6 +3,7 @@
 #include "routes.h"
 #include "bodies.h"
 #include "auth.h"
+#include "structures.h"
 #include "territory.h"
 #include "txn.h"
 #include "demarches.h"
@@ -43,12 +44,33 @@ static int identity_check(const char *name, const char *addr, const char *zip, c
 	return 0;
 }
 
-static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+int structure_insert(struct txn *t, const char *name, const char *siret, const char *type,
+		     const char *addr, const char *zip, const char *city, int64_t *id)
 {
-	static const char by_siret[] = "SELECT " READ_COLS " FROM structures WHERE siret = $1";
 	static const char ins[] = "INSERT INTO structures (" COLS ", created_at)"
 				  " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)";
 	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM structures";
+	*id = store_int_or(store_prep(t->db, next_id), 1);
+	store_stmt *st = store_prep(t->db, ins);
+	store_bind_int(st, 1, *id);
+	store_bind_text(st, 2, name);
+	store_bind_text(st, 3, siret);
+	store_bind_text(st, 4, type);
+	store_bind_text(st, 5, addr);
+	store_bind_text(st, 6, zip);
+	store_bind_text(st, 7, city);
+	store_bind_text(st, 8, ALL_DEMARCHES); /* COLS ends with demarches */
+	store_bind_int(st, 9, t->now);
+	if (store_exec(st) != STORE_DONE || territory_set(t->db, *id, zip) != STORE_DONE)
+		return -1;
+	return journal_append(t, "structure_create", *id, siret,
+			      json_pack("{s:s,s:s,s:s,s:s}", "name", name, "type", type, "zipcode", zip,
+					"city", city));
+}
+
+static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
+{
+	static const char by_siret[] = "SELECT " READ_COLS " FROM structures WHERE siret = $1";
 	if (!authz_operator(t->r))
 		return fail_set(f, 403, "forbidden", "only an operator creates structures");
 	const char *name = jstr(in, "name", ""), *siret = jstr(in, "siret", ""),
@@ -74,23 +96,9 @@ static int create_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 		json_object_set_new(out, "changed", json_false());
 		return 0;
 	}
-	int64_t id = store_int_or(store_prep(t->db, next_id), 1);
-	st = store_prep(t->db, ins);
-	store_bind_int(st, 1, id);
-	store_bind_text(st, 2, name);
-	store_bind_text(st, 3, siret);
-	store_bind_text(st, 4, type);
-	store_bind_text(st, 5, addr);
-	store_bind_text(st, 6, zip);
-	store_bind_text(st, 7, city);
-	store_bind_text(st, 8, ALL_DEMARCHES); /* COLS ends with demarches */
-	store_bind_int(st, 9, t->now);
-	if (store_exec(st) != STORE_DONE || territory_set(t->db, id, zip) != STORE_DONE)
+	int64_t id;
+	if (structure_insert(t, name, siret, type, addr, zip, city, &id))
 		return fail_set(f, 500, "internal", "cannot create the structure");
-	if (journal_append(t, "structure_create", id, siret,
-			   json_pack("{s:s,s:s,s:s,s:s}", "name", name, "type", type, "zipcode", zip,
-				     "city", city)))
-		return fail_set(f, 500, "internal", "cannot write the journal");
 	const struct ac_departement *dep = ac_departement_of_zipcode(zip);
 	json_object_update_new(out, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:s,s:s,s:b}",
 					      "id", (json_int_t)id, "name", name, "siret", siret,

@@ -2,6 +2,7 @@
  * accounts are refused first, then every usable card is tried; failures grow
  * the delay and end in a lockout, all journaled. */
 #include "code_check.h"
+#include "application.h"
 #include "cards.h"
 #include "auth.h"
 #include "crypto.h"
@@ -108,7 +109,13 @@ static int accept_step(struct txn *t, int64_t card, int64_t s, int64_t drift)
 	store_bind_int(st, 3, card);
 	if (store_exec(st) != STORE_DONE)
 		return -1;
-	return store_changes(t->db) == 1 ? 1 : 0;
+	if (store_changes(t->db) != 1)
+		return 0;
+	/* a référent's card at work closes its structure's accepted application */
+	static const char owner[] = "SELECT account_id FROM cards WHERE id = $1";
+	st = store_prep(t->db, owner);
+	store_bind_int(st, 1, card);
+	return application_close_for(t, store_int_or(st, 0)) ? -1 : 1;
 }
 
 enum verdict { V_NONE, V_OK, V_REPLAY, V_DRIFT, V_ERR };

@@ -20,7 +20,7 @@ int fail_set(struct fail *f, int status, const char *code, const char *fmt, ...)
 static const char *type_name(enum field_type t)
 {
 	return t == F_STR ? "a string" : t == F_INT ? "an integer" : t == F_ARRAY ? "a list"
-								   : "true or false";
+	       : t == F_OBJECT ? "an object" : "true or false";
 }
 
 static int type_ok(json_t *v, enum field_type t)
@@ -30,6 +30,7 @@ static int type_ok(json_t *v, enum field_type t)
 	case F_INT: return json_is_integer(v);
 	case F_BOOL: return json_is_boolean(v);
 	case F_ARRAY: return json_is_array(v);
+	case F_OBJECT: return json_is_object(v);
 	}
 	return 0;
 }

@@ -260,6 +260,16 @@ static const char css[] =
 	".choices button .examples{color:#e3e3fd;font-weight:400}"
 	"svg.chart{width:100%;height:auto;margin:1rem 0}caption{text-align:left;font-weight:700;"
 	"padding:.4rem 0}th.n,td.n{text-align:right}"
+	/* the application form (pages_apply.c) */
+	"fieldset{border:1px solid #ddd;padding:.6rem 1.2rem 1rem;margin:1.2rem 0}"
+	"legend{font-weight:700;color:#000091;padding:0 .4rem}"
+	".field{margin:.8rem 0}select{font:inherit;padding:.5rem .6rem;border:1px solid #3a3a3a}"
+	".person{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.4rem 1rem;"
+	"border-top:1px solid #eee;padding-top:.4rem;margin-top:.6rem}.person h3{grid-column:1/-1;"
+	"font-size:1rem;margin:.4rem 0 0}.person label{font-weight:400;font-size:.9rem}"
+	/* a label's words for screen readers only (an aidant row's number) */
+	".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+	".check{display:flex;gap:.6rem;align-items:flex-start;margin:.6rem 0}.check label{font-weight:400}"
 	"footer{max-width:46rem;margin:0 auto 2rem;color:#555;font-size:.85rem;padding:0 1rem}";
 
 int page_css(struct req *r)

@@ -106,7 +106,7 @@ int reply_text_pages(struct req *, text_fetch fetch, void *state, void (*free_st
 int reply_lines(struct req *, json_t *array);
 
 /* Strict JSON: the body as one object matching spec, or a 400 in *f. */
-enum field_type { F_STR, F_INT, F_BOOL, F_ARRAY };
+enum field_type { F_STR, F_INT, F_BOOL, F_ARRAY, F_OBJECT };
 struct field {
 	const char *name;
 	enum field_type type;

@@ -3,7 +3,8 @@
  * (signing, renewing or revoking a mandate, making tokens, logging out...).
  * Every AUTH_NONE route is rate-limited per client address (ratelimit.h):
  * logins, the usager's and the provider's pages, attestation checks, the
- * public statistics page.  A few public routes are AUTH_OPEN instead: the
+ * public statistics page, structures' applications (the form, its links, the
+ * JSON of ac-structure-apply).  A few public routes are AUTH_OPEN instead: the
  * health check, which a monitor or a load balancer polls from one address and
  * which must tell the truth while a client is being refused; the stylesheet,
  * constant and read with every page (a page would count twice); and the
@@ -99,6 +100,15 @@ static const struct route routes[] = {
 	{ "GET",    "/v1/journal",         AUTH_SESSION, BODY_NONE, api_journal, SC_JOURNAL },
 	/* the daily cron job (api_reminders.c) */
 	{ "POST",   "/v1/reminders/send",  AUTH_SESSION, BODY_JSON, api_reminders_send, SC_REMINDERS },
+	/* structures' applications (api_structure_requests.c, application_set.c;
+	 * the form: pages_apply.c, pages_apply_link.c) */
+	{ "POST",   "/v1/structure-requests", AUTH_NONE, BODY_JSON, api_structure_request_create, NO_TOKEN },
+	{ "GET",    "/v1/structure-requests", AUTH_SESSION, BODY_NONE, api_structure_request_list, SC_HABILITATIONS },
+	{ "POST",   "/v1/structure-requests/set", AUTH_SESSION, BODY_BULK, api_structure_request_set, SC_HABILITATIONS },
+	{ "GET",    "/habilitation",       AUTH_NONE,    BODY_NONE, page_apply_show, NO_TOKEN },
+	{ "POST",   "/habilitation",       AUTH_NONE,    BODY_FORM, page_apply_post, NO_TOKEN },
+	{ "GET",    "/habilitation/{}",    AUTH_NONE,    BODY_NONE, page_apply_link_show, NO_TOKEN },
+	{ "POST",   "/habilitation/{}",    AUTH_NONE,    BODY_FORM, page_apply_link_post, NO_TOKEN },
 	/* statistics (api_stats.c, pages_stats.c: the public page) */
 	{ "GET",    "/v1/stats",           AUTH_SESSION, BODY_NONE, api_stats, SC_STATS },
 	{ "GET",    "/stats",              AUTH_NONE,    BODY_NONE, page_stats, NO_TOKEN },

@@ -6,7 +6,8 @@ _ac_tools='login logout whoami structure-new structure-list structure-set struct
 aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list reminders-send
-token-new token-list token-revoke stats'
+token-new token-list token-revoke stats structure-apply structure-request-list
+structure-request-set'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
@@ -49,6 +50,9 @@ _ac_options()
 	ac-token-list)        echo '--all --csv' ;;
 	ac-token-revoke)      echo '--csv' ;;
 	ac-stats)             echo '--from= --to= --by= --csv' ;;
+	ac-structure-apply)   echo '' ;;
+	ac-structure-request-list) echo '--status= --region= --departement= --csv' ;;
+	ac-structure-request-set) echo '--status= --message= --stdin --csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' -e '^--token-file=$' ;;
 	esac
 	echo '--token-file= --help --version'
@@ -95,7 +99,8 @@ _ac_value()
 		mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew
 		autorisation_use client_create key_rotate token_code token_issue
 		token_reuse usager_login usager_alone renewal_other_usager attestation_sent
-		reminder_sent token_create token_revoke aidant_warn purge' ;;
+		reminder_sent token_create token_revoke aidant_warn purge structure_apply
+		structure_request_update habilitation_create' ;;
 	--pskc|--attestation|--output|--token-file)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;

@@ -37,7 +37,7 @@ complete -c ac -n __ac_needs_command -a client -d 'register, list clients of the
 complete -c ac -n __ac_needs_command -a token -d 'make, list, revoke API tokens for cron jobs and pipelines'
 complete -c ac -n __ac_needs_command -a reminders -d 'send the renewal reminders (daily cron job)'
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
-complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate'
+complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate apply request-list request-set'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock inactive'
 complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll check'
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
@@ -91,12 +91,12 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error returned'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge structure_apply structure_request_update habilitation_create'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -239,4 +239,12 @@ __ac_opt stats from 'count from this day (YYYY-MM-DD)'
 __ac_opt stats to 'count up to this day, included (YYYY-MM-DD)'
 __ac_opt stats by 'group by, comma-separated' '(__ac_groupings)'
 __ac_opt stats csv 'print CSV for a spreadsheet' -flag
+__ac_opt structure-request-list status 'only this state' 'submitted changes_required accepted refused closed'
+__ac_opt structure-request-list region "the région's INSEE code"
+__ac_opt structure-request-list departement "the département's code"
+__ac_opt structure-request-list csv 'print CSV for a spreadsheet' -flag
+__ac_opt structure-request-set status 'the decision' 'accepted refused changes_required'
+__ac_opt structure-request-set message 'why, mailed to the applicant'
+__ac_opt structure-request-set stdin "the applications are stdin's lines" -flag
+__ac_opt structure-request-set csv 'read CSV from standard input' -flag
 __ac_opt token-revoke csv 'read CSV from standard input' -flag

@@ -123,6 +123,10 @@ static long send_batch(const char *path, struct batch *b, int *failed, json_t **
 			json_object_set_new(res, "line", json_integer((json_int_t)r->line));
 		if (!json_is_true(json_object_get(res, "ok")))
 			*failed = 1;
+		/* done, and its mail not sent: said, the change kept (DESIGN §3) */
+		const char *mail = json_string_value(json_object_get(res, "mail_error"));
+		if (mail)
+			ac_warn("line %zu: done, but its mail was not sent: %s", r->line, mail);
 		ac_print(res);
 		json_decref(res);
 		b->results[i] = NULL;

@@ -3,7 +3,7 @@
 # of A, a référent (and aidant) of A and of B, the operator, an usager in
 # their space, and one API token of each scope made by the operator (so that
 # only the scope limits it).  Mandate 1 is A's (usager 1), 2 and 3 are B's
-# (usager 2; 3 revoked, revocation 1).
+# (usager 2; 3 revoked, revocation 1).  Structure request 1 is submitted.
 
 SEED_AIDANT_A=3132333435363738393031323334353637383930
 SEED_REF_A=4142434445464748494a4b4c4d4e4f5051525354
@@ -68,6 +68,15 @@ INSERT INTO revocations (id, mandate_id, demarches, whole, revoked_at, account_i
           'revocation-1', 'dd$(printf '%062d' 4)');
 INSERT INTO usager_sessions (token_hash, usager_id, created_at, expires_at)
   VALUES (X'$hash', 1, $now, $now + 1800);
+INSERT INTO structure_requests (id, status, applicant_email, siret, name, zipcode, departement,
+    region, application, created_at, updated_at, submitted_at)
+  VALUES (1, 'submitted', 'demande@vaulx.fr', '21690256800015', 'Mairie de Vaulx', '69120', '69',
+          '84', '{"applicant":{"email":"demande@vaulx.fr","first_name":"Claire","last_name":"Petit"},'
+          || '"structure":{"siret":"21690256800015","name":"Mairie de Vaulx","type":"mairie",'
+          || '"address":"Place","zipcode":"69120","city":"Vaulx"},"referent":{"email":"r@vaulx.fr",'
+          || '"first_name":"Paul","last_name":"Roux","profession":"Accueil","aidant":false},"aidants":[],'
+          || '"declarations":{"cgu":true,"not_free":true,"dpo":true,"professionals_only":true,'
+          || '"without_elected":true}}', $now, $now, $now);
 COMMIT;
 SQL
 	# the state every cell starts from when the one before it changed something

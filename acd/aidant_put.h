@@ -1,0 +1,24 @@
+/* aidant_put.h — a person put in a structure: the account made or brought up
+ * to date, the membership made or given its roles, journaled (aidant_add,
+ * aidant_reactivate, aidant_update).  ac-aidant-add's work, and a validated
+ * habilitation request's (habilitation_set.c). */
+#ifndef AIDANT_PUT_H
+#define AIDANT_PUT_H
+
+#include "txn.h"
+
+struct aidant_put {
+	int64_t account;
+	int aidant, referent;   /* the roles after */
+	int changed;            /* the account or the membership written */
+};
+
+/* In t's transaction: in holds first_name, last_name, and optionally
+ * profession, phone, aidant, referent (absent roles: a newcomer is an
+ * aidant; a member keeps its roles).  For a person who works elsewhere too,
+ * in's names are set to those stored.  email is normalized; the caller has
+ * checked the structure and the caller's right to it.  0, or -1 with f. */
+int aidant_put(struct txn *t, const char *email, int64_t structure, json_t *in,
+	       struct aidant_put *res, struct fail *f);
+
+#endif
