@@ -46,7 +46,10 @@ void store_idle(store_conn *);
 int store_begin(store_conn *, int write);
 int store_commit(store_conn *);
 void store_rollback(store_conn *);
-int store_savepoint(store_conn *);          /* per bulk line */
+/* 1 while a transaction is open: an error such as a full disk may end it
+ * before ROLLBACK (then every savepoint's work in it is gone). */
+int store_in_txn(store_conn *);
+int store_savepoint(store_conn *);          /* per bulk line, per grouped write */
 void store_savepoint_release(store_conn *);
 void store_savepoint_rollback(store_conn *);
 

@@ -269,6 +269,10 @@ void store_rollback(store_conn *c)
 	release_writer(c);
 }
 
+int store_in_txn(store_conn *c) { return !sqlite3_get_autocommit(c->db); }
+
+/* Savepoints of one name nest (ROLLBACK TO and RELEASE take the innermost),
+ * so a bulk line's savepoint inside a grouped write's is sound. */
 int store_savepoint(store_conn *c) { return run(c, "SAVEPOINT line"); }
 void store_savepoint_release(store_conn *c) { run(c, "RELEASE line"); }
 void store_savepoint_rollback(store_conn *c)
