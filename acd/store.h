@@ -38,6 +38,11 @@ int store_schema_known(void);
 void store_close(store *);
 /* This thread's connection; NULL on failure (logged). */
 store_conn *store_conn_get(store *);
+/* The connection of grouped writes (txn_run_grouped), used by one thread at
+ * a time (the leader of the moment): its page cache stays warm from one
+ * batch to the next, where a thread's own is dropped whenever another
+ * connection wrote.  NULL on failure (logged). */
+store_conn *store_conn_group(store *);
 
 /* Ends every pending read of this connection (after each request). */
 void store_idle(store_conn *);

@@ -41,6 +41,7 @@ struct store {
 	pthread_key_t key;
 	pthread_mutex_t lock;
 	store_conn *all; /* every connection, closed by store_close */
+	store_conn *group; /* store_conn_group's */
 };
 
 static int open_db(const char *path, int flags, sqlite3 **out)
@@ -178,12 +179,9 @@ void store_close(store *s)
 	free(s);
 }
 
-store_conn *store_conn_get(store *s)
+static store_conn *conn_new(store *s)
 {
-	store_conn *c = pthread_getspecific(s->key);
-	if (c)
-		return c;
-	c = calloc(1, sizeof *c);
+	store_conn *c = calloc(1, sizeof *c);
 	if (!c || open_db(s->path, SQLITE_OPEN_READWRITE, &c->db)) {
 		free(c);
 		return NULL;
@@ -193,7 +191,32 @@ store_conn *store_conn_get(store *s)
 	c->next = s->all;
 	s->all = c;
 	pthread_mutex_unlock(&s->lock);
-	pthread_setspecific(s->key, c);
+	return c;
+}
+
+store_conn *store_conn_group(store *s)
+{
+	pthread_mutex_lock(&s->lock);
+	store_conn *c = s->group;
+	pthread_mutex_unlock(&s->lock);
+	if (c)
+		return c;
+	/* only the leader comes here: no second one races to open it */
+	c = conn_new(s);
+	pthread_mutex_lock(&s->lock);
+	s->group = c;
+	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+store_conn *store_conn_get(store *s)
+{
+	store_conn *c = pthread_getspecific(s->key);
+	if (c)
+		return c;
+	c = conn_new(s);
+	if (c)
+		pthread_setspecific(s->key, c);
 	return c;
 }
 

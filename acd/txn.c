@@ -1,6 +1,7 @@
 /* txn.c — the transaction runner and the journal's append. */
 #include "txn.h"
 #include "log.h"
+#include "server.h"
 #include "ac.h"
 
 #include <pthread.h>
@@ -147,7 +148,12 @@ int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg)
 		for (struct gwrite *g = b; g; g = g->next)
 			g->rc = 1;
 		pthread_mutex_unlock(&g_lock);
-		batch_run(r->db, b);
+		store_conn *db = store_conn_group(srv.db);
+		if (db)
+			batch_run(db, b);
+		else
+			for (struct gwrite *g = b; g; g = g->next)
+				g->rc = -2;
 		pthread_mutex_lock(&g_lock);
 		for (struct gwrite *g = b, *n; g; g = n) {
 			n = g->next; /* g is gone once woken */
