@@ -30,6 +30,9 @@ void store_close(store *s)
 }
 
 store_conn *store_conn_get(store *s) { return s->e->conn_get(s); }
+int store_groups(store *s) { return s->e->conn_group != NULL; }
+store_conn *store_conn_group(store *s) { return s->e->conn_group(s); }
+int store_in_txn(store_conn *c) { return c->e->in_txn(c); }
 void store_idle(store_conn *c) { c->e->idle(c); }
 int store_begin(store_conn *c, int write) { return c->e->begin(c, write); }
 int store_commit(store_conn *c) { return c->e->commit(c); }

@@ -43,6 +43,15 @@ int store_schema_known(void);
 void store_close(store *);
 /* This thread's connection; NULL on failure (logged). */
 store_conn *store_conn_get(store *);
+/* The connection of grouped writes (txn_run_grouped), used by one thread at
+ * a time (the leader of the moment): its page cache stays warm from one
+ * batch to the next, where a thread's own is dropped whenever another
+ * connection wrote.  NULL on failure (logged). */
+store_conn *store_conn_group(store *);
+/* 1 when the engine has such a connection (SQLite); PostgreSQL has many
+ * writers' connections and no single page cache to keep warm, and its
+ * writers take the advisory lock each: there a grouped write is txn_run. */
+int store_groups(store *);
 
 /* Ends every pending read of this connection (after each request). */
 void store_idle(store_conn *);
@@ -51,7 +60,10 @@ void store_idle(store_conn *);
 int store_begin(store_conn *, int write);
 int store_commit(store_conn *);
 void store_rollback(store_conn *);
-int store_savepoint(store_conn *);          /* per bulk line */
+/* 1 while a transaction is open: an error such as a full disk may end it
+ * before ROLLBACK (then every savepoint's work in it is gone). */
+int store_in_txn(store_conn *);
+int store_savepoint(store_conn *);          /* per bulk line, per grouped write */
 void store_savepoint_release(store_conn *);
 void store_savepoint_rollback(store_conn *);
 

@@ -11,6 +11,8 @@
 struct store_engine {
 	void (*close)(store *);
 	store_conn *(*conn_get)(store *);
+	store_conn *(*conn_group)(store *); /* NULL: no group commit (txn_run instead) */
+	int (*in_txn)(store_conn *);
 	void (*idle)(store_conn *);
 	int (*begin)(store_conn *, int write);
 	int (*commit)(store_conn *);

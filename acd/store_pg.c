@@ -796,6 +796,10 @@ static int pg_col_null(store_stmt *s_, int col)
 static int64_t pg_changes(store_conn *c_) { return ((struct pg_conn *)c_)->changes; }
 static const char *pg_errmsg(store_conn *c_) { return ((struct pg_conn *)c_)->err; }
 static int pg_lost(store_conn *c_) { return ((struct pg_conn *)c_)->lost; }
+static int pg_in_txn(store_conn *c_)
+{
+	return PQtransactionStatus(((struct pg_conn *)c_)->pg) != PQTRANS_IDLE;
+}
 
 /* PostgreSQL has no switch that zeroes what a delete frees: the purged rows
  * stay in their pages until VACUUM reuses the space (store_truncate_log runs
@@ -878,6 +882,7 @@ static const struct store_engine pg_engine = {
 	.changes = pg_changes,
 	.errmsg = pg_errmsg,
 	.lost = pg_lost,
+	.in_txn = pg_in_txn,
 	.secure_delete = pg_secure_delete,
 	.truncate_log = pg_truncate_log,
 	.backup = pg_backup,

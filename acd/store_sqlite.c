@@ -44,6 +44,7 @@ struct sq {
 	pthread_key_t key;
 	pthread_mutex_t lock;
 	struct sq_conn *all; /* every connection, closed by store_close */
+	struct sq_conn *group; /* store_conn_group's */
 };
 
 static const struct store_engine sqlite_engine;
@@ -177,13 +178,9 @@ static void sq_close(store *s_)
 	free(s);
 }
 
-static store_conn *sq_conn_get(store *s_)
+static struct sq_conn *conn_new(struct sq *s)
 {
-	struct sq *s = (struct sq *)s_;
-	struct sq_conn *c = pthread_getspecific(s->key);
-	if (c)
-		return &c->base;
-	c = calloc(1, sizeof *c);
+	struct sq_conn *c = calloc(1, sizeof *c);
 	if (!c || open_db(s->path, SQLITE_OPEN_READWRITE, &c->db)) {
 		free(c);
 		return NULL;
@@ -194,6 +191,36 @@ static store_conn *sq_conn_get(store *s_)
 	c->next = s->all;
 	s->all = c;
 	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+static store_conn *sq_conn_group(store *s_)
+{
+	struct sq *s = (struct sq *)s_;
+	pthread_mutex_lock(&s->lock);
+	struct sq_conn *c = s->group;
+	pthread_mutex_unlock(&s->lock);
+	if (c)
+		return &c->base;
+	/* only the leader comes here: no second one races to open it */
+	c = conn_new(s);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	s->group = c;
+	pthread_mutex_unlock(&s->lock);
+	return &c->base;
+}
+
+static store_conn *sq_conn_get(store *s_)
+{
+	struct sq *s = (struct sq *)s_;
+	struct sq_conn *c = pthread_getspecific(s->key);
+	if (c)
+		return &c->base;
+	c = conn_new(s);
+	if (!c)
+		return NULL;
 	pthread_setspecific(s->key, c);
 	return &c->base;
 }
@@ -277,6 +304,13 @@ static void sq_rollback(store_conn *c_)
 	release_writer(c);
 }
 
+static int sq_in_txn(store_conn *c_)
+{
+	return !sqlite3_get_autocommit(((struct sq_conn *)c_)->db);
+}
+
+/* Savepoints of one name nest (ROLLBACK TO and RELEASE take the innermost),
+ * so a bulk line's savepoint inside a grouped write's is sound. */
 static int sq_savepoint(store_conn *c_)
 {
 	struct sq_conn *c = (struct sq_conn *)c_;
@@ -556,6 +590,8 @@ static int sq_integrity(store_conn *c_, char *err, size_t errlen)
 static const struct store_engine sqlite_engine = {
 	.close = sq_close,
 	.conn_get = sq_conn_get,
+	.conn_group = sq_conn_group,
+	.in_txn = sq_in_txn,
 	.idle = sq_idle,
 	.begin = sq_begin,
 	.commit = sq_commit,

@@ -1,20 +1,31 @@
 /* txn.c — the transaction runner and the journal's append. */
 #include "txn.h"
 #include "log.h"
+#include "server.h"
 #include "ac.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
+#define ATTEMPTS 20
+
+static struct txn txn_of(struct req *r, store_conn *db)
+{
+	return (struct txn){ .r = r, .db = db, .now = r->now,
+			     .actor = r->who.token ? r->who.actor
+				     : r->who.account ? r->who.email : "anonymous" };
+}
+
+static void pause_before(int attempt) { usleep(1000u << (attempt < 6 ? attempt : 6)); }
+
 int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *arg)
 {
-	for (int attempt = 0; attempt < 20; attempt++) {
-		struct txn t = { .r = r, .db = r->db, .now = r->now,
-				 .actor = r->who.token ? r->who.actor
-					 : r->who.account ? r->who.email : "anonymous" };
+	for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+		struct txn t = txn_of(r, r->db);
 		int rc = store_begin(r->db, write);
 		if (rc == STORE_BUSY) {
-			usleep(1000u << (attempt < 6 ? attempt : 6));
+			pause_before(attempt);
 			continue;
 		}
 		if (rc != STORE_OK)
@@ -32,6 +43,139 @@ int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *a
 	}
 	reply_error(r, 503, "busy", "the database is busy; retry in a moment");
 	return -1;
+}
+
+/* Group commit.  A request waiting for the write lock costs nothing but a
+ * place in the queue; the leader takes the whole queue as one batch. */
+enum { G_WAIT, G_LEAD, G_DONE };
+
+struct gwrite {
+	struct req *r;
+	int (*work)(struct txn *, void *);
+	void *arg;
+	int state;              /* read and written under g_lock */
+	int rc;                 /* the leader's: 1 to run, then 0 committed,
+				 * -1 work failed, -2 busy */
+	pthread_cond_t wake;
+	struct gwrite *next;
+};
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct gwrite *g_head, **g_tail = &g_head;
+static int g_leading;
+
+/* The journal head as the batch's works leave it: each entry chains from
+ * the one before it in the same transaction, and a rolled-back work's
+ * entries are forgotten with it. */
+struct head {
+	int have;
+	int64_t seq;
+	uint8_t chain[32];
+};
+
+/* Runs the works not done yet, each under a savepoint; 0 when committed,
+ * else STORE_BUSY or STORE_ERR (every work's part rolled back). */
+static int batch_once(store_conn *db, struct gwrite *b)
+{
+	int rc = store_begin(db, 1);
+	if (rc != STORE_OK)
+		return rc;
+	struct head h = { 0 };
+	for (struct gwrite *g = b; g; g = g->next) {
+		if (g->rc < 0)
+			continue; /* failed in an earlier attempt: its answer stands */
+		if (store_savepoint(db) != STORE_OK)
+			goto lost;
+		struct txn t = txn_of(g->r, db);
+		t.have_head = h.have;
+		t.head_seq = h.seq;
+		memcpy(t.head_chain, h.chain, 32);
+		if (g->work(&t, g->arg) != 0) {
+			g->rc = -1;
+			if (!store_in_txn(db))
+				goto lost; /* it took the others' parts with it: run them again */
+			store_savepoint_rollback(db);
+			continue;
+		}
+		store_savepoint_release(db);
+		h.have = t.have_head;
+		h.seq = t.head_seq;
+		memcpy(h.chain, t.head_chain, 32);
+	}
+	if (!store_in_txn(db))
+		goto lost;
+	rc = store_commit(db);
+	if (rc == STORE_OK)
+		return 0;
+	store_rollback(db);
+	return rc;
+lost:
+	store_rollback(db);
+	return STORE_BUSY;
+}
+
+static void batch_run(store_conn *db, struct gwrite *b)
+{
+	int rc = STORE_BUSY;
+	for (int attempt = 0; attempt < ATTEMPTS && rc == STORE_BUSY; attempt++) {
+		rc = batch_once(db, b);
+		if (rc == STORE_BUSY)
+			pause_before(attempt);
+	}
+	for (struct gwrite *g = b; g; g = g->next)
+		if (g->rc > 0)
+			g->rc = rc == STORE_OK ? 0 : -2;
+}
+
+int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg)
+{
+	if (!store_groups(srv.db))
+		return txn_run(r, 1, work, arg);
+	struct gwrite me = { .r = r, .work = work, .arg = arg, .state = G_WAIT };
+	pthread_cond_init(&me.wake, NULL);
+	pthread_mutex_lock(&g_lock);
+	*g_tail = &me;
+	g_tail = &me.next;
+	if (!g_leading) {
+		g_leading = 1;
+		me.state = G_LEAD;
+	}
+	while (me.state == G_WAIT)
+		pthread_cond_wait(&me.wake, &g_lock);
+	if (me.state == G_LEAD) {
+		/* the queue holds at most one request per server thread */
+		struct gwrite *b = g_head;
+		g_head = NULL;
+		g_tail = &g_head;
+		for (struct gwrite *g = b; g; g = g->next)
+			g->rc = 1;
+		pthread_mutex_unlock(&g_lock);
+		store_conn *db = store_conn_group(srv.db);
+		if (db)
+			batch_run(db, b);
+		else
+			for (struct gwrite *g = b; g; g = g->next)
+				g->rc = -2;
+		pthread_mutex_lock(&g_lock);
+		for (struct gwrite *g = b, *n; g; g = n) {
+			n = g->next; /* g is gone once woken */
+			g->state = G_DONE;
+			if (g != &me)
+				pthread_cond_signal(&g->wake);
+		}
+		/* who came during this batch leads the next one */
+		if (g_head) {
+			g_head->state = G_LEAD;
+			pthread_cond_signal(&g_head->wake);
+		} else {
+			g_leading = 0;
+		}
+	}
+	pthread_mutex_unlock(&g_lock);
+	pthread_cond_destroy(&me.wake);
+	if (me.rc == -2)
+		reply_error(r, 503, "busy", "the database is busy; retry in a moment");
+	return me.rc == 0 ? 0 : -1;
 }
 
 int journal_append(struct txn *t, const char *action, int64_t structure, const char *subject,

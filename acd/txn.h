@@ -27,6 +27,16 @@ struct txn {
  * busy.  A handler that replies nothing gets http.c's 500. */
 int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *arg);
 
+/* A write like txn_run(r, 1, work, arg), whose commit is shared with the
+ * writes of other requests waiting at the same moment: one thread (the
+ * leader) runs every waiting request's work in one transaction, each under
+ * its own savepoint (a failed work rolls back only its own part), commits
+ * once (one fsync for all), and only then wakes each request to reply.  So an
+ * acknowledged write is as durable as with txn_run.  work runs on the
+ * leader's thread and connection: it must use t->db (never t->r->db) and
+ * must not reply (it fills arg; the caller replies).  Same return values. */
+int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg);
+
 /* Appends a journal entry in t's transaction; details is stolen (may be NULL).
  * structure 0 means none.  Returns 0, or -1 (the transaction must roll back). */
 int journal_append(struct txn *t, const char *action, int64_t structure, const char *subject,

@@ -164,17 +164,22 @@ bench_logins() {
 	jq -r 'select(.serial) | .serial' "$W/cards.ndjson" > /dev/null
 	paste -d' ' <(seq $N | sed 's/.*/aidant&@bench.fr/') <(jq -r .seed "$W/cards.ndjson") \
 		<(yes 60 | head -$N) > "$W/accounts.txt"
-	local login health commits
+	local login health before after
+	# a shared disk's fsync rate swings from one second to the next: the
+	# commit loop runs just before and just after the logins, and the login
+	# figure is set beside the faster of the two
+	before=$("$BB/sqlite-commits" "$W/commits.db" "$SECS") || { fail "(c) sqlite-commits failed"; return; }
 	login=$("$BB/load" login "$AC_URL" 8 "$SECS" "$W/accounts.txt") ||
 		{ fail "(c) logins failed: $login"; return; }
+	after=$("$BB/sqlite-commits" "$W/commits.db" "$SECS") || { fail "(c) sqlite-commits failed"; return; }
 	health=$("$BB/load" health "$AC_URL" 8 "$SECS") || { fail "(c) health failed: $health"; return; }
-	commits=$("$BB/sqlite-commits" "$W/commits.db" "$SECS") || { fail "(c) sqlite-commits failed"; return; }
 	local l h c
 	l=$(jq .per_second <<<"$login")
 	h=$(jq .per_second <<<"$health")
-	c=$(jq .per_second <<<"$commits")
+	c=$(jq -n --argjson a "$before" --argjson b "$after" '[$a.per_second, $b.per_second] | max')
 	row "(c) logins/s, 8 clients ($(jq .requests <<<"$login") logins)" "$l" "GET /v1/health/s, 8 clients" "$h" "$(ratio "$l" "$h")"
 	row "    logins/s, 8 clients" "$l" "SQLite durable commits/s, 1 loop" "$c" "$(ratio "$l" "$c")"
+	echo "    (the commit loop: $(jq .per_second <<<"$before")/s before the logins, $(jq .per_second <<<"$after")/s after; goal: logins >= 0.5x)"
 }
 
 # (d) ac-whoami vs curl making the same request.

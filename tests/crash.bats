@@ -33,13 +33,13 @@ kill_during() {
 	rm -f "$T/acd.pid"
 }
 
-# after_crash: the database checked by acd itself and by SQLite, the journal
-# exported and verified, then acd started again.
+# after_crash [serve flags...]: the database checked by acd itself and by
+# SQLite, the journal exported and verified, then acd started again.
 after_crash() {
 	run acd check --db "$T/ac.db"
 	[ "$status" = 0 ] || { echo "$output" >&2; return 1; }
 	[ "$(sqlite3 "$T/ac.db" 'PRAGMA integrity_check')" = ok ]
-	acd_serve_ready --db "$T/ac.db"
+	acd_serve_ready --db "$T/ac.db" "$@"
 	ac-audit > "$T/journal.ndjson"
 	ac-audit --verify < "$T/journal.ndjson" | jq -e .ok > /dev/null
 }
@@ -122,6 +122,59 @@ after_crash() {
 			(SELECT id FROM mandates WHERE revoked_at IS NOT NULL)")" = 0 ]
 		[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'mandate_revoke'")" = $(( i * n )) ]
 	done
+	cuts
+}
+
+# logins: POST /v1/session for each body file named on stdin, 8 at a time;
+# each answer beside its body (.out) with its status (.status)
+logins() {
+	xargs -P 8 -I{} sh -c 'curl -s -o "$1.out" -w "%{http_code}" -H "Content-Type: application/json" \
+		-d @"$1" "$2/v1/session" > "$1.status"' _ {} "$AC_URL"
+}
+
+@test "SIGKILL during concurrent logins: every acknowledged login's session and journal entry survive" {
+	# many distinct aidants logging in at once: their commits are grouped
+	acd_stop
+	acd_serve_ready --db "$T/ac.db" --rate-limit 0 # the session of setup's login survives
+	ac-structure-new --name "CCAS" --siret "$SIRET_A" --zipcode 69001 --city Lyon > /dev/null
+	n=300
+	seq $(( CRASH_N * n )) | awk '{ printf "{\"structure\":1,\"email\":\"a%06d@ccas.fr\",\"first_name\":\"A\",\"last_name\":\"N%d\"}\n", $1, $1 }' |
+		ac-aidant-add > /dev/null
+	seq $(( CRASH_N * n )) | awk '{ printf "{\"serial\":\"GADT%08d\",\"seed\":\"%040x\"}\n", $1, $1 * 7919 }' |
+		ac-card-import > /dev/null
+	seq $(( CRASH_N * n )) | awk '{ printf "{\"serial\":\"GADT%08d\",\"email\":\"a%06d@ccas.fr\"}\n", $1, $1 }' |
+		ac-card-link > /dev/null
+	acked=0
+	for i in $(seq "$CRASH_N"); do
+		# each round its own aidants: none of their codes was used before
+		rm -rf "$T/login"
+		mkdir "$T/login"
+		for a in $(seq $(( (i - 1) * n + 1 )) $(( i * n ))); do
+			printf '{"email":"a%06d@ccas.fr","code":"%s"}' "$a" \
+				"$(totp_hex "$(printf %040x $(( a * 7919 )))")" > "$T/login/$a"
+		done
+		ls "$T"/login/* > "$T/bodies"
+		kill_during "$T/bodies" logins
+		after_crash --rate-limit 0
+		# every login answered 201 has its session (found by its token's hash)
+		got=0
+		: > "$T/hashes"
+		for f in "$T"/login/*.status; do
+			[ "$(cat "$f")" = 201 ] || continue
+			got=$(( got + 1 ))
+			jq -j .token "${f%.status}.out" | sha256sum | cut -c1-64 >> "$T/hashes"
+		done
+		[ "$got" -gt 0 ] || [ -s "$T/cuts" ] || { echo "round $i: no login answered" >&2; return 1; }
+		if [ "$got" -gt 0 ]; then
+			[ "$(sql "SELECT COUNT(*) FROM sessions WHERE lower(hex(token_hash)) IN
+				($(sed "s/.*/'&'/" "$T/hashes" | paste -sd,))")" = "$got" ]
+		fi
+		acked=$(( acked + got ))
+		# no session without its journal entry, nor the reverse (one transaction)
+		[ "$(sql "SELECT COUNT(*) FROM sessions")" = "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'login'")" ]
+		[ "$(sql "SELECT COUNT(*) FROM sessions")" -ge $(( acked + 1 )) ]
+	done
+	echo "# $acked logins acknowledged before or between the kills" >&3
 	cuts
 }
 
