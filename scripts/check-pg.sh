@@ -32,7 +32,9 @@ echo "check-pg: $(wc -l < "$W/statements.sql") distinct statements from the suit
 mkdir "$W/data" "$W/sock"
 chown postgres "$W/data" "$W/sock" 2>/dev/null || true
 as_pg "$PGBIN/initdb" -D "$W/data" -A trust -U postgres > "$W/initdb.log"
-as_pg "$PGBIN/postgres" -D "$W/data" -k "$W/sock" -c listen_addresses='' -c fsync=off > "$W/pg.log" 2>&1 &
+# exec'd as postgres (no runuser in between): PG_PID is the postmaster's own
+pg_exec() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+pg_exec "$PGBIN/postgres" -D "$W/data" -k "$W/sock" -c listen_addresses='' -c fsync=off > "$W/pg.log" 2>&1 &
 PG_PID=$!
 for _ in $(seq 100); do
 	as_pg "$PGBIN/pg_isready" -h "$W/sock" -q && break

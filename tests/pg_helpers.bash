@@ -10,6 +10,11 @@
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# The server itself is exec'd as postgres (setpriv), not run under runuser:
+# runuser stops itself when its child is stopped, and a SIGSTOP test's
+# SIGCONT reaches the server only; a stopped runuser would then hold the
+# suite's output open forever after the server is gone.
+pg_exec() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
 
 # pg_cluster_start: initdb and start; exports PG_DIR, PG_SOCK.  Fails loudly
 # (never skips) when PostgreSQL is missing: scripts/deps.sh installs it.
@@ -28,7 +33,7 @@ pg_cluster_start() {
 # pg_server_start: the postmaster on the existing cluster, waited for until
 # it accepts connections; its PID (from postmaster.pid) in PG_PID.
 pg_server_start() {
-	as_pg "$PGBIN/postgres" -D "$PG_DIR/data" -k "$PG_SOCK" -c listen_addresses='' \
+	pg_exec "$PGBIN/postgres" -D "$PG_DIR/data" -k "$PG_SOCK" -c listen_addresses='' \
 		-c fsync=off -c max_connections=50 >> "$PG_DIR/pg.log" 2>&1 3>&- &
 	local starter=$! i
 	for i in $(seq 200); do
