@@ -32,6 +32,7 @@ static const char *operator_email;
 static const char *key_file;
 static const char *config_file;
 static const char *backup_to;
+static const char *migrate_from;
 static struct purge_policy retention = { .mandate_years = 6, .draft_days = 1,
 					 .application_days = 7 };
 
@@ -66,7 +67,8 @@ static const struct setting {
 	{ "draft-days", S_INT, &retention.draft_days, 1, 365, "purge: drafts made DAYS ago (1)" },
 	{ "application-days", S_INT, &retention.application_days, 1, 365, "purge: applications unconfirmed for DAYS (7)" },
 	{ "dry-run", S_FLAG, &retention.dry_run, 0, 1, "purge: count what would go; change nothing" },
-	{ "to", S_STR, &backup_to, 0, 0, "backup: the copy to write (FILE)" },
+	{ "to", S_STR, &backup_to, 0, 0, "backup: the copy to write (FILE); migrate: the postgresql:// target" },
+	{ "from", S_STR, &migrate_from, 0, 0, "migrate: the SQLite database to copy (PATH)" },
 	{ "config", S_STR, &config_file, 0, 0, "read settings from FILE (key = value lines)" },
 	{ 0 }
 };
@@ -79,7 +81,8 @@ static void usage(FILE *to)
 		    "       acd keys rotate --db PATH | acd keys list --db PATH\n"
 		    "       acd purge --db PATH [--dry-run] [--mandate-years N] [--draft-days N]"
 		    " [--application-days N]\n"
-		    "       acd backup --db PATH --to FILE | acd check --db PATH\n\noptions:\n");
+		    "       acd backup --db PATH --to FILE | acd check --db PATH\n"
+		    "       acd migrate --from PATH --to postgresql://... [--key-file PATH]\n\noptions:\n");
 	for (const struct setting *s = settings; s->key; s++)
 		fprintf(to, "  --%-16s %s\n", s->key, s->help);
 	fprintf(to, "  --help, --version\nSee acd(8).\n");
@@ -204,6 +207,8 @@ static int parse(int argc, char **argv)
 		fprintf(stderr, "acd: unexpected argument \"%s\"\n", argv[optind]);
 		return 64;
 	}
+	if (!strcmp(argv[1], "migrate")) /* two databases, named --from and --to */
+		return 0;
 	if (!srv.cfg.db) {
 		fprintf(stderr, "acd: --db PATH is required\n");
 		return 64;
@@ -473,7 +478,14 @@ int main(int argc, char **argv)
 		return cmd_backup(srv.cfg.db, backup_to);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(srv.cfg.db, key_path());
-	fprintf(stderr, "acd: unknown command \"%s\" (init, serve, keys, purge, backup or check)\n",
+	if (!strcmp(argv[1], "migrate")) {
+		/* the key the source's secrets are sealed with: beside it unless named */
+		char beside[4096 + 8];
+		if (!key_file && migrate_from)
+			snprintf(beside, sizeof beside, "%s.key", migrate_from);
+		return cmd_migrate(migrate_from, backup_to, key_file ? key_file : migrate_from ? beside : NULL);
+	}
+	fprintf(stderr, "acd: unknown command \"%s\" (init, serve, keys, purge, backup, check or migrate)\n",
 		argv[1]);
 	return 64;
 }

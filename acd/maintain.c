@@ -57,7 +57,7 @@ int cmd_backup(const char *db, const char *to)
 }
 
 /* Every journal row, as exported, through libac's verifier. */
-static json_t *check_journal(store_conn *c, int *bad)
+json_t *check_journal(store_conn *c, int *bad)
 {
 	static const char q[] = "SELECT " JOURNAL_COLUMNS " FROM journal ORDER BY seq";
 	struct ac_chain_check k = { 0 };
@@ -136,6 +136,17 @@ static json_t *check_sealed(store_conn *c, const char *sql, int is_seed, int *ba
 	return json_pack("{s:I,s:I}", "sealed", (json_int_t)n, "unreadable", (json_int_t)unreadable);
 }
 
+void check_secrets(store_conn *c, json_t *out, int *bad)
+{
+	static const char cards[] = "SELECT serial, seed_box, seed_mac FROM cards";
+	static const char keys[] = "SELECT 'signing key ' || kid, private_box FROM signing_keys";
+	static const char clients[] = "SELECT 'client ' || client_id, secret_box FROM oidc_clients"
+				      " WHERE secret_box IS NOT NULL";
+	json_object_set_new(out, "cards", check_sealed(c, cards, 1, bad));
+	json_object_set_new(out, "signing_keys", check_sealed(c, keys, 0, bad));
+	json_object_set_new(out, "client_secrets", check_sealed(c, clients, 0, bad));
+}
+
 int cmd_check(const char *db, const char *key_file)
 {
 	char err[512];
@@ -180,13 +191,7 @@ int cmd_check(const char *db, const char *key_file)
 	}
 
 	json_object_set_new(out, "journal", check_journal(c, &bad));
-	static const char cards[] = "SELECT serial, seed_box, seed_mac FROM cards";
-	static const char keys[] = "SELECT 'signing key ' || kid, private_box FROM signing_keys";
-	static const char clients[] = "SELECT 'client ' || client_id, secret_box FROM oidc_clients"
-				      " WHERE secret_box IS NOT NULL";
-	json_object_set_new(out, "cards", check_sealed(c, cards, 1, &bad));
-	json_object_set_new(out, "signing_keys", check_sealed(c, keys, 0, &bad));
-	json_object_set_new(out, "client_secrets", check_sealed(c, clients, 0, &bad));
+	check_secrets(c, out, &bad);
 	store_rollback(c);
 
 	json_object_set_new(out, "ok", json_boolean(!bad));

@@ -2,6 +2,7 @@
  * SQLite for a path, PostgreSQL for a postgresql:// or postgres:// URL. */
 #include "store_engine.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int store_is_pg(const char *db)
@@ -75,4 +76,13 @@ int64_t store_int_or(store_stmt *s, int64_t dflt)
 	int64_t v = store_step(s) == STORE_ROW && !store_col_null(s, 0) ? store_col_int(s, 0) : dflt;
 	s->e->reset(s);
 	return v;
+}
+
+int store_tables(store_conn *c, struct store_table *out, int max, int *n, char *err, size_t errlen)
+{
+	if (!c->e->tables) {
+		snprintf(err, errlen, "this engine's tables are not listed (the source of a migration is SQLite)");
+		return -1;
+	}
+	return c->e->tables(c, out, max, n, err, errlen);
 }

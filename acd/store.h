@@ -106,4 +106,20 @@ int store_backup(store_conn *, const char *to, char *err, size_t errlen);
  * not run. */
 int store_integrity(store_conn *, char *err, size_t errlen);
 
+/* acd migrate: the tables of a database, parents before the tables that
+ * refer to them (so rows copied in this order satisfy every foreign key).
+ * kind: 'i' an integer column, 't' text, 'b' a blob.  order: the primary
+ * key's column, "" when none (rows of a table referring to itself, such as a
+ * renewal to its mandate, come older first).  0 with *n set, or -1 with err.
+ * SQLite only, the source of a migration; PostgreSQL answers -1. */
+#define STORE_COLS_MAX 48
+#define STORE_TABLES_MAX 64
+struct store_table {
+	char name[64];
+	char order[64];
+	int ncols;
+	struct { char name[64]; char kind; } cols[STORE_COLS_MAX];
+};
+int store_tables(store_conn *, struct store_table *out, int max, int *n, char *err, size_t errlen);
+
 #endif

@@ -38,6 +38,7 @@ struct store_engine {
 	int (*truncate_log)(store_conn *);
 	int (*backup)(store_conn *, const char *to, char *err, size_t errlen);
 	int (*integrity)(store_conn *, char *err, size_t errlen);
+	int (*tables)(store_conn *, struct store_table *, int max, int *n, char *err, size_t errlen); /* NULL: none */
 };
 
 /* The first member of every engine's store, connection and statement. */

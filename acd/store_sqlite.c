@@ -587,6 +587,98 @@ static int sq_integrity(store_conn *c_, char *err, size_t errlen)
 	return 0;
 }
 
+
+/* One table's columns and the tables it refers to, from SQLite's pragmas. */
+static int table_of(sqlite3 *db, struct store_table *t, char refs[][64], int *nrefs)
+{
+	sqlite3_stmt *st;
+	t->ncols = 0;
+	t->order[0] = 0;
+	if (sqlite3_prepare_v2(db, "SELECT name, upper(type), pk FROM pragma_table_info(?1) ORDER BY cid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (t->ncols == STORE_COLS_MAX) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		snprintf(t->cols[t->ncols].name, sizeof t->cols[0].name, "%s", sqlite3_column_text(st, 0));
+		t->cols[t->ncols].kind = strstr(type, "INT") ? 'i' : strstr(type, "BYTEA") || strstr(type, "BLOB") ? 'b' : 't';
+		if (sqlite3_column_int(st, 2) == 1)
+			snprintf(t->order, sizeof t->order, "%s", t->cols[t->ncols].name);
+		t->ncols++;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	*nrefs = 0;
+	while (sqlite3_step(st) == SQLITE_ROW && *nrefs < STORE_TABLES_MAX)
+		snprintf(refs[(*nrefs)++], 64, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int sq_tables(store_conn *c_, struct store_table *out, int max, int *n, char *err, size_t errlen)
+{
+	sqlite3 *db = ((struct sq_conn *)c_)->db;
+	struct store_table *all = calloc(STORE_TABLES_MAX, sizeof *all);
+	char (*refs)[STORE_TABLES_MAX][64] = calloc(STORE_TABLES_MAX, sizeof *refs);
+	int nrefs[STORE_TABLES_MAX], count = 0, placed[STORE_TABLES_MAX] = { 0 }, rc = -1;
+	sqlite3_stmt *st;
+	if (!all || !refs) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
+			       " 'sqlite_%' ORDER BY rowid", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "the tables cannot be listed: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW && count < STORE_TABLES_MAX)
+		snprintf(all[count++].name, sizeof all[0].name, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	for (int i = 0; i < count; i++)
+		if (table_of(db, &all[i], refs[i], &nrefs[i])) {
+			snprintf(err, errlen, "table %s cannot be read", all[i].name);
+			goto out;
+		}
+	/* parents first: a table is placed once every table it refers to is */
+	*n = 0;
+	while (*n < count) {
+		int progress = 0;
+		for (int i = 0; i < count; i++) {
+			if (placed[i])
+				continue;
+			int ready = 1;
+			for (int r = 0; r < nrefs[i] && ready; r++)
+				for (int j = 0; j < count; j++)
+					if (j != i && !placed[j] && !strcmp(all[j].name, refs[i][r]))
+						ready = 0;
+			if (!ready)
+				continue;
+			if (*n == max) {
+				snprintf(err, errlen, "more than %d tables", max);
+				goto out;
+			}
+			out[(*n)++] = all[i];
+			placed[i] = progress = 1;
+		}
+		if (!progress) {
+			snprintf(err, errlen, "the tables' foreign keys make a cycle");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(all);
+	free(refs);
+	return rc;
+}
+
 static const struct store_engine sqlite_engine = {
 	.close = sq_close,
 	.conn_get = sq_conn_get,
@@ -616,4 +708,5 @@ static const struct store_engine sqlite_engine = {
 	.truncate_log = sq_truncate_log,
 	.backup = sq_backup,
 	.integrity = sq_integrity,
+	.tables = sq_tables,
 };

@@ -250,3 +250,78 @@ import() {
 	[ "${#lines[@]}" = 2 ]
 	grep -q "PostgreSQL connection is back" "$T/acd.log"
 }
+
+# sq_counts DB: "table rows" of every table of an SQLite database, sorted
+sq_counts() {
+	local t
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'"); do
+		echo "$t $(sqlite3 "$1" "SELECT COUNT(*) FROM $t")"
+	done | sort
+}
+
+@test "pg: acd migrate moves an SQLite installation of 100,000 mandates whole; the journal byte for byte; a second run and a wrong key refused" {
+	acd_stop # this test's acd on PostgreSQL: the installation to move is SQLite
+	acd init --db "$T/sq.db" --operator "$OP_EMAIL" > "$T/sq-init.json"
+	OP_SECRET=$(jq -r .totp_secret "$T/sq-init.json")
+	"$REPO/bench/gen-stats.sh" "$T/sq.db" 24 2000 100000 2000 > /dev/null
+	: > "$T/acd.log"
+	acd_serve_ready --db "$T/sq.db"
+	op_login
+	lyon_brest_people
+	run import $(seq 1 30)
+	assert_success
+	printf '{"serial":"%s","email":"a1@lyon.fr"}\n' "$(serial 1)" | ac-card-link > /dev/null
+	login a1@lyon.fr 1
+	code_used=$(totp_hex "$(seed 1)" 60)
+	ac-audit > "$T/sq-journal.ndjson"
+	acd_stop
+	sq_counts "$T/sq.db" > "$T/sq-counts"
+	[ "$(sqlite3 "$T/sq.db" "SELECT COUNT(*) FROM mandates")" = 100000 ]
+
+	as_pg "$PGBIN/createdb" -h "$PG_SOCK" -U postgres "${PG_DB}m"
+	to="postgresql://postgres@/${PG_DB}m?host=$PG_SOCK"
+	# refused before anything is written: no key file, a path as the target
+	run acd migrate --from "$T/sq.db" --to "$to" --key-file "$T/none.key"
+	assert_failure 78
+	run acd migrate --from "$T/sq.db" --to "$T/other.db" --key-file "$T/sq.db.key"
+	assert_failure 64
+	# another key: the sealed seeds do not open, nothing is kept
+	acd init --db "$T/other.db" --operator x@y.fr > /dev/null
+	run acd migrate --from "$T/sq.db" --to "$to" --key-file "$T/other.db.key"
+	assert_failure 1
+	assert_output --partial "does not verify"
+	PG_DB=${PG_DB}m
+	[ "$(psql_q "SELECT COUNT(*) FROM journal")" = 0 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM mandates")" = 0 ]
+
+	# the right key: every table copied, counted, verified, committed
+	run acd migrate --from "$T/sq.db" --to "$to" --key-file "$T/sq.db.key"
+	assert_success
+	out=$(tail -n 1 <<<"$output")
+	jq -e '.ok and .journal.ok and .cards.unreadable == 0 and .signing_keys.unreadable == 0' <<<"$out"
+	jq -e '.tables.mandates == 100000 and .tables.autorisations == 200000' <<<"$out"
+	assert_equal "$(jq -r .journal.entries <<<"$out")" "$(wc -l < "$T/sq-journal.ndjson")"
+	for t in $(cut -d' ' -f1 "$T/sq-counts"); do echo "$t $(psql_q "SELECT COUNT(*) FROM $t")"; done | sort > "$T/pg-counts"
+	diff "$T/sq-counts" "$T/pg-counts"
+	# a second run finds the target in use
+	run acd migrate --from "$T/sq.db" --to "$to" --key-file "$T/sq.db.key"
+	assert_failure 73
+	assert_output --partial "not empty"
+
+	# acd serves the moved installation: the journal exported byte for byte,
+	# a new code logs in, the code used before the move stays used
+	cp "$T/sq.db.key" "$T/moved.key"
+	chmod 600 "$T/moved.key"
+	acd check --db "$to" --key-file "$T/moved.key" > "$T/check.json" 2> /dev/null
+	jq -e '.ok and .journal.ok' "$T/check.json"
+	: > "$T/acd.log"
+	acd_serve_ready --db "$to" --key-file "$T/moved.key"
+	ac-audit | head -n "$(wc -l < "$T/sq-journal.ndjson")" | cmp - "$T/sq-journal.ndjson"
+	run login a1@lyon.fr 1 1
+	assert_success
+	run as a1 ac-login --email a1@lyon.fr --code "$code_used"
+	assert_failure
+	run ac-aidant-list --structure 2
+	assert_success
+	assert_output --partial b1@brest.fr
+}
