@@ -232,15 +232,16 @@ static int parse(int argc, char **argv)
 	return 0;
 }
 
-/* The key file: --key-file, or beside an SQLite database, PATH.key. */
-static const char *key_path(void)
+/* The key file: --key-file, or beside the SQLite database db, db.key. */
+static const char *key_beside(const char *db)
 {
 	static char p[4096 + 8];
 	if (key_file)
 		return key_file;
-	snprintf(p, sizeof p, "%s.key", srv.cfg.db);
+	snprintf(p, sizeof p, "%s.key", db);
 	return p;
 }
+static const char *key_path(void) { return key_beside(srv.cfg.db); }
 
 struct first_operator {
 	char email[256];
@@ -478,13 +479,8 @@ int main(int argc, char **argv)
 		return cmd_backup(srv.cfg.db, backup_to);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(srv.cfg.db, key_path());
-	if (!strcmp(argv[1], "migrate")) {
-		/* the key the source's secrets are sealed with: beside it unless named */
-		char beside[4096 + 8];
-		if (!key_file && migrate_from)
-			snprintf(beside, sizeof beside, "%s.key", migrate_from);
-		return cmd_migrate(migrate_from, backup_to, key_file ? key_file : migrate_from ? beside : NULL);
-	}
+	if (!strcmp(argv[1], "migrate")) /* the source's key, beside it unless named */
+		return cmd_migrate(migrate_from, backup_to, migrate_from ? key_beside(migrate_from) : key_file);
 	fprintf(stderr, "acd: unknown command \"%s\" (init, serve, keys, purge, backup, check or migrate)\n",
 		argv[1]);
 	return 64;

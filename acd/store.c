@@ -86,3 +86,25 @@ int store_tables(store_conn *c, struct store_table *out, int max, int *n, char *
 	}
 	return c->e->tables(c, out, max, n, err, errlen);
 }
+
+int store_migrate(int have, int (*exec)(void *, const char *, char *, size_t), void *conn,
+		  char *err, size_t errlen)
+{
+	if (have > store_schema_known()) {
+		snprintf(err, errlen, "the database's schema (version %d) is newer than this acd knows"
+			 " (%d): run the acd that made it, or a newer one", have, store_schema_known());
+		return -1;
+	}
+	for (const struct migration *m = migrations; m->sql; m++) {
+		if (m->version <= have)
+			continue;
+		char ver[64];
+		snprintf(ver, sizeof ver, "INSERT INTO schema_version VALUES (%d)", m->version);
+		if (exec(conn, m->sql, err, errlen) || exec(conn, ver, err, errlen)) {
+			size_t n = strlen(err);
+			snprintf(err + n, errlen - n, " (migration %s)", m->name);
+			return -1;
+		}
+	}
+	return 0;
+}

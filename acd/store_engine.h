@@ -46,6 +46,12 @@ struct store { const struct store_engine *e; };
 struct store_conn { const struct store_engine *e; };
 struct store_stmt { const struct store_engine *e; };
 
+/* The migrations newer than have, each with its schema_version row, run
+ * by exec on conn inside the engine's open transaction; a schema newer than
+ * this acd's refused.  0, or -1 with err. */
+int store_migrate(int have, int (*exec)(void *, const char *, char *, size_t), void *conn,
+		  char *err, size_t errlen);
+
 store *store_sqlite_open(const char *path, enum store_mode mode, char *err, size_t errlen);
 store *store_pg_open(const char *url, enum store_mode mode, char *err, size_t errlen);
 

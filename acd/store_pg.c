@@ -150,6 +150,11 @@ static int simple(PGconn *pg, const char *sql, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
+static int exec_simple(void *pg, const char *sql, char *err, size_t errlen)
+{
+	return simple(pg, sql, err, errlen);
+}
+
 /* The first column of the first row as an integer; dflt without one. */
 static long long scalar(PGconn *pg, const char *sql, long long dflt)
 {
@@ -195,21 +200,8 @@ static int migrate(PGconn *pg, enum store_mode mode, char *err, size_t errlen)
 		   err, errlen))
 		goto fail;
 	int have = (int)scalar(pg, "SELECT COALESCE(MAX(version), 0) FROM schema_version", 0);
-	if (have > store_schema_known()) {
-		snprintf(err, errlen, "the database's schema (version %d) is newer than this acd knows"
-			 " (%d): run the acd that made it, or a newer one", have, store_schema_known());
+	if (store_migrate(have, exec_simple, pg, err, errlen))
 		goto fail;
-	}
-	for (const struct migration *m = migrations; m->sql; m++) {
-		if (m->version <= have)
-			continue;
-		snprintf(sql, sizeof sql, "INSERT INTO schema_version VALUES (%d)", m->version);
-		if (simple(pg, m->sql, err, errlen) || simple(pg, sql, err, errlen)) {
-			size_t n = strlen(err);
-			snprintf(err + n, errlen - n, " (migration %s)", m->name);
-			goto fail;
-		}
-	}
 	rc = simple(pg, "COMMIT", err, errlen);
 	goto out;
 fail:

@@ -82,6 +82,10 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	}
 	return 0;
 }
+static int exec_migration(void *db, const char *sql, char *err, size_t errlen)
+{
+	return exec_sql(db, sql, err, errlen);
+}
 
 static int migrate(sqlite3 *db, char *err, size_t errlen)
 {
@@ -98,22 +102,8 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 			have = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
-	if (have > store_schema_known()) {
-		snprintf(err, errlen, "the database's schema (version %d) is newer than this acd knows"
-			 " (%d): run the acd that made it, or a newer one", have, store_schema_known());
+	if (store_migrate(have, exec_migration, db, err, errlen))
 		goto fail;
-	}
-	for (const struct migration *m = migrations; m->sql; m++) {
-		if (m->version <= have)
-			continue;
-		char buf[64];
-		snprintf(buf, sizeof buf, "INSERT INTO schema_version VALUES (%d)", m->version);
-		if (exec_sql(db, m->sql, err, errlen) || exec_sql(db, buf, err, errlen)) {
-			size_t n = strlen(err);
-			snprintf(err + n, errlen - n, " (migration %s)", m->name);
-			goto fail;
-		}
-	}
 	return exec_sql(db, "COMMIT", err, errlen);
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
