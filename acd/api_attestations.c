@@ -3,6 +3,7 @@
  *   GET /v1/revocations/{id}/attestation  a revocation's PDF (its aidants)
  *   GET /v1/attestations/{hash}           anyone: does this paper match? (no
  *                                         personal data; HTML for browsers) */
+#include "ac.h"
 #include "routes.h"
 #include "attestation_stored.h"
 #include "auth.h"
@@ -34,13 +35,12 @@ int api_mandate_attestation(struct req *r)
 
 int api_revocation_attestation(struct req *r)
 {
-	char *end;
-	long long id = strtoll(r->arg, &end, 10);
+	int64_t id = ac_text_id(r->arg);
 	struct att_stored p;
 	unsigned char *pdf;
 	size_t len;
 	char name[64];
-	if (!*r->arg || *end || id <= 0 || !att_load_revocation(r->db, id, &p) ||
+	if (!id || !att_load_revocation(r->db, id, &p) ||
 	    !authz_aidant_of(r, p.structure))
 		return reply_error(r, 404, "not_found", "no such revocation: %s", r->arg);
 	if (att_make(&p, &pdf, &len, name))

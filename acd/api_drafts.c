@@ -114,9 +114,8 @@ int api_draft_create(struct req *r)
 /* The draft of the {id} segment, when the caller opened it; else 404. */
 static int own_draft(struct req *r, struct draft *d)
 {
-	char *end;
-	long long id = strtoll(r->arg, &end, 10);
-	int found = *r->arg && !*end && id > 0 ? draft_load(r->db, id, d) : 0;
+	int64_t id = ac_text_id(r->arg);
+	int found = id ? draft_load(r->db, id, d) : 0;
 	if (found < 0)
 		return reply_error(r, 503, "unavailable", "the database cannot be read; retry");
 	if (!found || d->account != r->who.account)

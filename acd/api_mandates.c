@@ -133,9 +133,8 @@ static int64_t query_id(struct req *r, const char *name)
 	const char *v = req_query(r, name);
 	if (!v)
 		return 0;
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	return *v && !*end && n > 0 ? n : -1;
+	int64_t n = ac_text_id(v);
+	return n ? n : -1;
 }
 
 /* ?aidant=EMAIL|me: the mandates that aidant signed.  An email without an
@@ -191,9 +190,8 @@ int api_mandate_list(struct req *r)
 /* The mandate of the {id} segment as its structure's aidant sees it. */
 int mandate_of_arg(struct req *r, int64_t *id)
 {
-	char *end;
-	long long n = strtoll(r->arg, &end, 10);
-	int64_t s = *r->arg && !*end && n > 0 ? mandate_structure(r->db, n) : 0;
+	int64_t n = ac_text_id(r->arg);
+	int64_t s = n ? mandate_structure(r->db, n) : 0;
 	if (!s || !authz_aidant_of(r, s))
 		return reply_error(r, 404, "not_found", "no such mandate: %s", r->arg);
 	*id = n;

@@ -199,9 +199,8 @@ static int edit_work(struct txn *t, void *arg)
 int api_structure_update(struct req *r)
 {
 	struct edit x = { 0 };
-	char *end;
-	x.id = strtoll(r->arg, &end, 10);
-	if (!*r->arg || *end || x.id <= 0 || !structure_exists(r->db, x.id) || !authz_member_of(r, x.id))
+	x.id = ac_text_id(r->arg);
+	if (!x.id || !structure_exists(r->db, x.id) || !authz_member_of(r, x.id))
 		return reply_error(r, 404, "not_found", "no such structure: %s", r->arg);
 	if (!authz_referent_of(r, x.id))
 		return reply_error(r, 403, "forbidden", "only a référent of the structure or an operator "

@@ -1,6 +1,7 @@
 /* api_usagers.c — the usagers a structure's aidants work for:
  *   GET /v1/usagers?search=&structure=   those with a mandate (365-day window)
  *   GET /v1/usagers/{id}                 one, with its mandates there */
+#include "ac.h"
 #include "routes.h"
 #include "auth.h"
 #include "draft.h"
@@ -77,9 +78,8 @@ int api_usager_show(struct req *r)
 {
 	static const char q[] = "SELECT m.id FROM mandates m WHERE " MY_STRUCTURES
 				" AND m.usager_id = $2 AND ($3 = 0 OR m.structure_id = $3) ORDER BY m.id";
-	char *end;
-	long long id = strtoll(r->arg, &end, 10);
-	if (!*r->arg || *end || id <= 0)
+	int64_t id = ac_text_id(r->arg);
+	if (!id)
 		return reply_error(r, 404, "not_found", "no such usager: %s", r->arg);
 	store_stmt *st = store_prep(r->db, q);
 	store_bind_int(st, 1, r->who.account);

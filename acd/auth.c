@@ -1,4 +1,5 @@
 /* auth.c — sessions from bearer tokens, and the authorization predicates. */
+#include "ac.h"
 #include "auth.h"
 #include "crypto.h"
 #include "server.h"
@@ -185,14 +186,13 @@ int req_structure_filter(struct req *r, int64_t *structure)
 	*structure = r->who.token_structure;
 	if (!s)
 		return 0;
-	char *end;
-	long long id = strtoll(s, &end, 10);
-	if (!*s || *end || id <= 0) {
+	int64_t id = ac_text_id(s);
+	if (!id) {
 		reply_error(r, 400, "bad_structure", "structure must be a structure id (a whole number)");
 		return -1;
 	}
 	if (!structure_exists(r->db, id) || !authz_member_of(r, id)) {
-		reply_error(r, 404, "not_found", "no such structure: %lld", id);
+		reply_error(r, 404, "not_found", "no such structure: %lld", (long long)id);
 		return -1;
 	}
 	*structure = id;

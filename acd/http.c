@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -135,6 +136,14 @@ static void dispatch(struct req *r)
 		reply_error(r, 500, "internal", "the server produced no answer");
 }
 
+/* Whether this request's body is still coming after --body-seconds. */
+static int body_late(const struct req *r)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - r->t0.tv_sec > srv.cfg.body_seconds;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **ctx)
@@ -176,12 +185,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 	}
 	if (*upload_size) {
 		size_t max = body_max(r);
+		if (!r->status && body_late(r)) {
+			/* one byte a second would hold the connection for ever:
+			 * the idle timeout never fires while bytes come */
+			reply_error(r, 408, "body_too_slow", "the body did not arrive within %d s",
+				    srv.cfg.body_seconds);
+			return MHD_NO;
+		}
 		if (!r->status && !r->too_big) {
 			if (r->len + *upload_size > max) {
+				/* a body without Content-Length (chunked) past the cap:
+				 * MHD cannot answer before a body ends, and reading
+				 * the rest could take a gigabyte: the connection is
+				 * closed now (logged as the 413 it would be) */
 				r->too_big = 1;
-				free(r->body);
-				r->body = NULL;
-				r->len = 0;
+				dispatch(r);
+				return MHD_NO;
 			} else {
 				if (r->len + *upload_size + 1 > r->cap) {
 					r->cap = (r->len + *upload_size + 1) * 2;
@@ -280,6 +299,54 @@ static int write_ready_file(const char *path, const char *host, unsigned port)
 	return 0;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* MHD's percent-decoding of the path and the query, except %00: decoded, a
+ * NUL would cut "/v1/health%00x" to "/v1/health" and the rest would pass
+ * unseen.  Left as the three characters, it matches no route and no value. */
+static size_t unescape(void *cls, struct MHD_Connection *mc, char *s)
+{
+	(void)cls;
+	(void)mc;
+	char *w = s;
+	for (const char *p = s; *p;) {
+		int hi = p[0] == '%' ? hexval(p[1]) : -1, lo = hi >= 0 ? hexval(p[2]) : -1;
+		if (lo >= 0 && (hi | lo)) {
+			*w++ = (char)(hi << 4 | lo);
+			p += 3;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
+/* How many connections acd may hold: --max-connections, or what the
+ * open-file limit allows once raised to its hard limit, less a reserve for
+ * the database, mail and FranceConnect's sockets.  MHD's own default (about
+ * a thousand) let a thousand idle sockets stop every other client. */
+static unsigned connection_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rlim_t room = rl.rlim_cur > 256 + 16 ? rl.rlim_cur - 256 : 16;
+	if (srv.cfg.max_connections > 0 && (rlim_t)srv.cfg.max_connections < room)
+		room = (rlim_t)srv.cfg.max_connections;
+	if (srv.cfg.max_connections > 0 && (rlim_t)srv.cfg.max_connections > room)
+		log_info("--max-connections %d: the open-file limit allows %lu", srv.cfg.max_connections,
+			 (unsigned long)room);
+	return room > 1000000 ? 1000000 : (unsigned)room;
+}
+
 int http_serve(void)
 {
 	struct sockaddr_in sa;
@@ -300,13 +367,18 @@ int http_serve(void)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the pool threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 
+	unsigned limit = connection_limit();
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 			MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.cfg.threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv.cfg.idle_seconds,
+		MHD_OPTION_CONNECTION_LIMIT, limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)srv.cfg.max_per_address,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s: %s", srv.cfg.listen, strerror(errno));
 		return 69;
@@ -315,8 +387,8 @@ int http_serve(void)
 	char where[80];
 	snprintf(where, sizeof where, "%s", srv.cfg.listen);
 	*strrchr(where, ':') = 0;
-	log_info("listening on http://%s:%u/ (%d threads)", where, info ? info->port : 0,
-		 srv.cfg.threads);
+	log_info("listening on http://%s:%u/ (%d threads, %u connections)", where,
+		 info ? info->port : 0, srv.cfg.threads, limit);
 	if (srv.cfg.ready_file && write_ready_file(srv.cfg.ready_file, where, info ? info->port : 0)) {
 		MHD_stop_daemon(d);
 		return 73;

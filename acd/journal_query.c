@@ -125,9 +125,8 @@ int journal_filter_set(struct journal_filter *f, const char *name, const char *v
 		return -1;
 	}
 	if (!strcmp(name, "structure") || !strcmp(name, "usager")) {
-		char *end;
-		long long id = strtoll(value, &end, 10);
-		if (isdigit((unsigned char)value[0]) && !*end && id > 0) {
+		int64_t id = ac_text_id(value);
+		if (id) {
 			*(name[0] == 's' ? &f->structure : &f->usager) = id;
 			return 0;
 		}

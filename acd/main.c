@@ -25,7 +25,8 @@
 struct server srv = {
 	.cfg = { .listen = "127.0.0.1:8080", .threads = 4, .session_hours = 12,
 		 .idle_minutes = 120, .throttle_cap = 60, .lockout_after = 10,
-		 .rate_limit = 300, .rate_period = 60, .trusted_proxy = "127.0.0.1" },
+		 .rate_limit = 300, .rate_period = 60, .trusted_proxy = "127.0.0.1",
+		 .idle_seconds = 60, .body_seconds = 300 },
 };
 
 static const char *operator_email;
@@ -56,6 +57,10 @@ static const struct setting {
 	{ "rate-limit", S_INT, &srv.cfg.rate_limit, 0, 100000, "public routes: requests in a row per address (300; 0: no limit)" },
 	{ "rate-period", S_INT, &srv.cfg.rate_period, 1, 86400, "seconds in which those come back (60)" },
 	{ "trusted-proxy", S_STR, &srv.cfg.trusted_proxy, 0, 0, "address whose X-Forwarded-For names the client (127.0.0.1; none)" },
+	{ "max-connections", S_INT, &srv.cfg.max_connections, 0, 1000000, "connections open at once (0: the open-file limit less a reserve)" },
+	{ "max-per-address", S_INT, &srv.cfg.max_per_address, 0, 1000000, "connections open at once from one address (0: no limit)" },
+	{ "idle-seconds", S_INT, &srv.cfg.idle_seconds, 1, 3600, "a silent connection is closed after (60)" },
+	{ "body-seconds", S_INT, &srv.cfg.body_seconds, 1, 86400, "a request's body must arrive whole within (300)" },
 	{ "public-url", S_STR, &srv.cfg.public_url, 0, 0, "URL browsers reach acd at (http://LISTEN)" },
 	{ "fc-issuer", S_STR, &srv.cfg.fc_issuer, 0, 0, "FranceConnect's issuer URL (mandates need it)" },
 	{ "fc-client-id", S_STR, &srv.cfg.fc_client_id, 0, 0, "acd's client_id at FranceConnect" },

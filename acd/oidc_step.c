@@ -292,7 +292,7 @@ static int step_structure(struct req *r, struct step *s)
 	char v[24];
 	int64_t ids[64], want = 0;
 	if (!form_field(r->body, "structure", v, sizeof v))
-		want = strtoll(v, NULL, 10);
+		want = ac_text_id(v);
 	int n = oidc_aidant_structures(r->db, s->q.account, ids, 64), ok = 0;
 	for (int i = 0; i < n; i++)
 		ok |= want > 0 && ids[i] == want;
@@ -314,9 +314,8 @@ static int step_usager(struct req *r, struct step *s)
 		form_field(r->body, "q", search, sizeof search);
 		return oidc_page_step(r, &s->q, search);
 	}
-	char *end;
-	int64_t want = strtoll(v, &end, 10);
-	if (want <= 0 || *end || !oidc_usagers(r->db, &s->q, r->now, want, NULL, NULL))
+	int64_t want = ac_text_id(v);
+	if (!want || !oidc_usagers(r->db, &s->q, r->now, want, NULL, NULL))
 		return not_offered(r);
 	s->q.usager = want;
 	if (txn_run(r, 1, usager_work, s) != 0)

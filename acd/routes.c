@@ -109,6 +109,8 @@ static const struct route routes[] = {
 	{ "POST",   "/habilitation",       AUTH_NONE,    BODY_FORM, page_apply_post, NO_TOKEN },
 	{ "GET",    "/habilitation/{}",    AUTH_NONE,    BODY_NONE, page_apply_link_show, NO_TOKEN },
 	{ "POST",   "/habilitation/{}",    AUTH_NONE,    BODY_FORM, page_apply_link_post, NO_TOKEN },
+	/* aidants' habilitation requests (api_habilitations.c) */
+	{ "GET",    "/v1/habilitation-requests", AUTH_SESSION, BODY_NONE, api_habilitation_list, SC_HABILITATIONS },
 	/* statistics (api_stats.c, pages_stats.c: the public page) */
 	{ "GET",    "/v1/stats",           AUTH_SESSION, BODY_NONE, api_stats, SC_STATS },
 	{ "GET",    "/stats",              AUTH_NONE,    BODY_NONE, page_stats, NO_TOKEN },

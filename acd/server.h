@@ -16,6 +16,10 @@ struct config {
 	int rate_limit;         /* requests in a row per client address, public routes (0: none) */
 	int rate_period;        /* seconds in which rate_limit tokens come back */
 	const char *trusted_proxy; /* whose X-Forwarded-For names the client ("none") */
+	int max_connections;    /* open at once (0: what the open-file limit allows) */
+	int max_per_address;    /* open at once from one client address (0: no limit) */
+	int idle_seconds;       /* a connection silent this long is closed */
+	int body_seconds;       /* a request's body must have arrived whole by then */
 	const char *public_url; /* how browsers reach acd: signing links, QR codes */
 	const char *fc_issuer, *fc_client_id, *fc_client_secret_file;
 	const char *smtp_url, *mail_from;

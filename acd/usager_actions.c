@@ -30,14 +30,6 @@ static int not_found(struct req *r)
 				"Ce mandat ou cette révocation n'existe pas dans votre espace.");
 }
 
-/* A positive decimal id, or 0. */
-static int64_t id_of(const char *s)
-{
-	char *end;
-	long long n = strtoll(s, &end, 10);
-	return *s && !*end && n > 0 ? n : 0;
-}
-
 struct revoke {
 	int64_t usager, mandate;
 	char demarche[16], actor[32];
@@ -66,7 +58,7 @@ int page_usager_revoke(struct req *r)
 	char mandate[24];
 	const char *body = r->body ? r->body : "";
 	x.whole = form_field(body, "demarche", x.demarche, sizeof x.demarche) != 0;
-	if (form_field(body, "mandate", mandate, sizeof mandate) || !(x.mandate = id_of(mandate)))
+	if (form_field(body, "mandate", mandate, sizeof mandate) || !(x.mandate = ac_text_id(mandate)))
 		return not_found(r);
 	/* one known code: the form never sends a list */
 	if (!x.whole && !ac_demarche_find(x.demarche))
@@ -194,7 +186,7 @@ int page_usager_export(struct req *r)
 static int paper(struct req *r, int revocation)
 {
 	int stale;
-	int64_t usager = usager_session(r, &stale), id = id_of(r->arg);
+	int64_t usager = usager_session(r, &stale), id = ac_text_id(r->arg);
 	if (!usager)
 		return usager_back(r, NULL);
 	struct att_stored p;

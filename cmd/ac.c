@@ -19,6 +19,7 @@ static const char *const tools[][2] = {
 	{ "structure-deactivate", "end a structure's habilitation (operators)" },
 	{ "structure-apply", "send a structure's application for habilitation (no login)" },
 	{ "structure-request-list", "list structures' applications (operators)" },
+	{ "habilitation-list", "list aidants' habilitation requests (référents, operators)" },
 	{ "structure-request-set", "accept, refuse, ask for changes to applications (operators)" },
 	{ "aidant-add", "add aidants and référents to a structure" },
 	{ "aidant-list", "list the aidants of your structures" },

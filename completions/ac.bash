@@ -6,7 +6,7 @@ _ac_tools='login logout whoami structure-new structure-list structure-set struct
 aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list reminders-send
-token-new token-list token-revoke stats structure-apply structure-request-list
+token-new token-list token-revoke stats structure-apply structure-request-list habilitation-list
 structure-request-set'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
@@ -52,6 +52,7 @@ _ac_options()
 	ac-stats)             echo '--from= --to= --by= --csv' ;;
 	ac-structure-apply)   echo '' ;;
 	ac-structure-request-list) echo '--status= --region= --departement= --csv' ;;
+	ac-habilitation-list) echo '--structure= --status= --region= --departement= --csv' ;;
 	ac-structure-request-set) echo '--status= --message= --stdin --csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' -e '^--token-file=$' ;;
 	esac

@@ -96,7 +96,7 @@ set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set habilitation-list
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -243,6 +243,11 @@ __ac_opt structure-request-list status 'only this state' 'submitted changes_requ
 __ac_opt structure-request-list region "the région's INSEE code"
 __ac_opt structure-request-list departement "the département's code"
 __ac_opt structure-request-list csv 'print CSV for a spreadsheet' -flag
+__ac_opt habilitation-list structure "only this structure's"
+__ac_opt habilitation-list status 'only these states, comma-separated' 'waitlist new eligible eligible_p2p validated refused cancelled cancelled_by_referent'
+__ac_opt habilitation-list region "the région's INSEE code"
+__ac_opt habilitation-list departement "the département's code"
+__ac_opt habilitation-list csv 'print CSV for a spreadsheet' -flag
 __ac_opt structure-request-set status 'the decision' 'accepted refused changes_required'
 __ac_opt structure-request-set message 'why, mailed to the applicant'
 __ac_opt structure-request-set stdin "the applications are stdin's lines" -flag

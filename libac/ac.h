@@ -303,6 +303,10 @@ int ac_siret_valid(const char *siret);        /* 14 digits, Luhn */
 int ac_zipcode_valid(const char *zipcode);    /* 5 digits */
 int ac_code_valid(const char *code);          /* 6 or 8 digits */
 int ac_date_valid(const char *ymd);           /* YYYY-MM-DD, a real day */
+/* An id written in text (a path segment, a query or form value, an option):
+ * decimal digits only, positive, within 64 bits; else 0 (strtoll would take
+ * " +5" and saturate 2^64 to a real-looking id). */
+int64_t ac_text_id(const char *s);
 
 /* ---- catalogue.c: stable API values (DESIGN §4) ----------------------- */
 extern const char *const ac_structure_types[];

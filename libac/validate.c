@@ -98,3 +98,16 @@ char *ac_opt_email(const char *option, const char *value)
 		ac_die(AC_EXIT_USAGE, "%s \"%s\" is not an email address", option, value);
 	return e;
 }
+
+int64_t ac_text_id(const char *s)
+{
+	int64_t n = 0;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > (INT64_MAX - (*s - '0')) / 10)
+			return 0;
+		n = n * 10 + (*s - '0');
+	}
+	return n;
+}

@@ -344,3 +344,59 @@ PY
 		and .aidants[3].email == "rows@mairie-vaulx.fr"' <<<"$output"
 	if [ -n "${AC_SHOTS:-}" ]; then cp "$T"/shots/*.png "$AC_SHOTS"/; fi
 }
+
+@test "ac-habilitation-list: an operator sees every request, filtered; a référent its structures' only (the matrix: an aidant none)" {
+	id=$(apply_confirmed)
+	ac-structure-request-set "$id" --status accepted > /dev/null
+	# a second structure's application, in Brest
+	id2=$(apply_confirmed '.applicant.email = "anne@brest.fr" | .structure.siret = "73282932000074"
+		| .structure.name = "France services Brest" | .structure.zipcode = "29200" | .structure.city = "Brest"
+		| .referent.email = "ref@brest.fr"
+		| .aidants = [{"email":"yann@brest.fr","first_name":"Yann","last_name":"Le Goff","profession":"Médiateur"}]')
+	ac-structure-request-set "$id2" --status accepted > /dev/null
+	run ac-habilitation-list
+	assert_success
+	[ "$(wc -l <<<"$output")" = 5 ]
+	jq -se '.[0] | .id == 1 and .structure == 1 and .structure_name == "Mairie de Vaulx-en-Velin"
+		and .email == "paul.roux@mairie-vaulx.fr" and .first_name == "Paul" and .last_name == "Roux"
+		and .profession == "Responsable de l'"'"'accueil" and .status == "eligible" and .course == "classic"
+		and .trainer == null and .transfer == false and .conseiller_numerique == false
+		and .pix_passed == null and .pix_score == null and .trained_on == null and .account == null
+		and .departement == "69" and .region == "84" and (.created_at | test("Z$"))' <<<"$output"
+	# Brest's: its référent (an aidant too) and Yann
+	brest="ref@brest.fr:France services Brest yann@brest.fr:France services Brest "
+	[ "$(ac-habilitation-list --departement 29 | jq -r '.email + ":" + .structure_name' | tr '\n' ' ')" = "$brest" ]
+	[ "$(ac-habilitation-list --region 53 | jq -r '.email + ":" + .structure_name' | tr '\n' ' ')" = "$brest" ]
+	[ "$(ac-habilitation-list --structure 2 | jq -r '.email + ":" + .structure_name' | tr '\n' ' ')" = "$brest" ]
+	[ "$(ac-habilitation-list --region 84 | wc -l)" = 3 ]
+	[ "$(ac-habilitation-list --status eligible,validated | wc -l)" = 5 ]
+	[ -z "$(ac-habilitation-list --status validated,refused)" ]
+	run ac-habilitation-list --csv
+	assert_success
+	[[ ${lines[0]} == id,structure,structure_name,email,first_name,last_name,* ]]
+	[ "${#lines[@]}" = 6 ]
+	# bad filters: a clear error, exit 1 (acd's 400) or 64 (the tool's own)
+	run ac-habilitation-list --status eligible,nope
+	assert_failure
+	assert_output --partial "status must be one or more"
+	run ac-habilitation-list --region 99
+	assert_failure
+	assert_output --partial "no région"
+	run ac-habilitation-list --structure 99
+	assert_failure
+	assert_output --partial "no such structure"
+	# the référent of Vaulx, logged in with its card: its structure's only
+	seed=3132333435363738393031323334353637383930
+	echo "{\"serial\":\"GADT00000077\",\"seed\":\"$seed\"}" | ac-card-import > /dev/null
+	ac-card-link --serial GADT00000077 --email paul.roux@mairie-vaulx.fr --code "$(totp_hex $seed)" > /dev/null
+	ac-login --email paul.roux@mairie-vaulx.fr --code "$(totp_hex $seed 60 1)" > /dev/null
+	run ac-habilitation-list
+	assert_success
+	[ "$(jq -r .email <<<"$output" | tr '\n' ' ')" = \
+		"paul.roux@mairie-vaulx.fr lea.blanc@mairie-vaulx.fr omar.said@mairie-vaulx.fr " ]
+	# Brest's are not there: 404, as if absent
+	run ac-habilitation-list --structure 2
+	assert_failure
+	assert_output --partial "no such structure: 2"
+	[ -z "$(ac-habilitation-list --departement 29)" ]
+}
