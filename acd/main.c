@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 struct server srv = {
-	.cfg = { .listen = "127.0.0.1:8080", .threads = 4, .session_hours = 12,
+	.cfg = { .listen = "127.0.0.1:8080", .threads = 16, .session_hours = 12,
 		 .idle_minutes = 120, .throttle_cap = 60, .lockout_after = 10,
 		 .rate_limit = 300, .rate_period = 60, .trusted_proxy = "127.0.0.1",
 		 .idle_seconds = 60, .body_seconds = 300 },
@@ -49,7 +49,7 @@ static const struct setting {
 	{ "key-file", S_STR, &key_file, 0, 0, "the secret key file, mode 0600 (SQLite: PATH.key; PostgreSQL: required)" },
 	{ "listen", S_STR, &srv.cfg.listen, 0, 0, "IPV4:PORT to listen on (127.0.0.1:8080; port 0 picks one)" },
 	{ "ready-file", S_STR, &srv.cfg.ready_file, 0, 0, "write the bound IPV4:PORT to FILE once accepting" },
-	{ "threads", S_INT, &srv.cfg.threads, 1, 256, "worker threads (4)" },
+	{ "threads", S_INT, &srv.cfg.threads, 1, 256, "worker threads (16)" },
 	{ "session-hours", S_INT, &srv.cfg.session_hours, 1, 24 * 30, "session lifetime (12)" },
 	{ "idle-minutes", S_INT, &srv.cfg.idle_minutes, 1, 24 * 60, "session idle limit (120)" },
 	{ "throttle-cap", S_INT, &srv.cfg.throttle_cap, 1, 3600, "longest delay between failed logins, s (60)" },

@@ -90,7 +90,7 @@ sanitized() { nm -D "$(command -v acd)" 2>/dev/null | grep -q __asan_init; }
 	stop_pidfile "$T/abuse.pid"
 	[ -s "$T/idle.out" ]
 	jq -e '.opened == 80 and .closed_by_server == 30' "$T/idle.out"
-	grep -q '(4 threads, [0-9]* connections)' "$T/acd.log"
+	grep -q '(16 threads, [0-9]* connections)' "$T/acd.log"
 }
 
 @test "--idle-seconds 2: silent connections are closed by acd" {

@@ -346,17 +346,17 @@ teardown() { mandate_teardown; }
 	open_draft papiers short
 	id=$(sql "SELECT id FROM mandate_drafts")
 	pids=()
-	for i in $(seq 12); do
+	for i in $(seq 24); do
 		curl -sS -o "$T/poll$i.json" -H "Authorization: Bearer $token" \
 			"$AC_URL/v1/mandates/drafts/$id?wait=5" &
 		pids+=($!)
 	done
 	sleep 0.5
-	# 12 waiting requests, 4 threads: health still answers at once
+	# 24 waiting requests, more than acd's 16 threads: health still answers at once
 	run curl -sS --max-time 2 "$AC_URL/v1/health"
 	assert_success
 	for p in "${pids[@]}"; do wait "$p"; done
-	for i in $(seq 12); do jq -e '.state == "pending"' "$T/poll$i.json"; done
+	for i in $(seq 24); do jq -e '.state == "pending"' "$T/poll$i.json"; done
 	kill_tool
 }
 
