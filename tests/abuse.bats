@@ -177,6 +177,17 @@ raw() {
 	abuse raw "$(addr)" "$T/req"
 }
 
+# post_raw PATH CONTENT-TYPE [TOKEN]: $T/body POSTed as it is, with its
+# Content-Length (and the bearer TOKEN); the reply as JSON (abuse.py raw).
+post_raw() {
+	{ printf 'POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n' \
+		"$1" "$2" "$(stat -c %s "$T/body")"
+	  [ -z "${3:-}" ] || printf 'Authorization: Bearer %s\r\n' "$3"
+	  printf '\r\n'
+	  cat "$T/body"; } > "$T/req"
+	abuse raw "$(addr)" "$T/req"
+}
+
 @test "bytes that are not text: bad UTF-8 and NUL in paths, queries, headers, JSON and form bodies get a 4xx with a readable body; nothing changes" {
 	acd_start --rate-limit 0
 	op_login
@@ -209,30 +220,23 @@ raw() {
 		'{"email":"a@b.fr","code":"1\\u0000"}' '{"email":"\xc3\x28@b.fr","code":"123456"}' \
 		'{"email":"\xed\xa0\x80@b.fr","code":"123456"}'; do
 		printf "$body" > "$T/body"
-		len=$(stat -c %s "$T/body")
-		{ printf 'POST /v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n' "$len"
-		  cat "$T/body"; } > "$T/req"
-		run abuse raw "$(addr)" "$T/req"
+		run post_raw /v1/session application/json
 		jq -e '.status == 400 and (.body | fromjson | .error.code == "bad_json")' <<<"$output"
 	done
 	# NDJSON: the bad line answered on its line (ac(7): one result per line)
 	printf '{"name":"Mauvaise","siret":"12345678901237","zipcode":"69001","city":"Lyon"}\n{"name":"\xff","siret":"73282932000074","zipcode":"29200","city":"Brest"}\n' > "$T/body"
-	{ printf 'POST /v1/structures HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n' "$tok" "$(stat -c %s "$T/body")"
-	  cat "$T/body"; } > "$T/req"
-	run abuse raw "$(addr)" "$T/req"
+	run post_raw /v1/structures application/x-ndjson "$tok"
 	jq -e '.status == 200' <<<"$output"
 	jq -r .body <<<"$output" | jq -se '.[1] | .line == 2 and .ok == false and .error.code == "bad_json"'
 	# (line 1 names an existing SIRET: refused too, so nothing changes)
 	jq -r .body <<<"$output" | jq -se '.[0].ok == false'
-	# forms of the public pages
+	# forms of the public pages (the body a printf format: %% is one %)
 	for form in "/habilitation applicant_email=%%FF%%00&siret=1%%00" \
 		"/usager/login code=%%FF%%FE%%00" "/oidc/step step=%%FF&structure=1%%00" \
-		"/sign/%%FF%%00 go=%%00"; do
-		set -- $form
+		"/sign/%FF%00 go=%%00"; do
+		set -- $form # the path as sent; the body a printf format
 		printf "$2" > "$T/body"
-		{ printf 'POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n' "$1" "$(stat -c %s "$T/body")"
-		  cat "$T/body"; } > "$T/req"
-		run abuse raw "$(addr)" "$T/req"
+		run post_raw "$1" application/x-www-form-urlencoded
 		echo "$1: $output" | cut -c1-200
 		jq -e '.status >= 400 and .status < 500 and (.body | length > 0)' <<<"$output"
 	done
