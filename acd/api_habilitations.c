@@ -12,36 +12,35 @@
 static const char *const states[] = { "waitlist", "new", "eligible", "eligible_p2p", "validated",
 				      "refused", "cancelled", "cancelled_by_referent", NULL };
 
-/* "eligible,eligible_p2p": each a state, or -1 with the reply made. */
-static int check_states(struct req *r, const char *list)
-{
-	char words[200];
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		int known = 0;
-		for (int i = 0; states[i]; i++)
-			known |= strlen(states[i]) == n && !strncmp(states[i], p, n);
-		if (!known) {
-			reply_error(r, 400, "bad_status", "status must be one or more (comma-separated) of: %s",
-				    ac_list_words(states, words, sizeof words));
-			return -1;
-		}
-		p += n + (p[n] == ',');
-	}
-	return 0;
-}
-
-static int state_wanted(const char *list, const char *state)
+/* "eligible,eligible_p2p" as a mask of states[] (all of them when absent),
+ * parsed once for the whole list; 0 with the reply made when one is none. */
+static unsigned wanted_states(struct req *r, const char *list)
 {
 	if (!list)
-		return 1;
-	size_t len = strlen(state);
+		return ~0u;
+	unsigned mask = 0;
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
-		if (n == len && !strncmp(p, state, n))
-			return 1;
+		int k = 0;
+		while (states[k] && !(strlen(states[k]) == n && !strncmp(states[k], p, n)))
+			k++;
+		if (!states[k]) {
+			char words[200];
+			reply_error(r, 400, "bad_status", "status must be one or more (comma-separated) of: %s",
+				    ac_list_words(states, words, sizeof words));
+			return 0;
+		}
+		mask |= 1u << k;
 		p += n + (p[n] == ',');
 	}
+	return mask;
+}
+
+static unsigned state_bit(const char *state)
+{
+	for (int k = 0; states[k]; k++)
+		if (!strcmp(states[k], state))
+			return 1u << k;
 	return 0;
 }
 
@@ -105,7 +104,8 @@ int api_habilitation_list(struct req *r)
 		return reply_error(r, 404, "not_found", "no such structure: %lld", (long long)structure);
 	const char *status = req_query(r, "status"), *region = req_query(r, "region"),
 		   *dep = req_query(r, "departement");
-	if (status && check_states(r, status))
+	unsigned wanted = wanted_states(r, status);
+	if (!wanted)
 		return r->status;
 	if (region && !ac_region_find(region))
 		return reply_error(r, 400, "bad_region", "no région has the INSEE code \"%.10s\"", region);
@@ -120,7 +120,7 @@ int api_habilitation_list(struct req *r)
 	json_t *lines = json_array();
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW)
-		if (state_wanted(status, store_col_text(st, 11)))
+		if (wanted & state_bit(store_col_text(st, 11)))
 			json_array_append_new(lines, request_json(st));
 	if (rc != STORE_DONE) {
 		json_decref(lines);

@@ -1,4 +1,5 @@
 /* html.c — page building, escaping, cookies and form fields. */
+#include "ac.h"
 #include "html.h"
 #include "fc.h"
 #include "server.h"
@@ -133,12 +134,6 @@ int req_cookie(struct req *r, const char *name, char *out, size_t cap)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 int form_field(const char *body, const char *name, char *out, size_t cap)
 {
 	size_t nl = strlen(name);
@@ -149,7 +144,7 @@ int form_field(const char *body, const char *name, char *out, size_t cap)
 		for (const char *v = p + nl + 1; *v && *v != '&'; v++) {
 			int c = *v == '+' ? ' ' : *v;
 			if (*v == '%') {
-				int hi = hexval(v[1]), lo = hi < 0 ? -1 : hexval(v[2]);
+				int hi = ac_hexval(v[1]), lo = hi < 0 ? -1 : ac_hexval(v[2]);
 				if (lo < 0)
 					return -1;
 				c = hi * 16 + lo;

@@ -1,6 +1,7 @@
 /* http.c — libmicrohttpd glue: finds the route, counts a public one against
  * the client's address, collects the body under its size cap, authenticates,
  * runs the handler, sends the reply, logs one line. */
+#include "ac.h"
 #include "server.h"
 #include "routes.h"
 #include "auth.h"
@@ -299,12 +300,6 @@ static int write_ready_file(const char *path, const char *host, unsigned port)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* MHD's percent-decoding of the path and the query, except %00: decoded, a
  * NUL would cut "/v1/health%00x" to "/v1/health" and the rest would pass
  * unseen.  Left as the three characters, it matches no route and no value. */
@@ -314,7 +309,7 @@ static size_t unescape(void *cls, struct MHD_Connection *mc, char *s)
 	(void)mc;
 	char *w = s;
 	for (const char *p = s; *p;) {
-		int hi = p[0] == '%' ? hexval(p[1]) : -1, lo = hi >= 0 ? hexval(p[2]) : -1;
+		int hi = p[0] == '%' ? ac_hexval(p[1]) : -1, lo = hi >= 0 ? ac_hexval(p[2]) : -1;
 		if (lo >= 0 && (hi | lo)) {
 			*w++ = (char)(hi << 4 | lo);
 			p += 3;
@@ -339,12 +334,12 @@ static unsigned connection_limit(void)
 	}
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rlim_t room = rl.rlim_cur > 256 + 16 ? rl.rlim_cur - 256 : 16;
-	if (srv.cfg.max_connections > 0 && (rlim_t)srv.cfg.max_connections < room)
-		room = (rlim_t)srv.cfg.max_connections;
-	if (srv.cfg.max_connections > 0 && (rlim_t)srv.cfg.max_connections > room)
+	rlim_t want = srv.cfg.max_connections > 0 ? (rlim_t)srv.cfg.max_connections : room;
+	if (want > room)
 		log_info("--max-connections %d: the open-file limit allows %lu", srv.cfg.max_connections,
 			 (unsigned long)room);
-	return room > 1000000 ? 1000000 : (unsigned)room;
+	want = want < room ? want : room;
+	return want > 1000000 ? 1000000 : (unsigned)want;
 }
 
 int http_serve(void)

@@ -235,7 +235,7 @@ static int space(struct req *r, int64_t usager)
 {
 	struct space s = { .usager = usager };
 	const char *rv = req_query(r, "revoked");
-	s.revoked = rv ? strtoll(rv, NULL, 10) : 0;
+	s.revoked = rv ? ac_text_id(rv) : 0;
 	usager_csrf(r, "space", s.csrf);
 	if (txn_run(r, 0, load_work, &s) != 0)
 		return r->status;

@@ -1,5 +1,6 @@
 /* reply.c — JSON bodies and error objects {"error":{"code","message"}}. */
 #include "req.h"
+#include "ac.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -24,30 +25,14 @@ int reply_json(struct req *r, int status, json_t *body)
 	return status;
 }
 
-/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong form,
- * no surrogate, nothing past U+10FFFF), or 0. */
-static int utf8_seq(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	int n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
-		: p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-	for (int i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-		return 0;
-	return n;
-}
-
 /* A message names what the client sent (a path, a field's value): bytes that
  * are not UTF-8 become '?', or jansson would refuse the string and the
  * error go out with no body.  A message cut mid-character is mended too. */
 static void utf8_mend(char *s)
 {
+	const unsigned char *end = (unsigned char *)s + strlen(s);
 	for (unsigned char *p = (unsigned char *)s; *p;) {
-		int n = utf8_seq(p);
+		size_t n = ac_utf8_len(p, end);
 		if (n)
 			p += n;
 		else

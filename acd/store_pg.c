@@ -18,6 +18,7 @@
  *   store_conn_get or store_begin; until it comes back the calls answer
  *   STORE_BUSY or NULL, which acd turns into 503 with Retry-After.  A server
  *   that stops answering is a lost connection after ANSWER_MS (await). */
+#include "ac.h"
 #include "store_engine.h"
 #include "log.h"
 
@@ -735,12 +736,6 @@ static const char *pg_col_text(store_stmt *s_, int col)
 	return PQgetvalue(s->res, s->row, col); /* "" for NULL */
 }
 
-static int hexval(int ch)
-{
-	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-		: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-}
-
 /* A bytea column comes as text "\x" and hex digits: decoded once per row. */
 static const void *pg_col_blob(store_stmt *s_, int col, size_t *n)
 {
@@ -770,7 +765,7 @@ static const void *pg_col_blob(store_stmt *s_, int col, size_t *n)
 		size_t out = (len - 2) / 2;
 		unsigned char *b = malloc(out ? out : 1);
 		for (size_t i = 0; i < out; i++)
-			b[i] = (unsigned char)(hexval(v[2 + 2 * i]) << 4 | hexval(v[3 + 2 * i]));
+			b[i] = (unsigned char)(ac_hexval(v[2 + 2 * i]) << 4 | ac_hexval(v[3 + 2 * i]));
 		s->blobs[col] = b;
 	}
 	*n = (len - 2) / 2;

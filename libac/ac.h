@@ -307,6 +307,8 @@ int ac_date_valid(const char *ymd);           /* YYYY-MM-DD, a real day */
  * decimal digits only, positive, within 64 bits; else 0 (strtoll would take
  * " +5" and saturate 2^64 to a real-looking id). */
 int64_t ac_text_id(const char *s);
+/* The value of one hex digit, or -1. */
+int ac_hexval(int c);
 
 /* ---- catalogue.c: stable API values (DESIGN §4) ----------------------- */
 extern const char *const ac_structure_types[];
@@ -428,6 +430,9 @@ int ac_chain_verify_record(const char *line, size_t len, struct ac_chain_check *
  * duplicate key, a NUL, or no integer seq.  Valid until the next call. */
 const char *ac_canon_entry(const char *txt, size_t len, size_t *outlen, int64_t *seq,
 			   const char **digest_hex, const char **chain_hex);
+/* Length of the valid UTF-8 sequence at p, before end (RFC 3629: shortest
+ * form, no surrogate, nothing past U+10FFFF), or 0. */
+size_t ac_utf8_len(const unsigned char *p, const unsigned char *end);
 
 /* ---- pskc.c: card makers' PSKC files (RFC 6030) ----------------------- */
 /* The key packages of a PSKC file as import records {serial, seed (hex),

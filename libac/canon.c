@@ -174,8 +174,7 @@ static void put_utf8(struct buf *b, unsigned cp)
 	put(b, u, n);
 }
 
-/* Length of the valid UTF-8 sequence at p (shortest form, no surrogates), or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+size_t ac_utf8_len(const unsigned char *p, const unsigned char *end)
 {
 	unsigned c = p[0], cp, n;
 	if (c < 0x80)
@@ -215,7 +214,7 @@ static int string_decode(struct in *s, struct buf *b)
 		if (c < 0x20)
 			return -1;
 		if (c >= 0x80) {
-			size_t n = utf8_len((const unsigned char *)s->p, (const unsigned char *)s->end);
+			size_t n = ac_utf8_len((const unsigned char *)s->p, (const unsigned char *)s->end);
 			if (!n)
 				return -1;
 			put(b, s->p, n);
@@ -264,7 +263,7 @@ static int string_in(struct in *s, const char **raw, size_t *n, int *esc)
 			break;
 		if (c < 0x80)
 			goto escaped; /* a backslash, or a control character (refused there) */
-		size_t u = utf8_len((const unsigned char *)p, (const unsigned char *)s->end);
+		size_t u = ac_utf8_len((const unsigned char *)p, (const unsigned char *)s->end);
 		if (!u)
 			return -1;
 		p += u;

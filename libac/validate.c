@@ -111,3 +111,9 @@ int64_t ac_text_id(const char *s)
 	}
 	return n;
 }
+
+int ac_hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
