@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct login {
@@ -21,6 +22,7 @@ struct login {
 	char code[16];
 	char token[TOKEN_HEX];
 	uint8_t hash[32];       /* the token's, made before the write lock */
+	time_t at;              /* the session's start, as the commit wrote it */
 	int ok;
 };
 
@@ -66,39 +68,55 @@ static json_t *whoami(struct req *r, const char *token)
 	return o;
 }
 
-int api_session_create(struct req *r)
+/* The login's state, kept in the request while it is parked for the
+ * grouped commit (the handler runs twice: before and after). */
+static struct login *login_start(struct req *r)
 {
 	struct fail f;
 	json_t *in = req_object(r, body_session_create, &f);
-	if (!in)
-		return reply_fail(r, &f);
-	struct login l = { 0 };
-	snprintf(l.code, sizeof l.code, "%s", jstr(in, "code", ""));
-	int bad_email = field_email(in, l.email, &f);
-	int bad_code = strlen(jstr(in, "code", "")) >= sizeof l.code || !ac_code_valid(l.code);
+	if (!in) {
+		reply_fail(r, &f);
+		return NULL;
+	}
+	struct login *l = calloc(1, sizeof *l);
+	snprintf(l->code, sizeof l->code, "%s", jstr(in, "code", ""));
+	int bad_email = field_email(in, l->email, &f);
+	int bad_code = strlen(jstr(in, "code", "")) >= sizeof l->code || !ac_code_valid(l->code);
 	json_decref(in);
-	if (bad_email)
-		return reply_fail(r, &f);
-	if (bad_code)
-		return reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
-	crypto_token_new(l.token);
-	crypto_token_hash(l.token, l.hash);
+	if (bad_email || bad_code) {
+		if (bad_email)
+			reply_fail(r, &f);
+		else
+			reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
+		sodium_memzero(l, sizeof *l);
+		free(l);
+		return NULL;
+	}
+	crypto_token_new(l->token);
+	crypto_token_hash(l->token, l->hash);
+	l->at = r->now; /* the grouped commit's t->now */
+	r->kept = l;
+	r->kept_len = sizeof *l;
+	return l;
+}
+
+int api_session_create(struct req *r)
+{
+	struct login *l = r->kept ? r->kept : login_start(r);
+	if (!l)
+		return r->status;
 	/* a login is one write; concurrent logins share its commit */
-	if (txn_run_grouped(r, login_work, &l) != 0) {
-		sodium_memzero(&l, sizeof l);
+	int rc = txn_run_grouped(r, login_work, l);
+	if (rc == TXN_PARKED)
+		return 0; /* this runs again once committed */
+	if (rc != 0)
 		return r->status;
-	}
-	if (!l.ok) {
-		reply_fail(r, &l.a.f);
-		sodium_memzero(&l, sizeof l);
-		return r->status;
-	}
+	if (!l->ok)
+		return reply_fail(r, &l->a.f);
 	/* the reply of a login is the same as who-am-I, plus the token */
-	auth_load_account(r->db, l.a.account, &r->who);
-	r->who.session_expires = r->now + (time_t)srv.cfg.session_hours * 3600;
-	reply_json(r, 201, whoami(r, l.token));
-	sodium_memzero(&l, sizeof l);
-	return r->status;
+	auth_load_account(r->db, l->a.account, &r->who);
+	r->who.session_expires = l->at + (time_t)srv.cfg.session_hours * 3600;
+	return reply_json(r, 201, whoami(r, l->token));
 }
 
 int api_session_show(struct req *r) { return reply_json(r, 200, whoami(r, NULL)); }

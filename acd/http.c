@@ -8,6 +8,7 @@
 #include "html.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "txn.h"
 #include "waiters.h"
 
 #include <microhttpd.h>
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +246,11 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	if (r->stream)
 		MHD_destroy_response(r->stream);
+	if (r->kept) {
+		sodium_memzero(r->kept, r->kept_len);
+		free(r->kept);
+	}
+	free(r->group); /* only if the connection ended while parked */
 	free(r->body);
 	free(r->out);
 	for (int i = 0; i < r->nhdr; i++) {
@@ -403,6 +410,7 @@ int http_serve(void)
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
+	txn_groups_stop(); /* nothing parked left to resume once MHD stops */
 	MHD_stop_daemon(d);
 	if (srv.cfg.ready_file)
 		unlink(srv.cfg.ready_file); /* a later start must not read this one's port */

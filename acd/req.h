@@ -65,6 +65,9 @@ struct req {
 	void *stream;           /* a streamed reply (see reply_stream) */
 	int suspended;          /* the handler parked the request (waiters.h) */
 	time_t wait_until;      /* a long poll's deadline, kept across resumptions */
+	struct gwrite *group;   /* parked for a grouped commit (txn.h) */
+	void *kept;             /* a handler's state across a resumption: */
+	size_t kept_len;        /* wiped and freed with the request */
 	char form_target[300];  /* another origin a page's form may lead to (CSP form-action) */
 	int nhdr;               /* extra reply headers (reply_header) */
 	char *hdr[8][2];

@@ -4,7 +4,9 @@
 #include "server.h"
 #include "ac.h"
 
+#include <microhttpd.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,24 +47,27 @@ int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *a
 	return -1;
 }
 
-/* Group commit.  A request waiting for the write lock costs nothing but a
- * place in the queue; the leader takes the whole queue as one batch. */
-enum { G_WAIT, G_LEAD, G_DONE };
-
+/* Group commit.  A request that waits for the shared commit parks its
+ * connection (MHD suspend) instead of blocking its server thread: that
+ * thread serves its other connections meanwhile, and one thread, the
+ * committer, takes the whole queue as one batch.  (Blocked server threads
+ * made batches small: MHD keeps a connection on one pool thread, and two
+ * logins of one thread could never share a commit.) */
 struct gwrite {
 	struct req *r;
 	int (*work)(struct txn *, void *);
 	void *arg;
-	int state;              /* read and written under g_lock */
-	int rc;                 /* the leader's: 1 to run, then 0 committed,
+	int done;               /* under g_lock: set before the resumption */
+	int rc;                 /* the committer's: 1 to run, then 0 committed,
 				 * -1 work failed, -2 busy */
-	pthread_cond_t wake;
 	struct gwrite *next;
 };
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_work = PTHREAD_COND_INITIALIZER;
 static struct gwrite *g_head, **g_tail = &g_head;
-static int g_leading;
+static int g_started, g_stop;
+static pthread_t g_thread;
 
 /* The journal head as the batch's works leave it: each entry chains from
  * the one before it in the same transaction, and a rolled-back work's
@@ -127,29 +132,21 @@ static void batch_run(store_conn *db, struct gwrite *b)
 			g->rc = rc == STORE_OK ? 0 : -2;
 }
 
-int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg)
+static void *committer(void *unused)
 {
-	if (!store_groups(srv.db))
-		return txn_run(r, 1, work, arg);
-	struct gwrite me = { .r = r, .work = work, .arg = arg, .state = G_WAIT };
-	pthread_cond_init(&me.wake, NULL);
+	(void)unused;
 	pthread_mutex_lock(&g_lock);
-	*g_tail = &me;
-	g_tail = &me.next;
-	if (!g_leading) {
-		g_leading = 1;
-		me.state = G_LEAD;
-	}
-	while (me.state == G_WAIT)
-		pthread_cond_wait(&me.wake, &g_lock);
-	if (me.state == G_LEAD) {
-		/* the queue holds at most one request per server thread */
+	for (;;) {
+		while (!g_head && !g_stop)
+			pthread_cond_wait(&g_work, &g_lock);
+		if (!g_head)
+			break; /* stopping, and nothing left to commit */
 		struct gwrite *b = g_head;
 		g_head = NULL;
 		g_tail = &g_head;
+		pthread_mutex_unlock(&g_lock);
 		for (struct gwrite *g = b; g; g = g->next)
 			g->rc = 1;
-		pthread_mutex_unlock(&g_lock);
 		store_conn *db = store_conn_group(srv.db);
 		if (db)
 			batch_run(db, b);
@@ -158,24 +155,69 @@ int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg)
 				g->rc = -2;
 		pthread_mutex_lock(&g_lock);
 		for (struct gwrite *g = b, *n; g; g = n) {
-			n = g->next; /* g is gone once woken */
-			g->state = G_DONE;
-			if (g != &me)
-				pthread_cond_signal(&g->wake);
-		}
-		/* who came during this batch leads the next one */
-		if (g_head) {
-			g_head->state = G_LEAD;
-			pthread_cond_signal(&g_head->wake);
-		} else {
-			g_leading = 0;
+			n = g->next; /* g may be gone once resumed */
+			g->done = 1;
+			MHD_resume_connection(g->r->mc);
 		}
 	}
 	pthread_mutex_unlock(&g_lock);
-	pthread_cond_destroy(&me.wake);
-	if (me.rc == -2)
+	return NULL;
+}
+
+/* Parks the request in the queue: 1, or 0 when no committer can run. */
+static int park(struct req *r, int (*work)(struct txn *, void *), void *arg)
+{
+	struct gwrite *g = calloc(1, sizeof *g);
+	if (!g)
+		return 0;
+	*g = (struct gwrite){ .r = r, .work = work, .arg = arg };
+	pthread_mutex_lock(&g_lock);
+	if (!g_started && !g_stop)
+		g_started = pthread_create(&g_thread, NULL, committer, NULL) == 0;
+	if (!g_started || g_stop) {
+		pthread_mutex_unlock(&g_lock);
+		free(g);
+		return 0;
+	}
+	/* suspended before the committer can see it, so never resumed first */
+	MHD_suspend_connection(r->mc);
+	r->suspended = 1;
+	r->group = g;
+	*g_tail = g;
+	g_tail = &g->next;
+	pthread_cond_signal(&g_work);
+	pthread_mutex_unlock(&g_lock);
+	return 1;
+}
+
+int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg)
+{
+	if (!r->group) {
+		if (store_groups(srv.db) && park(r, work, arg))
+			return TXN_PARKED;
+		return txn_run(r, 1, work, arg);
+	}
+	/* resumed: the committer is done with it */
+	struct gwrite *g = r->group;
+	pthread_mutex_lock(&g_lock);
+	int rc = g->rc; /* set, with done, before the resumption */
+	pthread_mutex_unlock(&g_lock);
+	free(g);
+	r->group = NULL;
+	if (rc == -2)
 		reply_error(r, 503, "busy", "the database is busy; retry in a moment");
-	return me.rc == 0 ? 0 : -1;
+	return rc == 0 ? 0 : -1;
+}
+
+void txn_groups_stop(void)
+{
+	pthread_mutex_lock(&g_lock);
+	g_stop = 1;
+	pthread_cond_signal(&g_work);
+	int started = g_started;
+	pthread_mutex_unlock(&g_lock);
+	if (started)
+		pthread_join(g_thread, NULL);
 }
 
 int journal_append(struct txn *t, const char *action, int64_t structure, const char *subject,

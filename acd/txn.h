@@ -28,14 +28,23 @@ struct txn {
 int txn_run(struct req *r, int write, int (*work)(struct txn *, void *), void *arg);
 
 /* A write like txn_run(r, 1, work, arg), whose commit is shared with the
- * writes of other requests waiting at the same moment: one thread (the
- * leader) runs every waiting request's work in one transaction, each under
- * its own savepoint (a failed work rolls back only its own part), commits
- * once (one fsync for all), and only then wakes each request to reply.  So an
- * acknowledged write is as durable as with txn_run.  work runs on the
- * leader's thread and connection: it must use t->db (never t->r->db) and
- * must not reply (it fills arg; the caller replies).  Same return values. */
+ * writes of other requests waiting at the same moment.  The request is
+ * parked (its connection suspended; its server thread goes on serving
+ * others) and txn_run_grouped returns TXN_PARKED: the handler returns at
+ * once.  The committer thread runs every parked request's work in one
+ * transaction, each under its own savepoint (a failed work rolls back only
+ * its own part), commits once (one fsync for all), and only then resumes
+ * each connection: the handler runs again, calls txn_run_grouped again with
+ * the same arguments and gets txn_run's return value.  So an acknowledged
+ * write is as durable as with txn_run.  arg must live in the request (it is
+ * used after the handler returned); work runs on the committer's thread and
+ * connection: it must use t->db (never t->r->db) and must not reply.
+ * Without groups (PostgreSQL) it is txn_run. */
+#define TXN_PARKED 1
 int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg);
+/* Lets the committer finish what is parked, then stops it (at shutdown,
+ * before MHD_stop_daemon; later grouped writes are txn_run's). */
+void txn_groups_stop(void);
 
 /* Appends a journal entry in t's transaction; details is stolen (may be NULL).
  * structure 0 means none.  Returns 0, or -1 (the transaction must roll back). */
