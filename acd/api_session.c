@@ -83,11 +83,11 @@ static struct login *login_start(struct req *r)
 	int bad_email = field_email(in, l->email, &f);
 	int bad_code = strlen(jstr(in, "code", "")) >= sizeof l->code || !ac_code_valid(l->code);
 	json_decref(in);
+	if (bad_email)
+		reply_fail(r, &f);
+	else if (bad_code)
+		reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
 	if (bad_email || bad_code) {
-		if (bad_email)
-			reply_fail(r, &f);
-		else
-			reply_error(r, 400, "bad_code", "\"code\" must be the 6 or 8 digits the card shows");
 		sodium_memzero(l, sizeof *l);
 		free(l);
 		return NULL;

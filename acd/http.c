@@ -250,7 +250,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx,
 		sodium_memzero(r->kept, r->kept_len);
 		free(r->kept);
 	}
-	free(r->group); /* only if the connection ended while parked */
+	free(r->group); /* resumed, but the client left before the handler ran again */
 	free(r->body);
 	free(r->out);
 	for (int i = 0; i < r->nhdr; i++) {

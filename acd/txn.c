@@ -57,8 +57,8 @@ struct gwrite {
 	struct req *r;
 	int (*work)(struct txn *, void *);
 	void *arg;
-	int done;               /* under g_lock: set before the resumption */
-	int rc;                 /* the committer's: 1 to run, then 0 committed,
+	int rc;                 /* the committer's (read after the resumption,
+				 * under g_lock): 1 to run, then 0 committed,
 				 * -1 work failed, -2 busy */
 	struct gwrite *next;
 };
@@ -156,7 +156,6 @@ static void *committer(void *unused)
 		pthread_mutex_lock(&g_lock);
 		for (struct gwrite *g = b, *n; g; g = n) {
 			n = g->next; /* g may be gone once resumed */
-			g->done = 1;
 			MHD_resume_connection(g->r->mc);
 		}
 	}
@@ -200,7 +199,7 @@ int txn_run_grouped(struct req *r, int (*work)(struct txn *, void *), void *arg)
 	/* resumed: the committer is done with it */
 	struct gwrite *g = r->group;
 	pthread_mutex_lock(&g_lock);
-	int rc = g->rc; /* set, with done, before the resumption */
+	int rc = g->rc;
 	pthread_mutex_unlock(&g_lock);
 	free(g);
 	r->group = NULL;

@@ -132,43 +132,62 @@ logins() {
 		-d @"$1" "$2/v1/session" > "$1.status"' _ {} "$AC_URL"
 }
 
+# aidants_with_cards N: aidants a000001..N of structure 1, each with its
+# own linked card (seed a * 7919).
+aidants_with_cards() {
+	seq "$1" | awk '{ printf "{\"structure\":1,\"email\":\"a%06d@ccas.fr\",\"first_name\":\"A\",\"last_name\":\"N%d\"}\n", $1, $1 }' |
+		ac-aidant-add > /dev/null
+	seq "$1" | awk '{ printf "{\"serial\":\"GADT%08d\",\"seed\":\"%040x\"}\n", $1, $1 * 7919 }' |
+		ac-card-import > /dev/null
+	seq "$1" | awk '{ printf "{\"serial\":\"GADT%08d\",\"email\":\"a%06d@ccas.fr\"}\n", $1, $1 }' |
+		ac-card-link > /dev/null
+}
+
+# login_bodies FIRST LAST: a fresh "$T/login" with one login body per aidant
+# (its current code), their names in "$T/bodies".
+login_bodies() {
+	rm -rf "$T/login"
+	mkdir "$T/login"
+	for a in $(seq "$1" "$2"); do
+		printf '{"email":"a%06d@ccas.fr","code":"%s"}' "$a" \
+			"$(totp_hex "$(printf %040x $(( a * 7919 )))")" > "$T/login/$a"
+	done
+	ls "$T"/login/* > "$T/bodies"
+}
+
+# acked_sessions: how many logins of "$T/login" were answered 201, and
+# fails unless each has its session (found by its token's hash).
+acked_sessions() {
+	local f got=0
+	: > "$T/hashes"
+	for f in "$T"/login/*.status; do
+		[ "$(cat "$f")" = 201 ] || continue
+		got=$(( got + 1 ))
+		jq -j .token "${f%.status}.out" | sha256sum | cut -c1-64 >> "$T/hashes"
+	done
+	if [ "$got" -gt 0 ]; then
+		[ "$(sql "SELECT COUNT(*) FROM sessions WHERE lower(hex(token_hash)) IN
+			($(sed "s/.*/'&'/" "$T/hashes" | paste -sd,))")" = "$got" ] || return 1
+	fi
+	echo "$got"
+}
+
 @test "SIGKILL during concurrent logins: every acknowledged login's session and journal entry survive" {
 	# many distinct aidants logging in at once: their commits are grouped
 	acd_stop
 	acd_serve_ready --db "$T/ac.db" --rate-limit 0 # the session of setup's login survives
 	ac-structure-new --name "CCAS" --siret "$SIRET_A" --zipcode 69001 --city Lyon > /dev/null
 	n=300
-	seq $(( CRASH_N * n )) | awk '{ printf "{\"structure\":1,\"email\":\"a%06d@ccas.fr\",\"first_name\":\"A\",\"last_name\":\"N%d\"}\n", $1, $1 }' |
-		ac-aidant-add > /dev/null
-	seq $(( CRASH_N * n )) | awk '{ printf "{\"serial\":\"GADT%08d\",\"seed\":\"%040x\"}\n", $1, $1 * 7919 }' |
-		ac-card-import > /dev/null
-	seq $(( CRASH_N * n )) | awk '{ printf "{\"serial\":\"GADT%08d\",\"email\":\"a%06d@ccas.fr\"}\n", $1, $1 }' |
-		ac-card-link > /dev/null
+	aidants_with_cards $(( CRASH_N * n ))
 	acked=0
 	for i in $(seq "$CRASH_N"); do
 		# each round its own aidants: none of their codes was used before
-		rm -rf "$T/login"
-		mkdir "$T/login"
-		for a in $(seq $(( (i - 1) * n + 1 )) $(( i * n ))); do
-			printf '{"email":"a%06d@ccas.fr","code":"%s"}' "$a" \
-				"$(totp_hex "$(printf %040x $(( a * 7919 )))")" > "$T/login/$a"
-		done
-		ls "$T"/login/* > "$T/bodies"
+		login_bodies $(( (i - 1) * n + 1 )) $(( i * n ))
 		kill_during "$T/bodies" logins
 		after_crash --rate-limit 0
 		# every login answered 201 has its session (found by its token's hash)
-		got=0
-		: > "$T/hashes"
-		for f in "$T"/login/*.status; do
-			[ "$(cat "$f")" = 201 ] || continue
-			got=$(( got + 1 ))
-			jq -j .token "${f%.status}.out" | sha256sum | cut -c1-64 >> "$T/hashes"
-		done
+		got=$(acked_sessions)
 		[ "$got" -gt 0 ] || [ -s "$T/cuts" ] || { echo "round $i: no login answered" >&2; return 1; }
-		if [ "$got" -gt 0 ]; then
-			[ "$(sql "SELECT COUNT(*) FROM sessions WHERE lower(hex(token_hash)) IN
-				($(sed "s/.*/'&'/" "$T/hashes" | paste -sd,))")" = "$got" ]
-		fi
 		acked=$(( acked + got ))
 		# no session without its journal entry, nor the reverse (one transaction)
 		[ "$(sql "SELECT COUNT(*) FROM sessions")" = "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'login'")" ]
@@ -185,15 +204,8 @@ logins() {
 	acd_serve_ready --db "$T/ac.db" --rate-limit 0
 	ac-structure-new --name "CCAS" --siret "$SIRET_A" --zipcode 69001 --city Lyon > /dev/null
 	n=400
-	seq $n | awk '{ printf "{\"structure\":1,\"email\":\"a%06d@ccas.fr\",\"first_name\":\"A\",\"last_name\":\"N%d\"}\n", $1, $1 }' |
-		ac-aidant-add > /dev/null
-	seq $n | awk '{ printf "{\"serial\":\"GADT%08d\",\"seed\":\"%040x\"}\n", $1, $1 * 7919 }' | ac-card-import > /dev/null
-	seq $n | awk '{ printf "{\"serial\":\"GADT%08d\",\"email\":\"a%06d@ccas.fr\"}\n", $1, $1 }' | ac-card-link > /dev/null
-	mkdir "$T/login"
-	for a in $(seq $n); do
-		printf '{"email":"a%06d@ccas.fr","code":"%s"}' "$a" "$(totp_hex "$(printf %040x $(( a * 7919 )))")" > "$T/login/$a"
-	done
-	ls "$T"/login/* > "$T/bodies"
+	aidants_with_cards $n
+	login_bodies 1 $n
 	before=$(sql "SELECT COUNT(*) FROM journal WHERE action = 'login'")
 	logins < "$T/bodies" &
 	job=$!
@@ -213,14 +225,8 @@ logins() {
 	sort "$T"/login/*.status | uniq -c >&3
 	# (awk: one line per file, the files end without a newline)
 	[ -z "$(awk 1 "$T"/login/*.status | grep -v -x -e 201 -e 000)" ]
-	got=$(awk 1 "$T"/login/*.status | grep -c -x 201 || true)
+	got=$(acked_sessions) # each 201 has its session
 	[ "$got" -gt 20 ]
-	: > "$T/hashes"
-	for f in "$T"/login/*.status; do
-		[ "$(cat "$f")" = 201 ] && jq -j .token "${f%.status}.out" | sha256sum | cut -c1-64 >> "$T/hashes"
-	done
-	[ "$(sql "SELECT COUNT(*) FROM sessions WHERE lower(hex(token_hash)) IN
-		($(sed "s/.*/'&'/" "$T/hashes" | paste -sd,))")" = "$got" ]
 	# a connection accepted just before the stop may have its login done and
 	# lose the answer (000: outcome unknown, as with any cut connection), but
 	# no login answered 201 is missing
