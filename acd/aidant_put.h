@@ -21,4 +21,8 @@ struct aidant_put {
 int aidant_put(struct txn *t, const char *email, int64_t structure, json_t *in,
 	       struct aidant_put *res, struct fail *f);
 
+/* The person's own fields of in: names (1 to 100 characters), profession
+ * (200 at most), phone: 0, or -1 with a 400 in f. */
+int aidant_person_ok(json_t *in, struct fail *f);
+
 #endif

@@ -13,36 +13,11 @@
 
 #include <string.h>
 
-static int text_ok(const char *s, size_t max) { return strlen(s) <= max; }
-
-static int phone_ok(const char *p)
-{
-	if (strlen(p) > 20)
-		return 0;
-	for (; *p; p++)
-		if (!strchr("0123456789+ .-", *p))
-			return 0;
-	return 1;
-}
-
-/* The person's own fields: names, profession, phone. */
-static int person_ok(json_t *in, struct fail *f)
-{
-	const char *first = jstr(in, "first_name", ""), *last = jstr(in, "last_name", "");
-	if (!*first || !*last || !text_ok(first, 100) || !text_ok(last, 100))
-		return fail_set(f, 400, "bad_name", "\"first_name\" and \"last_name\" must be 1 to 100 characters");
-	if (!text_ok(jstr(in, "profession", ""), 200))
-		return fail_set(f, 400, "bad_profession", "\"profession\" is longer than 200 characters");
-	if (!phone_ok(jstr(in, "phone", "")))
-		return fail_set(f, 400, "bad_phone", "\"phone\" must be digits, spaces, +, . or -");
-	return 0;
-}
-
 static int add_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 {
 	char email[256];
 	int64_t structure = jint(in, "structure", 0);
-	if (field_email(in, email, f) || person_ok(in, f))
+	if (field_email(in, email, f) || aidant_person_ok(in, f))
 		return -1;
 	if (!structure_exists(t->db, structure) || !authz_referent_of(t->r, structure))
 		return fail_set(f, 404, "not_found", "no such structure: %lld", (long long)structure);

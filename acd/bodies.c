@@ -67,6 +67,16 @@ const struct field body_token_revoke[] = { { "id", F_INT, 1 }, { 0 } };
 const struct field body_reminders_send[] = {
 	{ "within", F_INT, 0 }, { "dry_run", F_BOOL, 0 }, { 0 }
 };
+const struct field body_habilitation_create[] = {
+	{ "structure", F_INT, 1 }, { "email", F_STR, 1 }, { "first_name", F_STR, 1 },
+	{ "last_name", F_STR, 1 }, { "profession", F_STR, 1 }, { "conseiller_numerique", F_BOOL, 0 },
+	{ "course", F_STR, 0 }, { "trainer", F_STR, 0 }, { 0 }
+};
+const struct field body_habilitation_set[] = {
+	{ "id", F_INT, 0 }, { "email", F_STR, 0 }, { "structure", F_INT, 0 }, { "status", F_STR, 0 },
+	{ "message", F_STR, 0 }, { "pix_passed", F_BOOL, 0 }, { "pix_score", F_INT, 0 },
+	{ "trained_on", F_STR, 0 }, { 0 }
+};
 
 const struct body_spec body_specs[] = {
 	{ "POST", "/v1/session", body_session_create },
@@ -91,5 +101,7 @@ const struct body_spec body_specs[] = {
 	{ "POST", "/v1/tokens", body_token_create },
 	{ "POST", "/v1/tokens/revoke", body_token_revoke },
 	{ "POST", "/v1/reminders/send", body_reminders_send },
+	{ "POST", "/v1/habilitation-requests", body_habilitation_create },
+	{ "POST", "/v1/habilitation-requests/set", body_habilitation_set },
 	{ 0 }
 };

@@ -26,6 +26,8 @@ extern const struct field body_client_create[]; /* POST /v1/clients */
 extern const struct field body_token_create[]; /* POST /v1/tokens */
 extern const struct field body_token_revoke[]; /* POST /v1/tokens/revoke */
 extern const struct field body_reminders_send[]; /* POST /v1/reminders/send */
+extern const struct field body_habilitation_create[]; /* POST /v1/habilitation-requests */
+extern const struct field body_habilitation_set[]; /* POST /v1/habilitation-requests/set */
 
 /* Every route and its body, for the fuzzer and the tests. */
 struct body_spec {

@@ -87,15 +87,18 @@ static int single_work(struct txn *t, void *arg)
 	return rc;
 }
 
-int run_items(struct req *r, const struct field *spec, item_fn fn)
+int run_items_then(struct req *r, const struct field *spec, item_fn fn, void (*after)(json_t *))
 {
 	if (!r->ndjson) {
 		struct items it = { .spec = spec, .fn = fn };
 		int rc = txn_run(r, 1, single_work, &it);
-		if (rc == 0)
+		if (rc == 0) {
+			if (after)
+				after(it.out);
 			reply_json(r, 200, json_incref(it.out));
-		else if (it.f.status)
+		} else if (it.f.status) {
 			reply_fail(r, &it.f);
+		}
 		json_decref(it.out);
 		return r->status;
 	}
@@ -104,5 +107,13 @@ int run_items(struct req *r, const struct field *spec, item_fn fn)
 		json_decref(it.results);
 		return r->status;
 	}
+	for (size_t i = 0; after && i < json_array_size(it.results); i++)
+		if (json_is_true(json_object_get(json_array_get(it.results, i), "ok")))
+			after(json_array_get(it.results, i));
 	return reply_lines(r, it.results);
+}
+
+int run_items(struct req *r, const struct field *spec, item_fn fn)
+{
+	return run_items_then(r, spec, fn, NULL);
 }

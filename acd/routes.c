@@ -111,6 +111,8 @@ static const struct route routes[] = {
 	{ "POST",   "/habilitation/{}",    AUTH_NONE,    BODY_FORM, page_apply_link_post, NO_TOKEN },
 	/* aidants' habilitation requests (api_habilitations.c) */
 	{ "GET",    "/v1/habilitation-requests", AUTH_SESSION, BODY_NONE, api_habilitation_list, SC_HABILITATIONS },
+	{ "POST",   "/v1/habilitation-requests", AUTH_SESSION, BODY_BULK, api_habilitation_create, SC_HABILITATIONS },
+	{ "POST",   "/v1/habilitation-requests/set", AUTH_SESSION, BODY_BULK, api_habilitation_set, SC_HABILITATIONS },
 	/* statistics (api_stats.c, pages_stats.c: the public page) */
 	{ "GET",    "/v1/stats",           AUTH_SESSION, BODY_NONE, api_stats, SC_STATS },
 	{ "GET",    "/stats",              AUTH_NONE,    BODY_NONE, page_stats, NO_TOKEN },

@@ -92,6 +92,8 @@ int page_usager_revocation_attestation(struct req *);
 int api_structure_request_create(struct req *);
 int api_structure_request_list(struct req *);
 int api_habilitation_list(struct req *);
+int api_habilitation_create(struct req *);
+int api_habilitation_set(struct req *);
 int api_structure_request_set(struct req *);
 int page_apply_show(struct req *);
 int page_apply_post(struct req *);

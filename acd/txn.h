@@ -57,5 +57,8 @@ typedef int (*item_fn)(struct txn *t, json_t *in, json_t *out, struct fail *f);
 /* Runs fn over the body: one JSON object (reply: the object, or the error) or
  * NDJSON lines (reply: one result line per input line, in order). */
 int run_items(struct req *r, const struct field *spec, item_fn fn);
+/* The same, with after(result) on each item done, once committed (its mails),
+ * before the reply. */
+int run_items_then(struct req *r, const struct field *spec, item_fn fn, void (*after)(json_t *));
 
 #endif

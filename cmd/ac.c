@@ -20,6 +20,8 @@ static const char *const tools[][2] = {
 	{ "structure-apply", "send a structure's application for habilitation (no login)" },
 	{ "structure-request-list", "list structures' applications (operators)" },
 	{ "habilitation-list", "list aidants' habilitation requests (référents, operators)" },
+	{ "habilitation-new", "ask for people to be trained and habilitated as aidants" },
+	{ "habilitation-set", "move habilitation requests along: state, PIX result, training" },
 	{ "structure-request-set", "accept, refuse, ask for changes to applications (operators)" },
 	{ "aidant-add", "add aidants and référents to a structure" },
 	{ "aidant-list", "list the aidants of your structures" },

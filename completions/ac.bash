@@ -7,7 +7,7 @@ aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-impo
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list reminders-send
 token-new token-list token-revoke stats structure-apply structure-request-list habilitation-list
-structure-request-set'
+structure-request-set habilitation-new habilitation-set'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
@@ -54,6 +54,8 @@ _ac_options()
 	ac-structure-request-list) echo '--status= --region= --departement= --csv' ;;
 	ac-habilitation-list) echo '--structure= --status= --region= --departement= --csv' ;;
 	ac-structure-request-set) echo '--status= --message= --stdin --csv' ;;
+	ac-habilitation-new)  echo '--structure= --email= --first-name= --last-name= --profession= --conseiller-numerique --course= --trainer= --csv' ;;
+	ac-habilitation-set)  echo '--status= --message= --pix-passed= --pix-score= --trained-on= --stdin --csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' -e '^--token-file=$' ;;
 	esac
 	echo '--token-file= --help --version'
@@ -101,7 +103,7 @@ _ac_value()
 		autorisation_use client_create key_rotate token_code token_issue
 		token_reuse usager_login usager_alone renewal_other_usager attestation_sent
 		reminder_sent token_create token_revoke aidant_warn purge structure_apply
-		structure_request_update habilitation_create' ;;
+		structure_request_update habilitation_create habilitation_update habilitation_validate' ;;
 	--pskc|--attestation|--output|--token-file)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
@@ -153,17 +155,18 @@ _ac()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if (( COMP_CWORD == 1 )); then
-		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant card mandate usager audit client token reminders help' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant habilitation card mandate usager audit client token reminders help' -- "$cur")
 		return 0
 	fi
 	local noun=${COMP_WORDS[1]}
 	case $noun in
-	structure|aidant|card|mandate|usager|client|token|reminders)
+	structure|aidant|habilitation|card|mandate|usager|client|token|reminders)
 		if (( COMP_CWORD == 2 )); then
 			local verbs
 			case $noun in
 			structure) verbs='new list set deactivate' ;;
 			aidant)    verbs='add list deactivate unlock inactive' ;;
+			habilitation) verbs='list new set' ;;
 			card)      verbs='import list link unlink enroll check' ;;
 			mandate)   verbs='new list show renew revoke attestation' ;;
 			usager)    verbs='list show' ;;

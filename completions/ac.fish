@@ -29,6 +29,7 @@ complete -c ac -n __ac_needs_command -a logout -d 'end the session'
 complete -c ac -n __ac_needs_command -a whoami -d 'show who the session is'
 complete -c ac -n __ac_needs_command -a structure -d 'create, list, edit, deactivate structures'
 complete -c ac -n __ac_needs_command -a aidant -d 'add, list, deactivate, unlock aidants; warn and deactivate the inactive'
+complete -c ac -n __ac_needs_command -a habilitation -d "ask for, list, move along aidants' habilitation requests"
 complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enroll, check cards'
 complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, revoke mandates; attestations'
 complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
@@ -39,6 +40,7 @@ complete -c ac -n __ac_needs_command -a reminders -d 'send the renewal reminders
 complete -c ac -n __ac_needs_command -a help -d 'list the tools'
 complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate apply request-list request-set'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock inactive'
+complete -c ac -n '__ac_needs_verb habilitation' -a 'list new set'
 complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll check'
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
 complete -c ac -n '__ac_needs_verb usager' -a 'list show'
@@ -91,12 +93,12 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error returned'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge structure_apply structure_request_update habilitation_create'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge structure_apply structure_request_update habilitation_create habilitation_update habilitation_validate'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set habilitation-list
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set habilitation-list habilitation-new habilitation-set
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -252,4 +254,20 @@ __ac_opt structure-request-set status 'the decision' 'accepted refused changes_r
 __ac_opt structure-request-set message 'why, mailed to the applicant'
 __ac_opt structure-request-set stdin "the applications are stdin's lines" -flag
 __ac_opt structure-request-set csv 'read CSV from standard input' -flag
+__ac_opt habilitation-new structure "the structure's id"
+__ac_opt habilitation-new email "the person's email"
+__ac_opt habilitation-new first-name 'first name'
+__ac_opt habilitation-new last-name 'last name'
+__ac_opt habilitation-new profession profession
+__ac_opt habilitation-new conseiller-numerique 'the person is a conseiller numérique' -flag
+__ac_opt habilitation-new course 'classic (a training session) or p2p (with a trainer)' 'classic p2p'
+__ac_opt habilitation-new trainer 'p2p: the active aidant of the structure who trains'
+__ac_opt habilitation-new csv 'read CSV from standard input' -flag
+__ac_opt habilitation-set status 'the state to move to' 'new eligible eligible_p2p refused cancelled cancelled_by_referent validated'
+__ac_opt habilitation-set message 'why (a refusal, a cancellation)'
+__ac_opt habilitation-set pix-passed "the PIX test's result (operators)" 'true false'
+__ac_opt habilitation-set pix-score 'the PIX score (operators)'
+__ac_opt habilitation-set trained-on 'the day a training was attended, YYYY-MM-DD (operators)'
+__ac_opt habilitation-set stdin "the requests are stdin's lines" -flag
+__ac_opt habilitation-set csv 'stdin is CSV with a header row' -flag
 __ac_opt token-revoke csv 'read CSV from standard input' -flag
