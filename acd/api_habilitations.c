@@ -5,6 +5,7 @@
 #include "ac.h"
 #include "auth.h"
 #include "routes.h"
+#include "training.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -93,7 +94,8 @@ int api_habilitation_list(struct req *r)
 		" WHERE ($1 = 1 OR h.structure_id IN (SELECT ms.structure_id FROM memberships ms"
 		" WHERE ms.account_id = $2 AND ms.active = 1 AND ms.is_referent = 1))"
 		" AND ($3 = 0 OR h.structure_id = $3) AND ($4 = '' OR s.region = $4)"
-		" AND ($5 = '' OR s.departement = $5) ORDER BY h.id";
+		" AND ($5 = '' OR s.departement = $5) AND ($6 = 0 OR h.id IN (SELECT tr.request_id"
+		" FROM training_registrations tr WHERE tr.training_id = $6)) ORDER BY h.id";
 	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden",
 				   "only a référent (its structures') or an operator reads habilitation requests");
@@ -111,12 +113,20 @@ int api_habilitation_list(struct req *r)
 		return reply_error(r, 400, "bad_region", "no région has the INSEE code \"%.10s\"", region);
 	if (dep && !ac_departement_find(dep))
 		return reply_error(r, 400, "bad_departement", "no département has the code \"%.10s\"", dep);
+	const char *training_q = req_query(r, "training");
+	int64_t training = training_q ? ac_text_id(training_q) : 0;
+	struct training tr;
+	if (training_q && !training)
+		return reply_error(r, 400, "bad_filter", "training must be an id (a whole number)");
+	if (training && training_load(r->db, training, &tr) != 1)
+		return reply_error(r, 404, "not_found", "no such training: %lld", (long long)training);
 	store_stmt *st = store_prep(r->db, q);
 	store_bind_int(st, 1, r->who.operator ? 1 : 0);
 	store_bind_int(st, 2, r->who.account);
 	store_bind_int(st, 3, structure);
 	store_bind_text(st, 4, region ? region : "");
 	store_bind_text(st, 5, dep ? dep : "");
+	store_bind_int(st, 6, training);
 	json_t *lines = json_array();
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW)

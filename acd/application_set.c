@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SET_LINES_MAX 10000
 
 struct setting {
 	int64_t id;
@@ -185,14 +184,9 @@ int api_structure_request_set(struct req *r)
 		json_decref(in);
 		return out ? reply_json(r, 200, out) : reply_fail(r, &f);
 	}
+	if (req_lines_over(r, BULK_LINES_MAX)) /* refused whole, before any change */
+		return r->status;
 	const char *p = r->body ? r->body : "", *end = p + r->len;
-	size_t lines = 0;
-	for (const char *q = p; q < end; q++)
-		lines += *q == '\n';
-	lines += r->len && end[-1] != '\n';
-	if (lines > SET_LINES_MAX) /* refused whole, before any change */
-		return reply_error(r, 413, "too_many_lines", "%zu lines: a body holds %d at most; split "
-				   "the input", lines, SET_LINES_MAX);
 	json_t *results = json_array();
 	size_t lineno = 0;
 	while (p < end) {

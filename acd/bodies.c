@@ -77,6 +77,12 @@ const struct field body_habilitation_set[] = {
 	{ "message", F_STR, 0 }, { "pix_passed", F_BOOL, 0 }, { "pix_score", F_INT, 0 },
 	{ "trained_on", F_STR, 0 }, { 0 }
 };
+const struct field body_training_create[] = {
+	{ "start", F_STR, 1 }, { "hours", F_INT, 1 }, { "place", F_STR, 0 }, { "remote", F_BOOL, 0 },
+	{ "capacity", F_INT, 1 }, { "kind", F_STR, 0 }, { "organisation", F_STR, 0 }, { 0 }
+};
+const struct field body_training_seat[] = { { "training", F_INT, 1 }, { "request", F_INT, 1 }, { 0 } };
+const struct field body_training_attend[] = { { "training", F_INT, 1 }, { "email", F_STR, 1 }, { 0 } };
 
 const struct body_spec body_specs[] = {
 	{ "POST", "/v1/session", body_session_create },
@@ -103,5 +109,9 @@ const struct body_spec body_specs[] = {
 	{ "POST", "/v1/reminders/send", body_reminders_send },
 	{ "POST", "/v1/habilitation-requests", body_habilitation_create },
 	{ "POST", "/v1/habilitation-requests/set", body_habilitation_set },
+	{ "POST", "/v1/trainings", body_training_create },
+	{ "POST", "/v1/trainings/register", body_training_seat },
+	{ "POST", "/v1/trainings/unregister", body_training_seat },
+	{ "POST", "/v1/trainings/attend", body_training_attend },
 	{ 0 }
 };

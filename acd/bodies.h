@@ -28,6 +28,9 @@ extern const struct field body_token_revoke[]; /* POST /v1/tokens/revoke */
 extern const struct field body_reminders_send[]; /* POST /v1/reminders/send */
 extern const struct field body_habilitation_create[]; /* POST /v1/habilitation-requests */
 extern const struct field body_habilitation_set[]; /* POST /v1/habilitation-requests/set */
+extern const struct field body_training_create[]; /* POST /v1/trainings */
+extern const struct field body_training_seat[]; /* POST /v1/trainings/register, /unregister */
+extern const struct field body_training_attend[]; /* POST /v1/trainings/attend */
 
 /* Every route and its body, for the fuzzer and the tests. */
 struct body_spec {

@@ -145,5 +145,7 @@ int api_habilitation_create(struct req *r)
 	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden", "only a référent (for its structures) or an "
 				   "operator asks for habilitations");
+	if (req_lines_over(r, BULK_LINES_MAX))
+		return r->status;
 	return run_items(r, body_habilitation_create, new_one);
 }

@@ -21,6 +21,7 @@
 #include "habilitation.h"
 #include "log.h"
 #include "mail.h"
+#include "training.h"
 #include "ac.h"
 
 #include <stdio.h>
@@ -278,6 +279,17 @@ static int set_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 			goto fail;
 		}
 		snprintf(h.status, sizeof h.status, "%s", to);
+		/* out of the registrable states (but validated, which used its
+		 * seat): the seats it holds go back to the sessions */
+		if (strcmp(to, "validated") && strcmp(to, "eligible") && strcmp(to, "eligible_p2p")) {
+			int released = training_release(t, h.id);
+			if (released < 0) {
+				fail_set(f, 500, "internal", "cannot give the request's seats back");
+				goto fail;
+			}
+			if (released)
+				json_object_set_new(d, "seats_released", json_integer(released));
+		}
 		json_object_set_new(d, "before", json_string(before));
 		json_object_set_new(d, "status", json_string(to));
 		if (message && *message)
@@ -345,5 +357,7 @@ int api_habilitation_set(struct req *r)
 	if (!authz_referent_anywhere(r))
 		return reply_error(r, 403, "forbidden", "only a référent (its structures') or an "
 				   "operator moves habilitation requests");
+	if (req_lines_over(r, BULK_LINES_MAX))
+		return r->status;
 	return run_items_then(r, body_habilitation_set, set_one, mails_after);
 }

@@ -117,3 +117,19 @@ int run_items(struct req *r, const struct field *spec, item_fn fn)
 {
 	return run_items_then(r, spec, fn, NULL);
 }
+
+int req_lines_over(struct req *r, size_t max)
+{
+	if (!r->ndjson)
+		return 0;
+	const char *p = r->body ? r->body : "", *end = p + r->len;
+	size_t lines = 0;
+	for (const char *q = p; q < end; q++)
+		lines += *q == '\n';
+	lines += r->len && end[-1] != '\n';
+	if (lines <= max)
+		return 0;
+	reply_error(r, 413, "too_many_lines", "%zu lines: a body holds %zu at most; split the input",
+		    lines, max);
+	return 1;
+}

@@ -113,6 +113,12 @@ static const struct route routes[] = {
 	{ "GET",    "/v1/habilitation-requests", AUTH_SESSION, BODY_NONE, api_habilitation_list, SC_HABILITATIONS },
 	{ "POST",   "/v1/habilitation-requests", AUTH_SESSION, BODY_BULK, api_habilitation_create, SC_HABILITATIONS },
 	{ "POST",   "/v1/habilitation-requests/set", AUTH_SESSION, BODY_BULK, api_habilitation_set, SC_HABILITATIONS },
+	/* training sessions (training_*.c, api_trainings.c) */
+	{ "POST",   "/v1/trainings",       AUTH_SESSION, BODY_BULK, api_training_create, SC_HABILITATIONS },
+	{ "GET",    "/v1/trainings",       AUTH_SESSION, BODY_NONE, api_training_list, SC_HABILITATIONS },
+	{ "POST",   "/v1/trainings/register", AUTH_SESSION, BODY_BULK, api_training_register, SC_HABILITATIONS },
+	{ "POST",   "/v1/trainings/unregister", AUTH_SESSION, BODY_BULK, api_training_unregister, SC_HABILITATIONS },
+	{ "POST",   "/v1/trainings/attend", AUTH_SESSION, BODY_BULK, api_training_attend, SC_HABILITATIONS },
 	/* statistics (api_stats.c, pages_stats.c: the public page) */
 	{ "GET",    "/v1/stats",           AUTH_SESSION, BODY_NONE, api_stats, SC_STATS },
 	{ "GET",    "/stats",              AUTH_NONE,    BODY_NONE, page_stats, NO_TOKEN },

@@ -61,4 +61,11 @@ int run_items(struct req *r, const struct field *spec, item_fn fn);
  * before the reply. */
 int run_items_then(struct req *r, const struct field *spec, item_fn fn, void (*after)(json_t *));
 
+/* The lines one bulk body of the pipeline's routes (applications,
+ * habilitation requests, trainings) holds at most. */
+#define BULK_LINES_MAX 10000
+/* Whether an NDJSON body has more than max lines, then refused whole with
+ * 413 too_many_lines before any change (the reply made). */
+int req_lines_over(struct req *r, size_t max);
+
 #endif

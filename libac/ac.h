@@ -258,6 +258,13 @@ struct ac_item_tool {
  * Checks required flags, integers and choices (exit 64).  Returns the status. */
 int ac_item_tool(int argc, char **argv, const struct ac_item_tool *t);
 
+/* ---- seat.c: a seat in a training session taken or given back ---------- */
+/* The whole of ac-training-register and ac-training-unregister: --training
+ * and --request for one, or stdin's lines (a line's "request", or "id" of an
+ * ac-habilitation-list line; --training for every line, or each its own
+ * "training").  POSTs to path; returns the exit status. */
+int ac_seat_tool(int argc, char **argv, const char *path, const char *summary);
+
 /* ---- progress.c: a progress bar on stderr, on a terminal only ---------- */
 struct ac_progress;
 struct ac_progress *ac_progress_start(const char *title, size_t total); /* NULL: none */
