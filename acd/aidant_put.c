@@ -71,12 +71,15 @@ struct membership_change {
 	int had, was_active;    /* before */
 	int aidant, referent;   /* after */
 	int wrote;
+	int granted;            /* the aidant role given here anew */
 };
 
 /* The membership of account in structure, created or brought to the roles
- * asked; absent flags keep what is, a newcomer is an aidant, not a référent. */
-static int upsert_membership(struct txn *t, int64_t account, int64_t structure, json_t *in,
-			     struct membership_change *m, struct fail *f)
+ * asked; absent flags keep what is, a newcomer is an aidant, not a référent.
+ * in's "_via" says where a new aidant role comes from, for the journal
+ * (habilitation_request, application; an operator's import when absent). */
+static int upsert_membership(struct txn *t, const char *email, int64_t account, int64_t structure,
+			     json_t *in, struct membership_change *m, struct fail *f)
 {
 	static const char qm[] = "SELECT is_aidant, is_referent, active FROM memberships"
 				 " WHERE account_id = $1 AND structure_id = $2";
@@ -100,6 +103,14 @@ static int upsert_membership(struct txn *t, int64_t account, int64_t structure, 
 		return fail_set(f, 400, "no_role", "a member must be an aidant, a référent, or both");
 	if (m->referent != was_referent && !authz_operator(t->r))
 		return fail_set(f, 403, "forbidden", "only an operator makes or unmakes a référent");
+	/* the gate (issue 9 §0): the aidant role comes from a validated
+	 * habilitation request, or from an operator's import; a référent only
+	 * gives it back to someone habilitated in this same structure before */
+	m->granted = m->aidant && !(m->had && was_aidant);
+	if (m->granted && !authz_operator(t->r))
+		return fail_set(f, 409, "habilitation_required", "%s was never habilitated as an aidant "
+				"of structure %lld: ask for their training with ac-habilitation-new (a person "
+				"habilitated elsewhere is a transfer, without training)", email, (long long)structure);
 	if (!m->had) {
 		st = store_prep(t->db, insm);
 		store_bind_int(st, 1, account);
@@ -128,7 +139,7 @@ int aidant_put(struct txn *t, const char *email, int64_t structure, json_t *in,
 	int changed = 0;
 	int64_t account = upsert_account(t, email, in, &changed, f);
 	struct membership_change m = { 0 };
-	if (account < 0 || upsert_membership(t, account, structure, in, &m, f))
+	if (account < 0 || upsert_membership(t, email, account, structure, in, &m, f))
 		return -1;
 	res->account = account;
 	res->aidant = m.aidant;
@@ -138,9 +149,10 @@ int aidant_put(struct txn *t, const char *email, int64_t structure, json_t *in,
 		return 0;
 	const char *action = !m.had ? "aidant_add" : !m.was_active ? "aidant_reactivate" : "aidant_update";
 	if (journal_append(t, action, structure, email,
-			   json_pack("{s:s,s:s,s:b,s:b}", "first_name", jstr(in, "first_name", ""),
+			   json_pack("{s:s,s:s,s:b,s:b,s:s?}", "first_name", jstr(in, "first_name", ""),
 				     "last_name", jstr(in, "last_name", ""), "aidant", m.aidant,
-				     "referent", m.referent)))
+				     "referent", m.referent, "habilitation",
+				     m.granted ? jstr(in, "_via", "import") : NULL)))
 		return fail_set(f, 500, "internal", "cannot write the journal");
 	return 0;
 }

@@ -41,9 +41,10 @@ static int referent_put(struct txn *t, json_t *re, struct accepted *acc, struct 
 	store_bind_text(st, 1, email);
 	store_bind_int(st, 2, acc->structure);
 	int aidant = store_step(st) == STORE_ROW && store_col_int(st, 0);
-	json_t *in = json_pack("{s:s,s:s,s:s,s:b,s:b}", "first_name", jstr(re, "first_name", ""),
+	json_t *in = json_pack("{s:s,s:s,s:s,s:b,s:b,s:s}", "first_name", jstr(re, "first_name", ""),
 			       "last_name", jstr(re, "last_name", ""), "profession",
-			       jstr(re, "profession", ""), "aidant", aidant, "referent", 1);
+			       jstr(re, "profession", ""), "aidant", aidant, "referent", 1, "_via",
+			       "application");
 	struct aidant_put res = { 0 };
 	int rc = aidant_put(t, email, acc->structure, in, &res, f);
 	json_decref(in);

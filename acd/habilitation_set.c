@@ -212,8 +212,8 @@ static int validate(struct txn *t, struct hreq *h, json_t *out, struct fail *f)
 	if (!h->transfer && !strcmp(h->status, "eligible") && (h->pix_null || !h->pix_passed))
 		return fail_set(f, 409, "pix_not_passed", "habilitation request %lld: PIX is not passed "
 				"(set \"pix_passed\" from the PIX results)", (long long)h->id);
-	json_t *in = json_pack("{s:s,s:s,s:s,s:b}", "first_name", h->first, "last_name", h->last,
-			       "profession", h->profession, "aidant", 1);
+	json_t *in = json_pack("{s:s,s:s,s:s,s:b,s:s}", "first_name", h->first, "last_name", h->last,
+			       "profession", h->profession, "aidant", 1, "_via", "habilitation_request");
 	struct aidant_put res = { 0 };
 	int rc = aidant_put(t, h->email, h->structure, in, &res, f);
 	json_decref(in);

@@ -99,9 +99,19 @@ refused() {
 	assert_equal "$(sed 's/3/N/g' <<<"$output")" "$foreign"
 }
 
-@test "the référent of A manages A: adds an aidant, links a card with a code, unlocks" {
+@test "the référent of A manages A: no untrained aidant (habilitation_required), gives back its own aidant's role, links a card with a code, unlocks" {
+	before=$(state_digest); n=$(journal_count)
 	run ac-aidant-add --structure 1 --email new.a@a.fr --first-name New --last-name A
+	assert_failure 1
+	assert_output --partial "ac-habilitation-new"
+	[ "$(state_digest)" = "$before" ]
+	[ "$(journal_count)" = "$n" ]
+	# someone habilitated in A before comes back: the référent reactivates them
+	XDG_STATE_HOME="$T/state" ac-aidant-deactivate --email aidant.a@a.fr --structure 1 > /dev/null
+	run ac-aidant-add --structure 1 --email aidant.a@a.fr --first-name Aidant --last-name A
 	assert_success
+	jq -e '.aidant and .changed' <<<"$output"
+	[ "$(sql "SELECT action || ' ' || actor FROM journal ORDER BY seq DESC LIMIT 1")" = "aidant_reactivate ref.a@a.fr" ]
 	run ac-card-link --serial GADT00000003 --email aidant.a@a.fr --code "$(totp_hex $SEED_A2)"
 	assert_success
 	[ "$(sql "SELECT state FROM cards WHERE serial = 'GADT00000003'")" = active ]
@@ -135,9 +145,15 @@ refused() {
 }
 
 @test "adding B's aidant to A gives the référent of A no hold on that person" {
+	# a référent cannot: B's aidant comes to A as a transfer (ac-habilitation-new)
 	run ac-aidant-add --structure 1 --email aidant.b@b.fr --first-name Hacked --last-name ByA
+	assert_failure 1
+	assert_output --partial "transfer"
+	# an operator's import can
+	run env XDG_STATE_HOME="$T/state" ac-aidant-add --structure 1 --email aidant.b@b.fr --first-name Aidant --last-name B
 	assert_success
-	# the identity stays as B and the person set it
+	[ "$(sql "SELECT json_extract(details, '\$.habilitation') FROM journal ORDER BY seq DESC LIMIT 1")" = import ]
+	# the identity stays as B set it
 	[ "$(sql "SELECT first_name || ' ' || last_name FROM accounts WHERE email = 'aidant.b@b.fr'")" = "Aidant B" ]
 	before=$(state_digest); n=$(journal_count)
 	# no app, no card: either would be a way to log in as them

@@ -60,9 +60,12 @@ new_token() {
 
 @test "a token acts within its scopes, as token:ID in the journal; last_used_at kept; ac-whoami says which" {
 	new_token ref-a --name arrivals --scopes aidants:write
+	# an aidant of Lyon who left comes back: the référent's token reactivates them
+	ac-aidant-add --structure 1 --email a9@lyon.fr --first-name Neuf --last-name Lyon > /dev/null
+	ac-aidant-deactivate --email a9@lyon.fr --structure 1 > /dev/null
 	run env AC_TOKEN="$TOKEN" ac-aidant-add --structure 1 --email a9@lyon.fr --first-name Neuf --last-name Lyon
 	assert_success
-	[ "$(sql "SELECT actor FROM journal WHERE action = 'aidant_add' AND subject LIKE '%a9@lyon.fr%'")" = token:1 ]
+	[ "$(sql "SELECT actor FROM journal WHERE action = 'aidant_reactivate' AND subject LIKE '%a9@lyon.fr%'")" = token:1 ]
 	[ "$(sql "SELECT last_used_at IS NOT NULL FROM api_tokens WHERE id = 1")" = 1 ]
 	run env AC_TOKEN="$TOKEN" ac-whoami
 	assert_success
