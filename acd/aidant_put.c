@@ -74,6 +74,25 @@ struct membership_change {
 	int granted;            /* the aidant role given here anew */
 };
 
+int last_referent(store_conn *db, int64_t structure, int64_t account)
+{
+	static const char others[] =
+		"SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id"
+		" WHERE m.structure_id = $1 AND m.is_referent = 1 AND m.active = 1 AND a.active = 1"
+		" AND a.id <> $2";
+	static const char self[] = "SELECT COUNT(*) FROM memberships WHERE structure_id = $1"
+				   " AND account_id = $2 AND is_referent = 1 AND active = 1";
+	store_stmt *st = store_prep(db, self);
+	store_bind_int(st, 1, structure);
+	store_bind_int(st, 2, account);
+	if (store_int_or(st, 0) == 0)
+		return 0;
+	st = store_prep(db, others);
+	store_bind_int(st, 1, structure);
+	store_bind_int(st, 2, account);
+	return store_int_or(st, 0) == 0;
+}
+
 /* The membership of account in structure, created or brought to the roles
  * asked; absent flags keep what is, a newcomer is an aidant, not a référent.
  * in's "_via" says where a new aidant role comes from, for the journal
@@ -101,8 +120,17 @@ static int upsert_membership(struct txn *t, const char *email, int64_t account, 
 	m->referent = jbool(in, "referent", was_referent);
 	if (!m->aidant && !m->referent)
 		return fail_set(f, 400, "no_role", "a member must be an aidant, a référent, or both");
-	if (m->referent != was_referent && !authz_operator(t->r))
-		return fail_set(f, 403, "forbidden", "only an operator makes or unmakes a référent");
+	/* a référent designates co-référents among its structure's active
+	 * aidants and may step down, never leaving the structure without one
+	 * (issue 9 §5); anyone else is made a référent by an operator */
+	if (m->referent && !was_referent && !authz_operator(t->r) &&
+	    !(m->had && m->was_active && was_aidant))
+		return fail_set(f, 403, "forbidden", "only an operator makes a référent of someone who "
+				"is no active aidant of the structure");
+	if (!m->referent && was_referent && !authz_operator(t->r) && last_referent(t->db, structure, account))
+		return fail_set(f, 409, "last_referent", "%s is the last active référent of structure "
+				"%lld: designate another first (ac-aidant-add --structure %lld --email E "
+				"--referent)", email, (long long)structure, (long long)structure);
 	/* the gate (issue 9 §0): the aidant role comes from a validated
 	 * habilitation request, or from an operator's import; a référent only
 	 * gives it back to someone habilitated in this same structure before */

@@ -21,6 +21,10 @@ struct aidant_put {
 int aidant_put(struct txn *t, const char *email, int64_t structure, json_t *in,
 	       struct aidant_put *res, struct fail *f);
 
+/* Whether account is the last active référent of structure (the one whose
+ * leaving would leave it without any). */
+int last_referent(store_conn *db, int64_t structure, int64_t account);
+
 /* The person's own fields of in: names (1 to 100 characters), profession
  * (200 at most), phone: 0, or -1 with a 400 in f. */
 int aidant_person_ok(json_t *in, struct fail *f);

@@ -118,6 +118,12 @@ static int deactivate_one(struct txn *t, json_t *in, json_t *out, struct fail *f
 	}
 	if (!found)
 		return fail_set(f, 404, "not_found", "no such aidant in that structure: %s", email);
+	for (int i = 0; i < n && !authz_operator(t->r); i++) /* a référent, never the last */
+		if (last_referent(t->db, targets[i], account))
+			return fail_set(f, 409, "last_referent", "%s is the last active référent of "
+					"structure %lld: designate another first (ac-aidant-add --structure "
+					"%lld --email E --referent)", email, (long long)targets[i],
+					(long long)targets[i]);
 	if (departure_record(t, account, email, is_operator, targets, n, NULL, &remaining))
 		return fail_set(f, 500, "internal", "cannot record the departure");
 	json_t *done = json_array();
