@@ -4,17 +4,17 @@
 # folder and stopped by its PID.  A part that cannot run says so and makes the
 # whole run fail: no figure is ever made up.
 #   usage: bench/run.sh [BUILD-DIR [PART...]]   (BENCH_SECONDS: length of load runs, 5)
-#   PART: a to j, as printed (default: all); a part that needs another's data
+#   PART: a to k, as printed (default: all); a part that needs another's data
 #   runs it too ("bench/run.sh build c" runs a, b and c).
 #   BENCH_FLOW_AIDANTS: the aidants of (h), one per flow (400 per second of run)
 set -u
 B=${1:-build}
 shift $(( $# > 0 ? 1 : 0 ))
-PARTS=" ${*:-a b c d e f g h i j} "
+PARTS=" ${*:-a b c d e f g h i j k} "
 case $PARTS in *" c "* | *" f "* | *" g "*) PARTS+="a b " ;; esac
 case $PARTS in *" b "*) PARTS+="a " ;; esac
 for p in $PARTS; do
-	case $p in [a-j]) ;; *) echo "bench: no part \"$p\" (a to j)" >&2; exit 64 ;; esac
+	case $p in [a-k]) ;; *) echo "bench: no part \"$p\" (a to k)" >&2; exit 64 ;; esac
 done
 want() { [[ $PARTS == *" $1 "* ]]; }
 cd "$(dirname "$0")/.." || exit 1
@@ -459,11 +459,44 @@ SQL
 	I_ACD_PID=
 }
 
+# (k) N habilitation requests moved new -> eligible by ac-habilitation-set
+# from stdin (each line journaled, as acd does) vs the sqlite3 shell updating
+# the same rows in one transaction.
+bench_habilitations() {
+	need ac-structure-new ac-habilitation-new ac-habilitation-set || return
+	local sid t0 t b
+	sid=$(ac-structure-new --name "Bench France services" --siret 73282932000074 --zipcode 29200 --city Brest | jq -r .id)
+	[ -n "$sid" ] && [ "$sid" != null ] || { fail "(k) ac-structure-new gave no id"; return; }
+	awk -v n=$N -v s="$sid" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "{\"structure\":%d,\"email\":\"futur%d@bench.fr\",\"first_name\":\"F\",\"last_name\":\"A%d\",\"profession\":\"Médiateur\"}\n", s, i, i }' |
+		ac-habilitation-new > "$W/hab-new.out" || { fail "(k) ac-habilitation-new exited $?"; return; }
+	jq -c 'select(.ok) | {id}' "$W/hab-new.out" > "$W/hab-set.ndjson"
+	[ "$(wc -l < "$W/hab-set.ndjson")" = $N ] || { fail "(k) not every request was made"; return; }
+	t0=$(now)
+	ac-habilitation-set --stdin --status eligible < "$W/hab-set.ndjson" > "$W/hab-set.out" ||
+		{ fail "(k) ac-habilitation-set exited $?"; return; }
+	t=$(since "$t0")
+	[ "$(grep -c '"status":"eligible"' "$W/hab-set.out")" = $N ] || { fail "(k) not every request moved"; return; }
+	awk -v n=$N 'BEGIN { print "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN;";
+		for (i = 1; i <= n; i++)
+			printf "INSERT INTO habilitation_requests (id, structure_id, email, first_name, last_name, profession, status, created_at, updated_at) VALUES (%d, 1, '"'"'futur%d@bench.fr'"'"', '"'"'F'"'"', '"'"'A'"'"', '"'"'M'"'"', '"'"'new'"'"', 1714521600, 1714521600);\n", i, i;
+		print "COMMIT;" }' > "$W/hab-rows.sql"
+	sqlite3 "$W/base.db" < "$W/hab-rows.sql" > /dev/null || { fail "(k) the sqlite3 baseline's rows failed"; return; }
+	awk -v n=$N 'BEGIN { print "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN;";
+		for (i = 1; i <= n; i++)
+			printf "UPDATE habilitation_requests SET status = '"'"'eligible'"'"', message = '"'"''"'"', updated_at = 1714521700 WHERE id = %d AND status = '"'"'new'"'"';\n", i;
+		print "COMMIT;" }' > "$W/hab-set.sql"
+	t0=$(now)
+	sqlite3 "$W/base.db" < "$W/hab-set.sql" > /dev/null || { fail "(k) the sqlite3 baseline failed"; return; }
+	b=$(since "$t0")
+	row "(k) ac-habilitation-set --stdin, $N requests" "${t}s" "sqlite3, one transaction" "${b}s" "$(ratio "$t" "$b")"
+}
+
 need acd jq oathtool sqlite3 cc pkg-config || exit 1
 build_helpers || { echo "bench: cannot build bench/ helpers" >&2; exit 1; }
 echo "make bench: each figure beside its baseline from this same run (lower time / higher rate is better)"
 echo "            (acd runs with --rate-limit 0: all the load comes from one address)"
-if [[ $PARTS == *" "[a-g]" "* ]]; then
+if [[ $PARTS == *" "[a-gk]" "* ]]; then
 	start_acd || { echo "bench: cannot start acd" >&2; exit 1; }
 	schema_copy
 fi
@@ -476,6 +509,7 @@ want e && bench_verify
 want h && bench_oidc_flow
 want i && bench_stats
 want j && bench_mixed
+want k && bench_habilitations
 if [ $failed != 0 ]; then
 	echo "bench: some parts could not run (see above): no figure was made up for them" >&2
 	exit 1

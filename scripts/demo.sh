@@ -102,13 +102,17 @@ say "The référente logs in with a code from her card"
 seed_of() { grep "^$1," "$DIR/cards.csv" | cut -d, -f2; }
 as referente ac-login --email sophie.martin@ccas-villeurbanne.fr --code "$(card_code "$(seed_of GADT00055091)")"
 
-say "She adds her three aidants from an NDJSON file"
+say "She cannot add an aidant who was never trained: the aidant role comes from a habilitation"
+as referente ac-aidant-add --structure "$S" --email nouvel.aidant@ccas-villeurbanne.fr \
+	--first-name Nouvel --last-name Aidant || echo "(exit status $?)"
+
+say "Her three aidants were trained before this service: the operator imports them (journaled as an import)"
 cat > "$DIR/aidants.ndjson" <<NDJSON
 {"structure":$S,"email":"karim.benali@ccas-villeurbanne.fr","first_name":"Karim","last_name":"Benali","profession":"conseiller numérique"}
 {"structure":$S,"email":"lea.dupont@ccas-villeurbanne.fr","first_name":"Léa","last_name":"Dupont","profession":"travailleuse sociale"}
 {"structure":$S,"email":"marc.nguyen@ccas-villeurbanne.fr","first_name":"Marc","last_name":"Nguyen","profession":"agent d'accueil"}
 NDJSON
-as referente ac-aidant-add < "$DIR/aidants.ndjson"
+as operator ac-aidant-add < "$DIR/aidants.ndjson"
 
 say "The operator links their cards in bulk; the same file again changes nothing"
 cat > "$DIR/links.ndjson" <<NDJSON
@@ -313,6 +317,82 @@ chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=9
 	--screenshot="$DIR/stats/stats.png" "$AC_URL/stats" > /dev/null 2>&1 ||
 	{ echo "(chromium could not take the /stats screenshot)"; exit 1; }
 echo "the public page $AC_URL/stats, screenshot: $DIR/stats/stats.png"
+
+say "A habilitation wave: a mairie applies (JSON from a partner), the applicant confirms by the mailed link"
+cat > "$DIR/application.json" <<'JSON'
+{"applicant":{"email":"claire.petit@mairie-vaulx.fr","first_name":"Claire","last_name":"Petit"},
+ "structure":{"siret":"21690256800015","name":"Mairie de Vaulx-en-Velin","type":"mairie",
+   "address":"Place de la Nation","zipcode":"69120","city":"Vaulx-en-Velin"},
+ "referent":{"email":"paul.roux@mairie-vaulx.fr","first_name":"Paul","last_name":"Roux",
+   "profession":"Responsable de l'accueil","aidant":false},
+ "aidants":[{"email":"lea.blanc@mairie-vaulx.fr","first_name":"Léa","last_name":"Blanc","profession":"Agente d'accueil"},
+   {"email":"omar.said@mairie-vaulx.fr","first_name":"Omar","last_name":"Saïd","profession":"Conseiller numérique"},
+   {"email":"ines.moreau@mairie-vaulx.fr","first_name":"Inès","last_name":"Moreau","profession":"Médiatrice"}],
+ "declarations":{"cgu":true,"not_free":true,"dpo":true,"professionals_only":true,"without_elected":true}}
+JSON
+ac-structure-apply < "$DIR/application.json"
+for _ in $(seq 100); do mails | grep -q '/habilitation/[0-9a-f]\{64\}' && break; sleep 0.05; done
+link=$(mails | grep -o 'http://[^ ]*/habilitation/[0-9a-f]\{64\}' | tail -n 1)
+echo "the confirmation link: ${link%/*}/…"
+csrf=$(curl -sS -c "$DIR/jar" -b "$DIR/jar" "$link" | grep -oE 'name="csrf" value="[0-9a-f]{64}"' | grep -oE '[0-9a-f]{64}')
+curl -sS -c "$DIR/jar" -b "$DIR/jar" --data-urlencode "csrf=$csrf" "$link" | grep -o 'Demande envoyée' | head -n 1
+
+say "ANCT accepts the submitted applications: the structure, its référent, one habilitation request per aidant (eligible)"
+as operator ac-structure-request-list --status submitted | jq -c '{id, status, aidants: (.aidants | length)}'
+printf '\033[2m[operator]$ ac-structure-request-list --status submitted | ac-structure-request-set --stdin --status accepted\033[0m\n'
+XDG_STATE_HOME="$DIR/operator" ac-structure-request-list --status submitted |
+	XDG_STATE_HOME="$DIR/operator" ac-structure-request-set --stdin --status accepted
+as operator ac-habilitation-list --status eligible | jq -c '{id, email, status, departement, region}'
+
+say "ANCT schedules a training session; Paul, the new référent, gets his card and registers his three aidants"
+start=$(TZ=Europe/Paris date -d '+2 days' +%Y-%m-%dT09:00)
+as operator ac-training-new --start "$start" --hours 7 --place "Maison France services, Vaulx-en-Velin" \
+	--capacity 12 --organisation "Formateurs du Rhône" | tee "$DIR/training.json"
+TR=$(jq .id "$DIR/training.json")
+echo '{"serial":"GADT00055095","email":"paul.roux@mairie-vaulx.fr"}' | as operator ac-card-link
+as paul ac-login --email paul.roux@mairie-vaulx.fr --code "$(card_code "$(seed_of GADT00055095)")"
+printf '\033[2m[paul]$ ac-habilitation-list --status eligible | ac-training-register --training %s\033[0m\n' "$TR"
+XDG_STATE_HOME="$DIR/paul" ac-habilitation-list --status eligible |
+	XDG_STATE_HOME="$DIR/paul" ac-training-register --training "$TR"
+as paul ac-training-list --open | jq -c '{id, start, capacity, registered, seats_left}'
+
+say "Three days later (acd restarted under libfaketime): the session took place"
+kill "$ACD_PID" && wait "$ACD_PID" || true
+later=$(( $(date +%s) + 3 * 86400 ))
+rm -f "$DIR/acd.ready"
+env FAKETIME=+3d FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 \
+	acd serve --db "$DIR/ac.db" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
+	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" --smtp-url "smtp://$smtp" \
+	2>> "$DIR/acd.log" &
+ACD_PID=$!
+addr=$(wait_ready "$DIR/acd.ready" "$ACD_PID") || { cat "$DIR/acd.log"; exit 1; }
+export AC_URL="http://$addr"
+as operator ac-login --email operateur@anct.gouv.fr --code "$(oathtool --totp -b "$secret" --now "@$later")"
+printf 'email\nlea.blanc@mairie-vaulx.fr\nomar.said@mairie-vaulx.fr\nines.moreau@mairie-vaulx.fr\n' > "$DIR/attended.csv"
+echo "the training body's attendance list, then the PIX results file:"
+sed 's/^/  | /' "$DIR/attended.csv"
+as operator ac-training-attend --training "$TR" --csv < "$DIR/attended.csv" | jq -c '{email, trained_on, changed}'
+printf 'email,structure,pix_passed,pix_score\nlea.blanc@mairie-vaulx.fr,2,true,512\nomar.said@mairie-vaulx.fr,2,true,468\nines.moreau@mairie-vaulx.fr,2,true,530\n' > "$DIR/pix.csv"
+sed 's/^/  | /' "$DIR/pix.csv"
+as operator ac-habilitation-set --stdin --csv < "$DIR/pix.csv" | jq -c '{email, ok, changed}'
+
+say "ANCT validates the trained, PIX-passed requests of the session: a pipeline of the list and set tools"
+printf '\033[2m[operator]$ ac-habilitation-list --training %s --status eligible | ac-habilitation-set --stdin --status validated\033[0m\n' "$TR"
+XDG_STATE_HOME="$DIR/operator" ac-habilitation-list --training "$TR" --status eligible |
+	XDG_STATE_HOME="$DIR/operator" ac-habilitation-set --stdin --status validated | jq -c '{email, status, account, changed}'
+echo "Léa's mailbox:"
+mails | awk '/^To: lea.blanc@mairie-vaulx.fr/,/^--$/' | sed 's/^/  | /'
+
+say "Léa gets a card from the stock and logs in: an aidant, trained and habilitated"
+cseed=$(hexseed)
+printf 'serial,seed,step\nGADT00055096,%s,60\n' "$cseed" | as operator ac-card-import --csv
+echo '{"serial":"GADT00055096","email":"lea.blanc@mairie-vaulx.fr"}' | as operator ac-card-link
+as lea-blanc ac-login --email lea.blanc@mairie-vaulx.fr --code "$(oathtool --totp -s 60 "$cseed" --now "@$later")"
+as lea-blanc ac-whoami
+as operator ac-audit > "$DIR/journal.ndjson"
+echo "the journal of the wave:"
+jq -r 'select(.action | test("^(structure_|habilitation_|training_)")) | .action' "$DIR/journal.ndjson" | sort | uniq -c
+ac-audit --verify < "$DIR/journal.ndjson"
 
 say "acd's log: one line per request, no secrets"
 tail -n 5 "$DIR/acd.log"
