@@ -7,7 +7,8 @@ aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-impo
 card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke
 mandate-attestation usager-list usager-show audit client-new client-list reminders-send
 token-new token-list token-revoke stats structure-apply structure-request-list habilitation-list
-structure-request-set habilitation-new habilitation-set'
+structure-request-set habilitation-new habilitation-set training-new training-list training-register
+training-unregister training-attend'
 
 _ac_demarches='papiers famille social travail logement transports argent justice etranger loisirs'
 
@@ -24,7 +25,7 @@ _ac_options()
 	ac-structure-list)    echo '--csv' ;;
 	ac-structure-set)     echo '--demarches= --name= --address= --zipcode= --city=' ;;
 	ac-structure-deactivate) echo '--reason= --csv' ;;
-	ac-aidant-add)        echo '--structure= --email= --first-name= --last-name= --profession= --phone= --referent --no-aidant --csv' ;;
+	ac-aidant-add)        echo '--structure= --email= --first-name= --last-name= --profession= --phone= --referent --no-referent --no-aidant --csv' ;;
 	ac-aidant-list)       echo '--structure= --inactive --csv' ;;
 	ac-aidant-deactivate) echo '--email= --structure= --csv' ;;
 	ac-aidant-unlock)     echo '--email= --csv' ;;
@@ -52,10 +53,14 @@ _ac_options()
 	ac-stats)             echo '--from= --to= --by= --csv' ;;
 	ac-structure-apply)   echo '' ;;
 	ac-structure-request-list) echo '--status= --region= --departement= --csv' ;;
-	ac-habilitation-list) echo '--structure= --status= --region= --departement= --csv' ;;
+	ac-habilitation-list) echo '--structure= --status= --region= --departement= --training= --csv' ;;
 	ac-structure-request-set) echo '--status= --message= --stdin --csv' ;;
 	ac-habilitation-new)  echo '--structure= --email= --first-name= --last-name= --profession= --conseiller-numerique --course= --trainer= --csv' ;;
 	ac-habilitation-set)  echo '--status= --message= --pix-passed= --pix-score= --trained-on= --stdin --csv' ;;
+	ac-training-new)      echo '--start= --hours= --place= --remote --capacity= --kind= --organisation= --csv' ;;
+	ac-training-list)     echo '--from= --open --csv' ;;
+	ac-training-register|ac-training-unregister) echo '--training= --request= --csv' ;;
+	ac-training-attend)   echo '--training= --email= --csv' ;;
 	*)                    "$1" --list-options 2>/dev/null | grep -v -e '^--help$' -e '^--version$' -e '^--token-file=$' ;;
 	esac
 	echo '--token-file= --help --version'
@@ -92,6 +97,8 @@ _ac_value()
 	--status) values='active expired revoked' ;;
 	--duration) values='short month semester long' ;;
 	--signing) values='RS256 ES256 HS256' ;;
+	--kind)   values='classic p2p' ;;
+	--hours)  values='7 14' ;;
 	--demarches) _ac_comma_list "$2" "$_ac_demarches"; return 0 ;;
 	--scopes)    _ac_comma_list "$2" "$_ac_scopes"; return 0 ;;
 	--by)        _ac_comma_list "$2" "national region departement structure demarche month"; return 0 ;;
@@ -103,7 +110,8 @@ _ac_value()
 		autorisation_use client_create key_rotate token_code token_issue
 		token_reuse usager_login usager_alone renewal_other_usager attestation_sent
 		reminder_sent token_create token_revoke aidant_warn purge structure_apply
-		structure_request_update habilitation_create habilitation_update habilitation_validate' ;;
+		structure_request_update habilitation_create habilitation_update habilitation_validate
+		training_create training_register training_unregister training_attend' ;;
 	--pskc|--attestation|--output|--token-file)
 		  compopt -o filenames 2>/dev/null
 		  mapfile -t COMPREPLY < <(compgen -f -- "$2"); return 0 ;;
@@ -155,18 +163,19 @@ _ac()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	if (( COMP_CWORD == 1 )); then
-		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant habilitation card mandate usager audit client token reminders help' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'login logout whoami structure aidant habilitation training card mandate usager audit client token reminders help' -- "$cur")
 		return 0
 	fi
 	local noun=${COMP_WORDS[1]}
 	case $noun in
-	structure|aidant|habilitation|card|mandate|usager|client|token|reminders)
+	structure|aidant|habilitation|training|card|mandate|usager|client|token|reminders)
 		if (( COMP_CWORD == 2 )); then
 			local verbs
 			case $noun in
 			structure) verbs='new list set deactivate' ;;
 			aidant)    verbs='add list deactivate unlock inactive' ;;
 			habilitation) verbs='list new set' ;;
+			training)  verbs='new list register unregister attend' ;;
 			card)      verbs='import list link unlink enroll check' ;;
 			mandate)   verbs='new list show renew revoke attestation' ;;
 			usager)    verbs='list show' ;;

@@ -30,6 +30,7 @@ complete -c ac -n __ac_needs_command -a whoami -d 'show who the session is'
 complete -c ac -n __ac_needs_command -a structure -d 'create, list, edit, deactivate structures'
 complete -c ac -n __ac_needs_command -a aidant -d 'add, list, deactivate, unlock aidants; warn and deactivate the inactive'
 complete -c ac -n __ac_needs_command -a habilitation -d "ask for, list, move along aidants' habilitation requests"
+complete -c ac -n __ac_needs_command -a training -d 'schedule, list training sessions; register, unregister, record attendance'
 complete -c ac -n __ac_needs_command -a card -d 'import, list, link, unlink, enroll, check cards'
 complete -c ac -n __ac_needs_command -a mandate -d 'draw up, list, show, renew, revoke mandates; attestations'
 complete -c ac -n __ac_needs_command -a usager -d 'list and show usagers'
@@ -41,6 +42,7 @@ complete -c ac -n __ac_needs_command -a help -d 'list the tools'
 complete -c ac -n '__ac_needs_verb structure' -a 'new list set deactivate apply request-list request-set'
 complete -c ac -n '__ac_needs_verb aidant' -a 'add list deactivate unlock inactive'
 complete -c ac -n '__ac_needs_verb habilitation' -a 'list new set'
+complete -c ac -n '__ac_needs_verb training' -a 'new list register unregister attend'
 complete -c ac -n '__ac_needs_verb card' -a 'import list link unlink enroll check'
 complete -c ac -n '__ac_needs_verb mandate' -a 'new list show renew revoke attestation'
 complete -c ac -n '__ac_needs_verb usager' -a 'list show'
@@ -93,12 +95,12 @@ end
 set -l __ac_states 'stock linked active lost broken retired'
 set -l __ac_reasons 'lost broken departure error returned'
 set -l __ac_types 'ccas france_services association mairie departement autre'
-set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge structure_apply structure_request_update habilitation_create habilitation_update habilitation_validate'
+set -l __ac_actions 'login login_failed lockout unlock activity_check structure_create structure_update aidant_add aidant_update aidant_deactivate aidant_reactivate card_import card_link card_validate card_unlink card_lost card_enroll card_check session_end operator_create structure_deactivate usager_consent usager_identified mandate_create autorisation_create autorisation_revoke mandate_revoke mandate_renew autorisation_use client_create key_rotate token_code token_issue token_reuse usager_login usager_alone renewal_other_usager attestation_sent reminder_sent token_create token_revoke aidant_warn purge structure_apply structure_request_update habilitation_create habilitation_update habilitation_validate training_create training_register training_unregister training_attend'
 set -l __ac_durations 'short month semester long'
 set -l __ac_statuses 'active expired revoked'
 set -l __ac_signings 'RS256 ES256 HS256'
 
-for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set habilitation-list habilitation-new habilitation-set
+for t in login logout whoami structure-new structure-list structure-set structure-deactivate aidant-add aidant-list aidant-deactivate aidant-unlock aidant-inactive card-import card-list card-link card-unlink card-enroll card-check mandate-new mandate-list mandate-show mandate-renew mandate-revoke mandate-attestation usager-list usager-show audit client-new client-list reminders-send token-new token-list token-revoke stats structure-apply structure-request-list structure-request-set habilitation-list habilitation-new habilitation-set training-new training-list training-register training-unregister training-attend
     complete -c ac-$t -f
     __ac_opt $t help 'show the help' -flag
     __ac_opt $t version 'show the version' -flag
@@ -132,6 +134,7 @@ __ac_opt aidant-add last-name 'last name'
 __ac_opt aidant-add profession profession
 __ac_opt aidant-add phone phone
 __ac_opt aidant-add referent 'make a référent' -flag
+__ac_opt aidant-add no-referent "a référent steps down (never the structure's last)" -flag
 __ac_opt aidant-add no-aidant 'not an aidant' -flag
 __ac_opt aidant-add csv 'read CSV from standard input' -flag
 
@@ -249,6 +252,7 @@ __ac_opt habilitation-list structure "only this structure's"
 __ac_opt habilitation-list status 'only these states, comma-separated' 'waitlist new eligible eligible_p2p validated refused cancelled cancelled_by_referent'
 __ac_opt habilitation-list region "the région's INSEE code"
 __ac_opt habilitation-list departement "the département's code"
+__ac_opt habilitation-list training 'only those registered in this training session'
 __ac_opt habilitation-list csv 'print CSV for a spreadsheet' -flag
 __ac_opt structure-request-set status 'the decision' 'accepted refused changes_required'
 __ac_opt structure-request-set message 'why, mailed to the applicant'
@@ -270,4 +274,24 @@ __ac_opt habilitation-set pix-score 'the PIX score (operators)'
 __ac_opt habilitation-set trained-on 'the day a training was attended, YYYY-MM-DD (operators)'
 __ac_opt habilitation-set stdin "the requests are stdin's lines" -flag
 __ac_opt habilitation-set csv 'stdin is CSV with a header row' -flag
+__ac_opt training-new start 'when it starts, in Paris: YYYY-MM-DDTHH:MM'
+__ac_opt training-new hours 'how long it lasts' '7 14'
+__ac_opt training-new place 'where it takes place'
+__ac_opt training-new remote 'it takes place remotely (no place)' -flag
+__ac_opt training-new capacity 'seats, 1 to 1000'
+__ac_opt training-new kind 'classic (the default) or p2p' 'classic p2p'
+__ac_opt training-new organisation 'the training body'
+__ac_opt training-new csv 'read CSV from standard input' -flag
+__ac_opt training-list from 'only those starting that day or later (YYYY-MM-DD)'
+__ac_opt training-list open 'only those not begun with a seat left' -flag
+__ac_opt training-list csv 'print CSV for a spreadsheet' -flag
+__ac_opt training-register training "the training session (every line's, with stdin)"
+__ac_opt training-register request "the habilitation request (else stdin's lines)"
+__ac_opt training-register csv 'stdin is CSV with a header row' -flag
+__ac_opt training-unregister training "the training session (every line's, with stdin)"
+__ac_opt training-unregister request "the habilitation request (else stdin's lines)"
+__ac_opt training-unregister csv 'stdin is CSV with a header row' -flag
+__ac_opt training-attend training "the training session (every line's, with stdin)"
+__ac_opt training-attend email "the person who attended (else stdin's lines)"
+__ac_opt training-attend csv 'stdin is CSV with a header row' -flag
 __ac_opt token-revoke csv 'read CSV from standard input' -flag

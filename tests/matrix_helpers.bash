@@ -4,6 +4,8 @@
 # their space, and one API token of each scope made by the operator (so that
 # only the scope limits it).  Mandate 1 is A's (usager 1), 2 and 3 are B's
 # (usager 2; 3 revoked, revocation 1).  Structure request 1 is submitted.
+# Habilitation requests 1 and 2 are B's, eligible; training session 1 is to
+# come (request 1 registered), session 2 began yesterday (request 1 too).
 
 SEED_AIDANT_A=3132333435363738393031323334353637383930
 SEED_REF_A=4142434445464748494a4b4c4d4e4f5051525354
@@ -42,9 +44,10 @@ matrix_setup() {
 		ac-token-new --name "matrix ${s%%:*}" --scopes "$s" | jq -r .token > "$T/tok/${s%%:*}"
 	done
 	ac-client-new --name "Site" --redirect-uri https://rp.example/cb --signing RS256 > /dev/null
-	local hash now
+	local hash now soon past
 	hash=$(printf %s "$USAGER_TOKEN" | sha256sum | cut -c1-64)
 	now=$(date +%s)
+	soon=$(( now / 60 * 60 + 30 * 86400 )) past=$(( now / 60 * 60 - 86400 ))
 	# the mandates as a signature leaves them, and the usager's own session
 	sqlite3 "$T/ac.db" > /dev/null <<SQL
 PRAGMA busy_timeout = 5000;
@@ -77,6 +80,18 @@ INSERT INTO structure_requests (id, status, applicant_email, siret, name, zipcod
           || '"first_name":"Paul","last_name":"Roux","profession":"Accueil","aidant":false},"aidants":[],'
           || '"declarations":{"cgu":true,"not_free":true,"dpo":true,"professionals_only":true,'
           || '"without_elected":true}}', $now, $now, $now);
+INSERT INTO habilitation_requests (id, structure_id, email, first_name, last_name, profession, status,
+    created_at, updated_at)
+  VALUES (1, 2, 'forme.b@brest.fr', 'Loïc', 'Tanguy', 'Accueil', 'eligible', $now, $now),
+         (2, 2, 'autre.b@brest.fr', 'Nolwenn', 'Guivarch', 'Accueil', 'eligible', $now, $now);
+INSERT INTO trainings (id, start_local, starts_at, hours, place, remote, capacity, registered, kind,
+    organisation, created_at)
+  VALUES (1, '$(TZ=Europe/Paris date -d "@$soon" +%Y-%m-%dT%H:%M)', $soon, 7, 'Brest', 0, 5, 1,
+          'classic', '', $now),
+         (2, '$(TZ=Europe/Paris date -d "@$past" +%Y-%m-%dT%H:%M)', $past, 7, '', 1, 5, 1,
+          'classic', '', $now);
+INSERT INTO training_registrations (training_id, request_id, attended, created_at)
+  VALUES (1, 1, 0, $now), (2, 1, 0, $now);
 COMMIT;
 SQL
 	# the state every cell starts from when the one before it changed something
