@@ -118,7 +118,10 @@ int api_habilitation_list(struct req *r)
 	struct training tr;
 	if (training_q && !training)
 		return reply_error(r, 400, "bad_filter", "training must be an id (a whole number)");
-	if (training && training_load(r->db, training, &tr) != 1)
+	int found = training ? training_load(r->db, training, &tr) : 1;
+	if (found < 0)
+		return reply_error(r, 503, "unavailable", "the database cannot be read; retry");
+	if (!found)
 		return reply_error(r, 404, "not_found", "no such training: %lld", (long long)training);
 	store_stmt *st = store_prep(r->db, q);
 	store_bind_int(st, 1, r->who.operator ? 1 : 0);

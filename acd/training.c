@@ -31,7 +31,10 @@ int training_instant(const char *local, time_t *out)
 	 * taken again at the instant found (the change happens at 01:00 UTC,
 	 * when no training starts) */
 	time_t t = wall - paris_offset(wall - 3600);
-	*out = wall - paris_offset(t);
+	t = wall - paris_offset(t);
+	if (t + paris_offset(t) != wall) /* 02:30 on the night clocks go forward */
+		return -1;
+	*out = t;
 	return 0;
 }
 

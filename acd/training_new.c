@@ -86,7 +86,7 @@ static int new_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 		if (store_exec(st) != STORE_DONE)
 			return fail_set(f, 500, "internal", "cannot record the training");
 		char subject[24];
-		snprintf(subject, sizeof subject, "%lld", (long long)id);
+		snprintf(subject, sizeof subject, "training:%lld", (long long)id);
 		if (journal_append(t, "training_create", 0, subject,
 				   json_pack("{s:s,s:I,s:s,s:b,s:I,s:s,s:s}", "start", start, "hours",
 					     (json_int_t)hours, "place", place, "remote", remote,

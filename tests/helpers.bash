@@ -92,7 +92,8 @@ state_digest() {
 		"SELECT * FROM structures; SELECT * FROM accounts; SELECT * FROM memberships;
 		 SELECT id, serial, kind, state, account_id, structure_id, drift, last_step FROM cards;
 		 SELECT * FROM usagers; SELECT id, state, usager_id, expires_at FROM mandate_drafts;
-		 SELECT * FROM mandates; SELECT * FROM autorisations; SELECT * FROM revocations;" | sha256sum
+		 SELECT * FROM mandates; SELECT * FROM autorisations; SELECT * FROM revocations;
+		 SELECT * FROM habilitation_requests; SELECT * FROM trainings; SELECT * FROM training_registrations;" | sha256sum
 }
 
 journal_count() {

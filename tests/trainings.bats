@@ -86,6 +86,10 @@ nope() { # nope EXIT TEXT CMD...: fails with EXIT, saying TEXT
 	nope 65 "is past" ac-training-new --start "$past" --hours 7 --remote --capacity 3
 	nope 65 "YYYY-MM-DDTHH:MM" ac-training-new --start "${DAY}T25:00" --hours 7 --remote --capacity 3
 	nope 65 "YYYY-MM-DDTHH:MM" ac-training-new --start "$DAY" --hours 7 --remote --capacity 3
+	# 02:30 does not exist in Paris on the night clocks go forward (the last Sunday of March)
+	y=$(( $(date +%Y) + 1 ))
+	spring=$(date -d "$y-03-31 -$(date -d "$y-03-31" +%w) days" +%F)
+	nope 65 "YYYY-MM-DDTHH:MM" ac-training-new --start "${spring}T02:30" --hours 7 --remote --capacity 3
 	nope 64 "7, 14" ac-training-new --start "$START" --hours 8 --remote --capacity 3
 	nope 64 "whole number from 1" ac-training-new --start "$START" --hours 7 --remote --capacity 0
 	nope 65 "one of them" ac-training-new --start "$START" --hours 7 --capacity 3
@@ -217,6 +221,12 @@ nope() { # nope EXIT TEXT CMD...: fails with EXIT, saying TEXT
 	[ "$(jq -c '[.line, .ok, .status // .error.code]' <<<"$output" | tr '\n' ' ')" = '[1,true,"validated"] [2,false,"pix_not_passed"] ' ]
 	[ "$(sql "SELECT COUNT(*) FROM training_registrations WHERE attended = 1")" = 2 ]
 	[ "$(seats 1)" = 2 ]
+	# the attendance file again, Léa validated since: the same answer, nothing more
+	n=$(journal_count)
+	run ac-training-attend --training 1 --csv < "$T/attended.csv"
+	assert_success
+	[ "$(jq -c '[.request, .changed]' <<<"$output" | tr '\n' ' ')" = '[1,false] [2,false] ' ]
+	[ "$(journal_count)" = "$n" ]
 }
 
 @test "bulk limits: a 10,001-line body is refused whole on every pipeline route, nothing changed" {
