@@ -7,27 +7,13 @@
 load helpers
 
 # Lyon's référent (an aidant with a card), logged in under $T/ref.
-REF_SEED=3132333435363738393031323334353637383930
-as_ref() { XDG_STATE_HOME="$T/ref" "$@"; }
+REF_SEED=$LYON_REF_SEED
+as_ref() { as_lyon_ref "$@"; }
 
 setup() {
-	export T="$BATS_TEST_TMPDIR"
-	smtp_start
-	acd_start --smtp-url "$SMTP_URL"
-	op_login
-	two_structures
-	ac-aidant-add --structure 1 --email ref@lyon.fr --first-name Rose --last-name Lenoir --referent > /dev/null
-	echo "{\"serial\":\"GADT00000001\",\"seed\":\"$REF_SEED\"}" | ac-card-import > /dev/null
-	ac-card-link --serial GADT00000001 --email ref@lyon.fr --code "$(totp_hex $REF_SEED)" > /dev/null
-	as_ref ac-login --email ref@lyon.fr --code "$(totp_hex $REF_SEED 60 1)" > /dev/null
+	lyon_referent_setup
 }
 teardown() { stop_all; }
-
-# wait_mails N: until the sink holds N messages (it writes after acd's reply).
-wait_mails() {
-	for _ in $(seq 200); do [ "$(mail_count)" -ge "$1" ] && return 0; sleep 0.05; done
-	return 1
-}
 
 # hab_digest: the requests as stored, for "nothing changed" checks.
 hab_digest() { sql "SELECT * FROM habilitation_requests ORDER BY id" | sha256sum; }

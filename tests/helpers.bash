@@ -110,6 +110,23 @@ two_structures() {
 	ac-structure-new --name "France services Brest" --siret "$SIRET_B" --zipcode 29200 --city Brest >/dev/null
 }
 
+# The pipeline's fixture (habilitations, trainings): acd with the SMTP sink,
+# the two structures, and Lyon's référent ref@lyon.fr (an aidant with card
+# GADT00000001 of LYON_REF_SEED) logged in under $T/ref, for as_lyon_ref.
+LYON_REF_SEED=3132333435363738393031323334353637383930
+as_lyon_ref() { XDG_STATE_HOME="$T/ref" "$@"; }
+lyon_referent_setup() {
+	export T="$BATS_TEST_TMPDIR"
+	smtp_start
+	acd_start --smtp-url "$SMTP_URL"
+	op_login
+	two_structures
+	ac-aidant-add --structure 1 --email ref@lyon.fr --first-name Rose --last-name Lenoir --referent > /dev/null
+	echo "{\"serial\":\"GADT00000001\",\"seed\":\"$LYON_REF_SEED\"}" | ac-card-import > /dev/null
+	ac-card-link --serial GADT00000001 --email ref@lyon.fr --code "$(totp_hex $LYON_REF_SEED)" > /dev/null
+	as_lyon_ref ac-login --email ref@lyon.fr --code "$(totp_hex $LYON_REF_SEED 60 1)" > /dev/null
+}
+
 # --- FranceConnect stand-in, SMTP sink ------------------------------------
 # Everything started here is stopped by its PID (saved in "$T/NAME.pid").
 # Call stop_all from a teardown that started any of them.
@@ -215,6 +232,15 @@ smtp_stop() {
 }
 
 # mail_count: how many messages the sink received.
+# wait_mails N: until the sink holds N messages (it writes after acd's reply;
+# 10 s at most).
+wait_mails() {
+	local i
+	for i in $(seq 200); do [ "$(mail_count)" -ge "$1" ] && return 0; sleep 0.05; done
+	echo "the sink holds $(mail_count) messages, not $1" >&2
+	return 1
+}
+
 mail_count() {
 	find "${T:-$BATS_TEST_TMPDIR}/mail/new" "${T:-$BATS_TEST_TMPDIR}/mail/cur" -type f 2>/dev/null | wc -l
 }

@@ -14,15 +14,6 @@ teardown() { mandate_teardown; }
 # The text of a PDF on one line (see attestation.bats).
 pdf_text() { pdftotext "$1" - | sed 's/\xc2\xa0/ /g' | tr -s ' \n' ' '; }
 
-# wait_mails N: until the sink holds N messages (acd sends before it answers:
-# this only covers the sink writing its file).
-wait_mails() {
-	local i
-	for i in $(seq 100); do [ "$(mail_count)" -ge "$1" ] && return 0; sleep 0.05; done
-	echo "the sink holds $(mail_count) messages, not $1" >&2
-	return 1
-}
-
 # The signing link of the last mail, as the usager clicks it.
 mailed_link() { mail_bodies | grep -o 'http://[^ ]*/sign/[0-9a-f]\{64\}' | tail -1; }
 

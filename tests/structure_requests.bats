@@ -32,12 +32,6 @@ link() {
 	mail_bodies | grep -oE 'http://[^ ]+/habilitation/[0-9a-f]{64}' | sed -n "${1}p"
 }
 
-# wait_mails N: until the sink holds N messages (it writes after acd's reply).
-wait_mails() {
-	for _ in $(seq 200); do [ "$(mail_count)" -ge "$1" ] && return 0; sleep 0.05; done
-	return 1
-}
-
 # confirm URL: what a browser does on the link: the page, then its button.
 confirm() {
 	curl -sS -c "$T/jar" -b "$T/jar" "$1" > "$T/page.html"
