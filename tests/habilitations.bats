@@ -210,3 +210,16 @@ hab_digest() { sql "SELECT * FROM habilitation_requests ORDER BY id" | sha256sum
 	assert_success
 	[ "$(sql "SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'ref@lyon.fr' AND m.is_aidant = 1 AND m.active = 1")" = 2 ]
 }
+
+@test "a validation whose mail cannot be sent stays validated: the reply says so and the tool warns" {
+	ac-habilitation-new --structure 1 --email mia@lyon.fr --first-name Mia --last-name Roy --profession Médiatrice > /dev/null
+	ac-habilitation-set 1 --status eligible > /dev/null
+	ac-habilitation-set 1 --trained-on "$(date +%F)" --pix-passed true --pix-score 400 > /dev/null
+	smtp_stop
+	run ac-habilitation-set 1 --status validated
+	[ "$status" = 1 ] || { echo "exit $status: $output"; false; }
+	assert_output --partial "but its mail was not sent"
+	jq -e '.status == "validated" and .changed and (.mail_error | length) > 0' <<<"${lines[-1]}"
+	[ "$(sql "SELECT h.status || ' ' || m.is_aidant FROM habilitation_requests h JOIN accounts a ON a.email = h.email JOIN memberships m ON m.account_id = a.id AND m.structure_id = 1 WHERE h.id = 1")" = "validated 1" ]
+	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'habilitation_validate'")" = 1 ]
+}
