@@ -2,6 +2,7 @@
  * makes, in the transaction of its acceptance, and the mails that follow. */
 #include "application.h"
 #include "aidant_put.h"
+#include "habilitation.h"
 #include "mail.h"
 #include "server.h"
 #include "structures.h"
@@ -58,7 +59,7 @@ static int habilitation_make(struct txn *t, json_t *p, int64_t structure, const 
 {
 	static const char open_q[] =
 		"SELECT 1 FROM habilitation_requests WHERE structure_id = $1 AND email = $2"
-		" AND status NOT IN ('validated', 'refused', 'cancelled', 'cancelled_by_referent')"
+		" AND status NOT IN " HABILITATION_TERMINAL
 		" UNION ALL SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id"
 		" WHERE m.structure_id = $1 AND a.email = $2 AND m.active = 1 AND m.is_aidant = 1";
 	static const char next_id[] = "SELECT COALESCE(MAX(id), 0) + 1 FROM habilitation_requests";

@@ -40,7 +40,7 @@ int training_instant(const char *local, time_t *out)
 
 int training_load(store_conn *db, int64_t id, struct training *out)
 {
-	static const char q[] = "SELECT id, capacity, registered, starts_at, start_local FROM trainings"
+	static const char q[] = "SELECT id, capacity, starts_at, start_local FROM trainings"
 				" WHERE id = $1";
 	store_stmt *st = store_prep(db, q);
 	store_bind_int(st, 1, id);
@@ -48,9 +48,8 @@ int training_load(store_conn *db, int64_t id, struct training *out)
 	if (rc != STORE_ROW)
 		return rc == STORE_DONE ? 0 : -1;
 	*out = (struct training){ .id = store_col_int(st, 0), .capacity = store_col_int(st, 1),
-				  .registered = store_col_int(st, 2),
-				  .starts_at = (time_t)store_col_int(st, 3) };
-	snprintf(out->start_local, sizeof out->start_local, "%s", store_col_text(st, 4));
+				  .starts_at = (time_t)store_col_int(st, 2) };
+	snprintf(out->start_local, sizeof out->start_local, "%s", store_col_text(st, 3));
 	return 1;
 }
 

@@ -18,7 +18,7 @@
 int training_instant(const char *local, time_t *out);
 
 struct training {
-	int64_t id, capacity, registered;
+	int64_t id, capacity;
 	time_t starts_at;
 	char start_local[20];
 };

@@ -67,14 +67,14 @@ static int attend_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 				"is recorded once it has begun", (long long)tr.id, tr.start_local);
 	enum { MAX = 64 };
 	int64_t requests[MAX], structures[MAX];
-	int todo[MAX], n = 0, changed = 0;
+	int unmarked[MAX], n = 0, changed = 0; /* unmarked: not attended yet */
 	store_stmt *st = store_prep(t->db, q);
 	store_bind_int(st, 1, tr.id);
 	store_bind_text(st, 2, email);
 	while (n < MAX && (rc = store_step(st)) == STORE_ROW) {
 		requests[n] = store_col_int(st, 0);
 		structures[n] = store_col_int(st, 1);
-		todo[n++] = !store_col_int(st, 2);
+		unmarked[n++] = !store_col_int(st, 2);
 	}
 	if (n < MAX && rc != STORE_DONE)
 		return fail_set(f, 500, "internal", "cannot read the registrations");
@@ -84,7 +84,7 @@ static int attend_one(struct txn *t, json_t *in, json_t *out, struct fail *f)
 	char day[11];
 	snprintf(day, sizeof day, "%.10s", tr.start_local);
 	for (int i = 0; i < n; i++)
-		if (todo[i]) {
+		if (unmarked[i]) {
 			if (mark(t, &tr, requests[i], structures[i], email, day, f))
 				return -1;
 			changed = 1;
