@@ -244,7 +244,9 @@ static int refuse_unknown(struct txn *t, struct code_attempt *a)
 	if (store_exec(store_prep(t->db, count)) != STORE_DONE)
 		return -1;
 	int wait = 0;
-	int s = shadow_fail(a->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
+	int s = shadow_fail(t->db, a->email, t->now, srv.cfg.throttle_cap, srv.cfg.lockout_after, &wait);
+	if (s < 0)
+		return -1;
 	if (s == 2)
 		code_refuse_locked(&a->f);
 	else if (s == 1)

@@ -402,9 +402,14 @@ int http_serve(void)
 	}
 
 	waiters_start(d);
+	/* another acd's changes wake ours at once (PostgreSQL); the tick stays
+	 * for deadlines and for what a reconnecting listener missed */
+	if (store_listen(srv.db, WAITERS_CHANNEL, waiters_wake) < 0)
+		log_error("cannot listen for other servers' changes: long polls see them at the next tick");
 	int sig;
 	sigwait(&stop, &sig);
 	log_info("signal %d: finishing requests in flight", sig);
+	store_listen_stop(srv.db);
 	waiters_stop(); /* long polls answer now */
 	/* stop accepting; let what is running end (bounded), then stop */
 	MHD_quiesce_daemon(d);

@@ -277,6 +277,8 @@ static int identified_work(struct txn *t, void *arg)
 		x->late = 1; /* expired while FranceConnect answered: nothing recorded */
 		return -1;
 	}
+	if (store_notify(t->db, WAITERS_CHANNEL) != STORE_DONE) /* the other acd's long polls */
+		return -1;
 	char subject[32];
 	snprintf(subject, sizeof subject, "usager:%lld", (long long)x->usager);
 	return journal_append(t, "usager_identified", d.structure, subject,

@@ -62,6 +62,20 @@ int store_backup(store_conn *c, const char *to, char *err, size_t errlen)
 }
 int store_integrity(store_conn *c, char *err, size_t errlen) { return c->e->integrity(c, err, errlen); }
 
+int store_notify(store_conn *c, const char *channel)
+{
+	return c->e->notify ? c->e->notify(c, channel) : STORE_DONE;
+}
+int store_listen(store *s, const char *channel, void (*cb)(void))
+{
+	return s->e->listen ? s->e->listen(s, channel, cb) : 1;
+}
+void store_listen_stop(store *s)
+{
+	if (s && s->e->listen_stop)
+		s->e->listen_stop(s);
+}
+
 int store_exec(store_stmt *s)
 {
 	int rc = store_step(s);

@@ -96,6 +96,15 @@ int store_secure_delete(store_conn *);
  * so no page from before is left in it; 0, STORE_BUSY while a reader holds
  * an old snapshot (after the busy timeout), or STORE_ERR. */
 int store_truncate_log(store_conn *);
+/* Change notifications between the acd of one database.  store_notify, in a
+ * write transaction, tells every acd listening on channel once the
+ * transaction commits (PostgreSQL's NOTIFY; nothing on SQLite, whose one
+ * process wakes its own waiters).  store_listen calls cb, from a thread of
+ * its own, at each such notification and after each reconnection; 1 when
+ * the engine has none (SQLite), 0 listening, -1 failed. */
+int store_notify(store_conn *, const char *channel); /* STORE_DONE or an error */
+int store_listen(store *, const char *channel, void (*cb)(void));
+void store_listen_stop(store *);
 
 /* acd backup: a consistent copy of the whole database, taken while others
  * write, written to a temporary file beside to, made durable, then renamed

@@ -39,6 +39,9 @@ struct store_engine {
 	int (*backup)(store_conn *, const char *to, char *err, size_t errlen);
 	int (*integrity)(store_conn *, char *err, size_t errlen);
 	int (*tables)(store_conn *, struct store_table *, int max, int *n, char *err, size_t errlen); /* NULL: none */
+	int (*notify)(store_conn *, const char *channel);            /* NULL: none */
+	int (*listen)(store *, const char *channel, void (*cb)(void)); /* NULL: none */
+	void (*listen_stop)(store *);
 };
 
 /* The first member of every engine's store, connection and statement. */

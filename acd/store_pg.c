@@ -20,6 +20,7 @@
  *   that stops answering is a lost connection after ANSWER_MS (await). */
 #include "ac.h"
 #include "store_engine.h"
+#include "store_pg_listen.h"
 #include "log.h"
 
 #include <errno.h>
@@ -118,7 +119,7 @@ static void quiet(void *arg, const char *msg)
 	(void)msg;
 }
 
-static PGconn *connect_db(const char *url, char *err, size_t errlen)
+PGconn *store_pg_connect(const char *url, char *err, size_t errlen)
 {
 	/* a server that does not answer the connection fails it in 5 s rather
 	 * than hanging the request (a URL's own connect_timeout, after, wins) */
@@ -216,7 +217,7 @@ out:
 store *store_pg_open(const char *url, enum store_mode mode, char *err, size_t errlen)
 {
 	char why[400];
-	PGconn *pg = connect_db(url, why, sizeof why);
+	PGconn *pg = store_pg_connect(url, why, sizeof why);
 	if (!pg) {
 		snprintf(err, errlen, "cannot connect to the PostgreSQL database: %s", why);
 		return NULL;
@@ -332,7 +333,7 @@ static store_conn *pg_conn_get(store *s_)
 	}
 	c = calloc(1, sizeof *c);
 	char err[400];
-	if (!c || !(c->pg = connect_db(s->url, err, sizeof err))) {
+	if (!c || !(c->pg = store_pg_connect(s->url, err, sizeof err))) {
 		log_error("store: cannot connect to PostgreSQL: %s", c ? err : "out of memory");
 		free(c);
 		return NULL;
@@ -845,8 +846,33 @@ static int pg_integrity(store_conn *c_, char *err, size_t errlen)
 	return 0;
 }
 
+/* NOTIFY channel: sent at COMMIT, to every session listening on it. */
+static int pg_notify(store_conn *c_, const char *channel)
+{
+	static const char q[] = "SELECT pg_notify($1, '')";
+	store_stmt *st = pg_prep(c_, q);
+	if (!st)
+		return STORE_ERR;
+	pg_bind_text(st, 1, channel);
+	return store_exec(st);
+}
+
+static int pg_listen(store *s_, const char *channel, void (*cb)(void))
+{
+	return pg_listener_start(((struct pg *)s_)->url, channel, cb);
+}
+
+static void pg_listen_stop(store *s_)
+{
+	(void)s_;
+	pg_listener_stop();
+}
+
 static const struct store_engine pg_engine = {
 	.close = pg_close,
+	.notify = pg_notify,
+	.listen = pg_listen,
+	.listen_stop = pg_listen_stop,
 	.conn_get = pg_conn_get,
 	.idle = pg_idle,
 	.begin = pg_begin,

@@ -16,4 +16,7 @@ void waiters_stop(void);
 int waiter_suspend(struct MHD_Connection *mc);
 /* Resumes every waiter now: something they wait for may have changed. */
 void waiters_wake(void);
+/* The store's notification channel of these changes (store_notify in the
+ * transaction that makes one): the waiters of every acd wake. */
+#define WAITERS_CHANNEL "ac_drafts"
 #endif

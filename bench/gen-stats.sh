@@ -6,12 +6,33 @@
 # each, MANDATES mandates of two démarches each over the last 365 days (one in
 # ten revoked whole), and USES uses of them over the same days.  The same
 # numbers give the same rows: make bench and tests/stats.bats use it.
+# DB a postgresql:// URL: the same rows through psql, SQLite's randomblob
+# and hex lent for the run by a schema dropped at the end.
 set -eu
 db=$1 S=$2 U=$3 M=$4 N=$5
 now=$(date +%s)
-sqlite3 "$db" <<SQL
-PRAGMA busy_timeout = 10000;
-BEGIN;
+case $db in
+postgres://* | postgresql://*)
+	PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+	shell() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$db" > /dev/null; }
+	begin="BEGIN;
+CREATE SCHEMA gen_stats;
+SET LOCAL search_path = gen_stats, public;
+CREATE FUNCTION gen_stats.randomblob(n integer) RETURNS bytea LANGUAGE sql VOLATILE
+  AS \$\$ SELECT decode(string_agg(lpad(to_hex(floor(random() * 256)::int), 2, '0'), ''), 'hex')
+        FROM generate_series(1, n) \$\$;
+CREATE FUNCTION gen_stats.hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE
+  AS \$\$ SELECT upper(encode(b, 'hex')) \$\$;"
+	end="DROP SCHEMA gen_stats CASCADE;
+COMMIT;"
+	;;
+*)
+	shell() { sqlite3 -cmd ".timeout 10000" "$db"; }
+	begin="BEGIN;" end="COMMIT;"
+	;;
+esac
+shell <<SQL
+$begin
 CREATE TEMP TABLE zips (k INTEGER PRIMARY KEY, zip TEXT, city TEXT);
 INSERT INTO zips VALUES (0, '69001', 'Lyon'), (1, '29200', 'Brest'), (2, '75011', 'Paris'),
   (3, '13001', 'Marseille'), (4, '59000', 'Lille'), (5, '33000', 'Bordeaux'),
@@ -22,7 +43,7 @@ INSERT INTO fam VALUES (0, 'papiers'), (1, 'famille'), (2, 'social'), (3, 'trava
   (4, 'logement'), (5, 'transports'), (6, 'argent'), (7, 'justice'), (8, 'etranger'), (9, 'loisirs');
 INSERT INTO structures (id, name, siret, type, address, zipcode, city, active, created_at)
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $S)
-  SELECT i, 'Structure ' || i, printf('9%013d', i), 'ccas', '', z.zip, z.city, 1, $now - 400 * 86400
+  SELECT i, 'Structure ' || i, CAST(90000000000000 + i AS TEXT), 'ccas', '', z.zip, z.city, 1, $now - 400 * 86400
   FROM n JOIN zips z ON z.k = i % 12;
 INSERT INTO accounts (id, email, first_name, last_name, created_at)
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $S)
@@ -63,5 +84,5 @@ INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id, structu
          1 + (1 + j % $M) % $U, 1 + j % $M, f.code, $now - (j % 365) * 86400,
          $now - (j % 365) * 86400 + 60, $now - (j % 365) * 86400 + 1
   FROM n JOIN fam f ON f.k = (1 + j % $M) % 10;
-COMMIT;
+$end
 SQL

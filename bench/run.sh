@@ -4,17 +4,20 @@
 # folder and stopped by its PID.  A part that cannot run says so and makes the
 # whole run fail: no figure is ever made up.
 #   usage: bench/run.sh [BUILD-DIR [PART...]]   (BENCH_SECONDS: length of load runs, 5)
-#   PART: a to k, as printed (default: all); a part that needs another's data
+#   PART: a to l, as printed (default: all); a part that needs another's data
 #   runs it too ("bench/run.sh build c" runs a, b and c).
 #   BENCH_FLOW_AIDANTS: the aidants of (h), one per flow (400 per second of run)
+#   (l) runs acd on a throwaway PostgreSQL cluster of its own (the newest
+#   /usr/lib/postgresql/*/bin; initdb and postgres as the postgres user when
+#   root), stopped by the PID in its postmaster.pid.
 set -u
 B=${1:-build}
 shift $(( $# > 0 ? 1 : 0 ))
-PARTS=" ${*:-a b c d e f g h i j k} "
+PARTS=" ${*:-a b c d e f g h i j k l} "
 case $PARTS in *" c "* | *" f "* | *" g "*) PARTS+="a b " ;; esac
 case $PARTS in *" b "*) PARTS+="a " ;; esac
 for p in $PARTS; do
-	case $p in [a-k]) ;; *) echo "bench: no part \"$p\" (a to k)" >&2; exit 64 ;; esac
+	case $p in [a-l]) ;; *) echo "bench: no part \"$p\" (a to l)" >&2; exit 64 ;; esac
 done
 want() { [[ $PARTS == *" $1 "* ]]; }
 cd "$(dirname "$0")/.." || exit 1
@@ -32,13 +35,21 @@ H_ACD_PID=
 I_ACD_PID=
 FC_PID=
 TOOL_PID=
+L_LOAD_PID=
+L_ACD1_PID=
+L_ACD2_PID=
+PG_DIR=
+PG_STARTER=
 failed=0
 
 cleanup() {
 	local p
-	for p in "$TOOL_PID" "$ACD_PID" "$H_ACD_PID" "$I_ACD_PID" "$FC_PID"; do
+	for p in "$TOOL_PID" "$L_LOAD_PID" "$ACD_PID" "$H_ACD_PID" "$I_ACD_PID" "$FC_PID" \
+		"$L_ACD1_PID" "$L_ACD2_PID"; do
 		[ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
+	pg_stop
+	[ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -114,12 +125,30 @@ schema_copy() {
 		sqlite3 "$W/base.db" > /dev/null
 }
 
+# The N cards of (a) and (l) (the same seeds each run), the N aidants of a
+# structure of (b) and (l), the lines linking card i to aidant i, and the
+# load generator's accounts ("email hexseed step") from the cards.
+gen_cards() {
+	awk -v n=$N 'BEGIN { srand(7); for (i = 1; i <= n; i++) { s = "";
+		for (j = 0; j < 20; j++) s = s sprintf("%02x", int(rand() * 256));
+		printf "{\"serial\":\"GADT%08d\",\"seed\":\"%s\",\"step\":60}\n", i, s } }' > "$1"
+}
+gen_aidants() {
+	awk -v n=$N -v s="$1" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "{\"structure\":%d,\"email\":\"aidant%d@bench.fr\",\"first_name\":\"A\",\"last_name\":\"B%d\"}\n", s, i, i }'
+}
+gen_links() {
+	awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++)
+		printf "{\"serial\":\"GADT%08d\",\"email\":\"aidant%d@bench.fr\"}\n", i, i }' > "$1"
+}
+gen_accounts() {
+	paste -d' ' <(seq $N | sed 's/.*/aidant&@bench.fr/') <(jq -r .seed "$1") <(yes 60 | head -$N) > "$2"
+}
+
 # (a) import N cards vs sqlite3 inserting the same rows in one transaction.
 bench_import() {
 	need ac-card-import || return
-	awk -v n=$N 'BEGIN { srand(7); for (i = 1; i <= n; i++) { s = "";
-		for (j = 0; j < 20; j++) s = s sprintf("%02x", int(rand() * 256));
-		printf "{\"serial\":\"GADT%08d\",\"seed\":\"%s\",\"step\":60}\n", i, s } }' > "$W/cards.ndjson"
+	gen_cards "$W/cards.ndjson"
 	local t t0 b
 	t=$(timed_bulk "(a)" ac-card-import "$W/cards.ndjson" "$W/import.out") || return
 	# the baseline stores what acd stores: a 56-byte box and a 32-byte MAC per seed
@@ -141,11 +170,8 @@ bench_link() {
 	local sid
 	sid=$(ac-structure-new --name "Bench CCAS" --siret 12345678901237 --zipcode 69001 --city Lyon | jq -r .id)
 	[ -n "$sid" ] && [ "$sid" != null ] || { fail "(b) ac-structure-new gave no id"; return; }
-	awk -v n=$N -v s="$sid" 'BEGIN { for (i = 1; i <= n; i++)
-		printf "{\"structure\":%d,\"email\":\"aidant%d@bench.fr\",\"first_name\":\"A\",\"last_name\":\"B%d\"}\n", s, i, i }' |
-		ac-aidant-add > "$W/aidants.out" || { fail "(b) ac-aidant-add exited $?"; return; }
-	awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++)
-		printf "{\"serial\":\"GADT%08d\",\"email\":\"aidant%d@bench.fr\"}\n", i, i }' > "$W/links.ndjson"
+	gen_aidants "$sid" | ac-aidant-add > "$W/aidants.out" || { fail "(b) ac-aidant-add exited $?"; return; }
+	gen_links "$W/links.ndjson"
 	local t0 t b
 	t=$(timed_bulk "(b)" ac-card-link "$W/links.ndjson" "$W/link.out") || return
 	awk -v n=$N 'BEGIN { print "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; BEGIN;";
@@ -161,9 +187,7 @@ bench_link() {
 # (c) logins/s, 8 clients, each login a distinct aidant with its own card.
 bench_logins() {
 	[ -s "$W/link.out" ] || { fail "(c) needs the aidants and linked cards of (b)"; return; }
-	jq -r 'select(.serial) | .serial' "$W/cards.ndjson" > /dev/null
-	paste -d' ' <(seq $N | sed 's/.*/aidant&@bench.fr/') <(jq -r .seed "$W/cards.ndjson") \
-		<(yes 60 | head -$N) > "$W/accounts.txt"
+	gen_accounts "$W/cards.ndjson" "$W/accounts.txt"
 	local login health before after
 	# a shared disk's fsync rate swings from one second to the next: the
 	# commit loop runs just before and just after the logins, and the login

@@ -9,7 +9,7 @@ set -eu
 
 PKGS="build-essential pkg-config
 libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev liboath-dev oathtool libpskc-dev libxml2-dev
-libpq-dev postgresql
+libpq-dev postgresql haproxy
 libsodium-dev libcsv-dev libqrencode-dev libsqlite3-dev sqlite3
 libcjose-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
 bats bats-support bats-assert bats-file jq curl hyperfine xxd groff-base zbar-tools

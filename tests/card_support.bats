@@ -25,7 +25,7 @@ setup() {
 }
 teardown() { acd_stop; }
 
-card() { sql "SELECT state || '|' || COALESCE(account_id, '') || '|' || COALESCE(structure_id, '') FROM cards WHERE serial = '$1'"; }
+card() { sql "SELECT state || '|' || COALESCE(CAST(account_id AS TEXT), '') || '|' || COALESCE(CAST(structure_id AS TEXT), '') FROM cards WHERE serial = '$1'"; }
 
 @test "the holder declares their own card lost, at once; nothing else, and no one else's" {
 	login a1@lyon.fr 1 -1 >/dev/null

@@ -30,7 +30,7 @@ teardown() { acd_stop; }
 	assert_success
 	secret=$(jq -r .client_secret <<<"$output")
 	[ "$(sql "SELECT secret_box IS NOT NULL FROM oidc_clients WHERE signing = 'HS256'")" = 1 ]
-	[ "$(sqlite3 -readonly "$T/ac.db" .dump | grep -c "$secret")" = 0 ]
+	[ "$(db_dump | grep -c "$secret")" = 0 ]
 	run ac-client-new --name B --redirect-uri https://b.example/cb
 	assert_success
 	[ "$(jq -r .signing <<<"$output")" = RS256 ]

@@ -36,10 +36,10 @@ kill_during() {
 # after_crash [serve flags...]: the database checked by acd itself and by
 # SQLite, the journal exported and verified, then acd started again.
 after_crash() {
-	run acd check --db "$T/ac.db"
+	run acd check "${ACD_DB[@]}"
 	[ "$status" = 0 ] || { echo "$output" >&2; return 1; }
-	[ "$(sqlite3 "$T/ac.db" 'PRAGMA integrity_check')" = ok ]
-	acd_serve_ready --db "$T/ac.db" "$@"
+	[ "$AC_DB" = pg ] || [ "$(sqlite3 "$T/ac.db" 'PRAGMA integrity_check')" = ok ]
+	acd_serve_ready "${ACD_DB[@]}" "$@"
 	ac-audit > "$T/journal.ndjson"
 	ac-audit --verify < "$T/journal.ndjson" | jq -e .ok > /dev/null
 }
@@ -86,13 +86,13 @@ after_crash() {
 
 @test "SIGKILL during a bulk revocation of 5,000 mandates: each revoked once, with its attestation's hash and journal" {
 	acd_stop
-	rm -f "$T/ac.db" "$T/ac.db-wal" "$T/ac.db-shm" "$T/ac.db.key"
-	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > "$T/init.json"
+	acd_newdb
+	acd init "${ACD_DB[@]}" --operator "$OP_EMAIL" > "$T/init.json"
 	OP_SECRET=$(jq -r .totp_secret "$T/init.json")
 	# 5,000 mandates of structure 1 (one in ten revoked already), written
 	# by the sqlite3 shell as make bench makes them
-	"$BATS_TEST_DIRNAME/../bench/gen-stats.sh" "$T/ac.db" 1 5000 5000 0
-	acd_serve_ready --db "$T/ac.db"
+	"$BATS_TEST_DIRNAME/../bench/gen-stats.sh" "${ACD_DB[1]}" 1 5000 5000 0
+	acd_serve_ready "${ACD_DB[@]}"
 	op_login
 	seed=6162636465666768696a6b6c6d6e6f7071727374
 	echo "{\"serial\":\"GADT00000001\",\"seed\":\"$seed\"}" | ac-card-import > /dev/null
@@ -175,7 +175,7 @@ acked_sessions() {
 @test "SIGKILL during concurrent logins: every acknowledged login's session and journal entry survive" {
 	# many distinct aidants logging in at once: their commits are grouped
 	acd_stop
-	acd_serve_ready --db "$T/ac.db" --rate-limit 0 # the session of setup's login survives
+	acd_serve_ready "${ACD_DB[@]}" --rate-limit 0 # the session of setup's login survives
 	ac-structure-new --name "CCAS" --siret "$SIRET_A" --zipcode 69001 --city Lyon > /dev/null
 	n=300
 	aidants_with_cards $(( CRASH_N * n ))
@@ -201,7 +201,7 @@ acked_sessions() {
 	# logins wait for their shared commit parked, without a thread: a stop
 	# must let the committer finish and answer them, not drop them
 	acd_stop
-	acd_serve_ready --db "$T/ac.db" --rate-limit 0
+	acd_serve_ready "${ACD_DB[@]}" --rate-limit 0
 	ac-structure-new --name "CCAS" --siret "$SIRET_A" --zipcode 69001 --city Lyon > /dev/null
 	n=400
 	aidants_with_cards $n
@@ -236,12 +236,11 @@ acked_sessions() {
 @test "SIGKILL while a reminder's mail is being sent: claimed, not lost; due again after the hour, then sent once" {
 	acd_stop
 	smtp_start
-	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	acd_serve_ready "${ACD_DB[@]}" --smtp-url "$SMTP_URL"
 	two_structures
 	ac-aidant-add --structure 1 --email aidant@lyon.fr --first-name Marie --last-name Martin > /dev/null
 	# a long mandate of Lyon that ends in 20 days: its first reminder is due
-	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
-PRAGMA busy_timeout = 5000;
+	db_write <<'SQL'
 INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
   VALUES (1, randomblob(32), 'Angela', 'DUBOIS', '1962-08-24', strftime('%s'), strftime('%s'));
 INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
@@ -264,15 +263,15 @@ SQL
 	wait "$job" || true
 	rm -f "$T/acd.pid"
 	kill -CONT "$(cat "$T/smtp.pid")"
-	run acd check --db "$T/ac.db"
+	run acd check "${ACD_DB[@]}"
 	assert_success
 	# restarted at once: the claim of the dead run holds, nothing goes twice
-	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	acd_serve_ready "${ACD_DB[@]}" --smtp-url "$SMTP_URL"
 	run ac-reminders-send
 	refute_output --partial '"sent":true'
 	# a day later the claim is stale: the reminder goes, once
 	acd_stop
-	ACD_LATER_DAYS=1 acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	ACD_LATER_DAYS=1 acd_serve_ready "${ACD_DB[@]}" --smtp-url "$SMTP_URL"
 	ACD_LATER_DAYS=1 op_login
 	run ac-reminders-send
 	assert_success

@@ -6,16 +6,51 @@ load '/usr/lib/bats/bats-assert/load'
 
 OP_EMAIL=operator@anct.gouv.fr
 
+# The engine of this pass: AC_DB=sqlite (default) or pg, the whole suite on
+# the PostgreSQL cluster tests/run.sh started (AC_PG_DIR, tests/pg_suite.sh),
+# a fresh database per test.  ACD_DB holds the --db (and --key-file) flags of
+# the test's database: a restart is `acd_serve_ready "${ACD_DB[@]}" ...`.
+AC_DB=${AC_DB:-sqlite}
+if [ "$AC_DB" = pg ]; then
+	load "$(dirname "${BASH_SOURCE[0]}")/pg_helpers"
+	PG_DIR=${AC_PG_DIR:?AC_DB=pg needs the cluster of tests/run.sh (AC_PG_DIR)}
+	PG_SOCK=$PG_DIR/sock PG_TEMPLATE=ac_template
+fi
+# sqlite_only REASON: this test is about SQLite's file itself (its WAL, its
+# pages, the sqlite3 shell); on PostgreSQL pg.bats proves the equivalent.
+sqlite_only() {
+	[ "$AC_DB" = sqlite ] || skip "SQLite's file: $1"
+}
+
 # acd_start [extra serve flags...]: init, serve, log the operator in.
 acd_start() {
 	export T="$BATS_TEST_TMPDIR"
 	export XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config" HOME="$T"
 	unset AC_TOKEN
-	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > "$T/init.json"
+	acd_newdb
+	acd init "${ACD_DB[@]}" --operator "$OP_EMAIL" > "$T/init.json"
 	OP_SECRET=$(jq -r .totp_secret "$T/init.json")
 	export OP_SECRET
 	: > "$T/acd.log"
-	acd_serve_ready --db "$T/ac.db" "$@"
+	acd_serve_ready "${ACD_DB[@]}" "$@"
+}
+
+# acd_newdb: a fresh, empty database for this test (a second call: another
+# one); sets ACD_DB.
+acd_newdb() {
+	export T="$BATS_TEST_TMPDIR"
+	if [ "$AC_DB" = pg ]; then
+		rm -f "$T/ac.key"
+		PG_N=$(( ${PG_N:-0} + 1 ))
+		PG_DB="t$(basename "$T" | tr -cd 'a-z0-9' | tail -c 16)_${BATS_TEST_NUMBER}_$PG_N"
+		"$PGBIN/createdb" -h "$PG_SOCK" -U postgres -T "$PG_TEMPLATE" "$PG_DB"
+		PG_URL="postgresql://postgres@/$PG_DB?host=$PG_SOCK"
+		export PG_DB PG_URL
+		ACD_DB=(--db "$PG_URL" --key-file "$T/ac.key")
+	else
+		rm -f "$T/ac.db" "$T/ac.db-wal" "$T/ac.db-shm" "$T/ac.db.key"
+		ACD_DB=(--db "$T/ac.db")
+	fi
 }
 
 # acd_serve_ready [serve flags...]: acd serve on a port it picks (a later
@@ -82,18 +117,70 @@ op_login() {
 }
 
 # sql "SELECT ..." against the test database (read-only checks of the state).
+# On PostgreSQL through psql, its booleans (t, f) printed 1 and 0 as sqlite3
+# prints them; the SQLite functions the checks use are in ac_template.
 sql() {
-	sqlite3 -readonly -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" "$1"
+	if [ "$AC_DB" = pg ]; then
+		local out
+		out=$("$PGBIN/psql" -h "$PG_SOCK" -U postgres -d "$PG_DB" -X -A -t -q -v ON_ERROR_STOP=1 -c "$1") || return
+		[ -z "$out" ] || printf '%s\n' "$out" |
+			awk 'BEGIN { FS = OFS = "|" } { for (i = 1; i <= NF; i++) if ($i == "t") $i = 1; else if ($i == "f") $i = 0; print }'
+	else
+		sqlite3 -readonly -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" "$1"
+	fi
+}
+
+# db_write ["SQL"]: a change made behind acd's back (a clock moved back in a
+# row, a value tampered with), the SQL from the argument or stdin.
+db_write() {
+	local q=${1:-$(cat)}
+	if [ "$AC_DB" = pg ]; then
+		"$PGBIN/psql" -h "$PG_SOCK" -U postgres -d "$PG_DB" -X -q -v ON_ERROR_STOP=1 -c "$q" > /dev/null
+	else
+		sqlite3 -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" "$q" > /dev/null
+	fi
+}
+
+# db_dump: the whole database as text (sqlite3's .dump, pg_dump): "this
+# secret is stored nowhere" checks.
+db_dump() {
+	if [ "$AC_DB" = pg ]; then
+		"$PGBIN/pg_dump" -h "$PG_SOCK" -U postgres -d "$PG_DB"
+	else
+		sqlite3 -readonly -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" .dump
+	fi
+}
+
+# db_write_cmd "SQL": db_write as a shell command line, for a tool that runs
+# a command of its own at a given moment.
+db_write_cmd() {
+	if [ "$AC_DB" = pg ]; then
+		printf '%q ' "$PGBIN/psql" -h "$PG_SOCK" -U postgres -d "$PG_DB" -X -q -v ON_ERROR_STOP=1 -c "$1"
+	else
+		printf '%q ' sqlite3 -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" "$1"
+	fi
+	echo '> /dev/null'
+}
+
+# db_files: the files that hold the database's bytes, for "this secret is
+# written nowhere" greps: SQLite's file and its WAL; on PostgreSQL a dump.
+db_files() {
+	if [ "$AC_DB" = pg ]; then
+		db_dump > "$BATS_TEST_TMPDIR/db.dump"
+		echo "$BATS_TEST_TMPDIR/db.dump"
+	else
+		ls "$BATS_TEST_TMPDIR"/ac.db*
+	fi
 }
 
 # A digest of everything but the journal and sessions: "nothing changed" checks.
 state_digest() {
-	sqlite3 -readonly -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" \
-		"SELECT * FROM structures; SELECT * FROM accounts; SELECT * FROM memberships;
-		 SELECT id, serial, kind, state, account_id, structure_id, drift, last_step FROM cards;
-		 SELECT * FROM usagers; SELECT id, state, usager_id, expires_at FROM mandate_drafts;
-		 SELECT * FROM mandates; SELECT * FROM autorisations; SELECT * FROM revocations;
-		 SELECT * FROM habilitation_requests; SELECT * FROM trainings; SELECT * FROM training_registrations;" | sha256sum
+	sql "SELECT * FROM structures ORDER BY 1; SELECT * FROM accounts ORDER BY 1; SELECT * FROM memberships ORDER BY 1, 2;
+		 SELECT id, serial, kind, state, account_id, structure_id, drift, last_step FROM cards ORDER BY 1;
+		 SELECT * FROM usagers ORDER BY 1; SELECT id, state, usager_id, expires_at FROM mandate_drafts ORDER BY 1;
+		 SELECT * FROM mandates ORDER BY 1; SELECT * FROM autorisations ORDER BY 1; SELECT * FROM revocations ORDER BY 1;
+		 SELECT * FROM habilitation_requests ORDER BY 1; SELECT * FROM trainings ORDER BY 1;
+		 SELECT * FROM training_registrations ORDER BY 1, 2;" | sha256sum
 }
 
 journal_count() {

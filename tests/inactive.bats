@@ -38,7 +38,7 @@ teardown() {
 acd_later() {
 	acd_stop
 	export ACD_LATER_DAYS=$1
-	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	acd_serve_ready "${ACD_DB[@]}" --smtp-url "$SMTP_URL"
 	ac-whoami >/dev/null 2>&1 || op_login
 }
 
@@ -99,7 +99,7 @@ inactive() { ac-aidant-inactive "$@"; }
 	[ "$(sql "SELECT email, a.active, m.active FROM accounts a JOIN memberships m ON m.account_id = a.id
 		WHERE email IN ('a1@lyon.fr', 'b1@brest.fr', 'b2@brest.fr') ORDER BY email" | tr '\n' ' ')" = \
 		"a1@lyon.fr|0|0 b1@brest.fr|1|1 b2@brest.fr|0|0 " ]
-	[ "$(sql "SELECT serial || ':' || state || ':' || COALESCE(account_id, '-') FROM cards WHERE kind = 'physical' ORDER BY serial" | tr '\n' ' ')" = \
+	[ "$(sql "SELECT serial || ':' || state || ':' || COALESCE(CAST(account_id AS TEXT), '-') FROM cards WHERE kind = 'physical' ORDER BY serial" | tr '\n' ' ')" = \
 		"$(serial 1):stock:- $(serial 2):active:5 $(serial 3):stock:- " ]
 	sql "SELECT details FROM journal WHERE action = 'aidant_deactivate' AND subject = 'a1@lyon.fr'" |
 		jq -e '.reason == "inactivity" and .last_login_at == null and (.warned_at | test("^20"))'

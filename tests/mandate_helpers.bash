@@ -11,7 +11,7 @@ SEED_B=4142434445464748494a4b4c4d4e4f5051525354   # aidant@brest.fr, structure 2
 aidant_code() { totp_hex "$SEED_A" 60 "${1:-0}"; }
 
 # A code of the Lyon aidant's card that acd accepts now (tests/fresh_code.sh).
-fresh_code() { "$REPO/tests/fresh_code.sh" "$T/ac.db" GADT00000001 "$SEED_A"; }
+fresh_code() { "$REPO/tests/fresh_code.sh" "${ACD_DB[1]}" GADT00000001 "$SEED_A"; }
 
 # The stand-in's sub for a test login (tests/fc/provider.mjs derives it so).
 fc_sub() { printf 'aidants-connect fc stand-in:%s' "$1" | sha256sum | cut -d' ' -f1; }
@@ -19,7 +19,7 @@ fc_sub() { printf 'aidants-connect fc stand-in:%s' "$1" | sha256sum | cut -d' ' 
 # acd_serve [flags]: acd serve on the existing database, on a port it picks
 # (AC_URL follows), connected to the stand-in at $FC_ISSUER and to the SMTP sink.
 acd_serve() {
-	acd_serve_ready --db "$T/ac.db" --fc-issuer "$FC_ISSUER" --fc-client-id "$FC_CLIENT_ID" \
+	acd_serve_ready "${ACD_DB[@]}" --fc-issuer "$FC_ISSUER" --fc-client-id "$FC_CLIENT_ID" \
 		--fc-client-secret-file "$FC_SECRET_FILE" --smtp-url "$SMTP_URL" "$@"
 }
 

@@ -35,7 +35,7 @@ teardown() { mandate_teardown; }
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'usager_identified'")" = 1 ]
 	# FranceConnect's sub is kept only as a keyed hash
 	[ "$(sql "SELECT length(sub_hash) FROM usagers")" = 32 ]
-	! sqlite3 "$T/ac.db" .dump | grep -qi "$(fc_sub angela)" || false
+	! db_dump | grep -qi "$(fc_sub angela)" || false
 	# anyone can check the paper, without personal data
 	run curl -fsS "$AC_URL/v1/attestations/$(jq -r .attestation_hash <<<"$m")"
 	assert_success
@@ -56,7 +56,7 @@ teardown() { mandate_teardown; }
 @test "an expired signing link is refused and nothing changes" {
 	open_draft papiers short
 	# ten minutes later (the draft's clock moved back instead of waiting)
-	sqlite3 "$T/ac.db" "UPDATE mandate_drafts SET created_at = created_at - 601, expires_at = expires_at - 601"
+	db_write "UPDATE mandate_drafts SET created_at = created_at - 601, expires_at = expires_at - 601"
 	before=$(state_digest); n=$(journal_count)
 	run node "$REPO/tests/browser/sign.mjs" "$(cat "$T/url")" --no-click --expect-text "expiré"
 	assert_success
@@ -325,7 +325,7 @@ teardown() { mandate_teardown; }
 	run ac-mandate-list
 	[ "${#lines[@]}" -eq 1 ]
 	# 400 days later (the mandate's clock moved back instead of waiting)
-	sqlite3 "$T/ac.db" "UPDATE mandates SET created_at = created_at - 400 * 86400,
+	db_write "UPDATE mandates SET created_at = created_at - 400 * 86400,
 		expires_at = expires_at - 400 * 86400, revoked_at = revoked_at - 400 * 86400"
 	run ac-mandate-list
 	assert_output ""
@@ -361,15 +361,14 @@ teardown() { mandate_teardown; }
 }
 
 @test "a list longer than a page streams whole, each mandate with its autorisations" {
-	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
-PRAGMA busy_timeout = 5000;
+	db_write <<'SQL'
 BEGIN;
 INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
   VALUES (1, randomblob(32), 'Pierre', 'MERCIER', '1969-03-17', strftime('%s'), strftime('%s'));
 INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
     expires_at, template, attestation_hash)
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1234)
-  SELECT i, 1 + (i % 3 = 0), 1, 2, 'papiers,logement', 'long', strftime('%s'),
+  SELECT i, CASE WHEN i % 3 = 0 THEN 2 ELSE 1 END, 1, 2, 'papiers,logement', 'long', strftime('%s'),
          strftime('%s') + 86400, 'mandat-1', lower(hex(randomblob(32))) FROM n;
 INSERT INTO autorisations (id, mandate_id, demarche)
   SELECT 2 * id - 1, id, 'papiers' FROM mandates UNION ALL SELECT 2 * id, id, 'logement' FROM mandates;
@@ -392,7 +391,7 @@ SQL
 
 @test "the signing link is built on --public-url, checked at start" {
 	acd_stop
-	run timeout 10 acd serve --db "$T/ac.db" --listen 127.0.0.1:0 --public-url ftp://aidants.example
+	run timeout 10 acd serve "${ACD_DB[@]}" --listen 127.0.0.1:0 --public-url ftp://aidants.example
 	[ "$status" -eq 64 ]
 	[[ $output == *"expected http:// or https://"* ]]
 	acd_serve --public-url https://aidants.example.fr/

@@ -98,7 +98,7 @@ SQL
 	acd_stop
 	sqlite3 "$T/ac.db" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
 	cp "$T/ac.db" "$T/golden.db"
-	acd_serve_ready --db "$T/ac.db"
+	acd_serve_ready "${ACD_DB[@]}"
 }
 
 # matrix_restore: acd on a fresh copy of the golden database.
@@ -106,7 +106,7 @@ matrix_restore() {
 	acd_stop
 	rm -f "$T/ac.db-wal" "$T/ac.db-shm"
 	cp "$T/golden.db" "$T/ac.db"
-	acd_serve_ready --db "$T/ac.db"
+	acd_serve_ready "${ACD_DB[@]}"
 }
 
 # matrix_call WHO METHOD PATH BODY: the HTTP status WHO gets.

@@ -34,7 +34,7 @@ pg_cluster_start() {
 # it accepts connections; its PID (from postmaster.pid) in PG_PID.
 pg_server_start() {
 	pg_exec "$PGBIN/postgres" -D "$PG_DIR/data" -k "$PG_SOCK" -c listen_addresses='' \
-		-c fsync=off -c max_connections=50 >> "$PG_DIR/pg.log" 2>&1 3>&- &
+		-c fsync=off -c max_connections=${PG_MAX_CONNECTIONS:-50} >> "$PG_DIR/pg.log" 2>&1 3>&- &
 	local starter=$! i
 	for i in $(seq 200); do
 		as_pg "$PGBIN/pg_isready" -h "$PG_SOCK" -q && break
@@ -82,7 +82,7 @@ pg_cluster_stop() {
 # pg_newdb: a fresh database for this test; exports PG_DB and PG_URL.
 pg_newdb() {
 	PG_DB="t$(basename "$BATS_TEST_TMPDIR" | tr -cd 'a-z0-9' | tail -c 20)_$BATS_TEST_NUMBER"
-	as_pg "$PGBIN/createdb" -h "$PG_SOCK" -U postgres "$PG_DB"
+	as_pg "$PGBIN/createdb" -h "$PG_SOCK" -U postgres ${PG_TEMPLATE:+-T "$PG_TEMPLATE"} "$PG_DB"
 	export PG_DB PG_URL="postgresql://postgres@/$PG_DB?host=$PG_SOCK"
 }
 

@@ -71,7 +71,7 @@ teardown() { provider_teardown; }
 	[ "$(sql "SELECT COUNT(*) FROM oidc_tokens WHERE used_at IS NOT NULL AND mandate_id = 1")" = 1 ]
 	# no code, token or secret in clear, neither in the database nor in acd's log
 	for s in "$(jq -r .id_token "$T/rp.json" | cut -d. -f3)" "$CLIENT_SECRET"; do
-		! sqlite3 "$T/ac.db" .dump | grep -qF "$s" || false
+		! db_dump | grep -qF "$s" || false
 		! grep -qF "$s" "$T/acd.log" || false
 	done
 }
@@ -307,8 +307,7 @@ refused() {
 # Pierre Martin (usager 2), mandate 2 (social) with France services Brest,
 # written straight into the database.
 pierre_at_brest() {
-	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
-PRAGMA busy_timeout = 5000;
+	db_write <<'SQL'
 BEGIN;
 INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
   VALUES (2, randomblob(32), 'Pierre', 'MARTIN', '1950-01-01', strftime('%s'), strftime('%s'));
@@ -419,7 +418,7 @@ SQL
 	[ "$(oidc_digest)" = "$before" ]
 	[ "$(journal_count)" = "$jn" ]
 	# expired (ten minutes): gone, even with everything right
-	sqlite3 "$T/ac.db" "PRAGMA busy_timeout = 5000; UPDATE oidc_requests SET expires_at = strftime('%s') - 1" > /dev/null
+	db_write "UPDATE oidc_requests SET expires_at = strftime('%s') - 1" > /dev/null
 	cp "$T/login.html" "$T/page.html"
 	[ "$(login_step)" = 410 ]
 	grep -q "Demande expirée" "$T/page.html"
@@ -445,7 +444,7 @@ SQL
 	jq -e '.error == "invalid_token" and (has("given_name") | not)' "$T/userinfo.json"
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 0 ]
 	# the token is stored as a hash only
-	! sqlite3 "$T/ac.db" .dump | grep -qi "$at" || false
+	! db_dump | grep -qi "$at" || false
 	! grep -q "$at\|$(jq -r .code "$T/rp.json")" "$T/acd.log" || false
 }
 
@@ -496,8 +495,7 @@ SQL
 	client_new RS256
 	rp --stop-at-code --demarche logement
 	[ "$(sql "SELECT expires_at - created_at FROM oidc_codes")" = 60 ]
-	sqlite3 "$T/ac.db" "PRAGMA busy_timeout = 5000;
-		UPDATE oidc_codes SET created_at = created_at - 61, expires_at = expires_at - 61" > /dev/null
+	db_write "UPDATE oidc_codes SET created_at = created_at - 61, expires_at = expires_at - 61" > /dev/null
 	[ "$(token)" = 400 ]
 	jq -e '.error == "invalid_grant"' "$T/token.json"
 	[ "$(sql "SELECT COUNT(*) FROM oidc_tokens")" = 0 ]
@@ -508,8 +506,7 @@ SQL
 	client_new RS256
 	rp --no-userinfo --demarche logement
 	at=$(jq -r .access_token "$T/rp.json")
-	sqlite3 "$T/ac.db" "PRAGMA busy_timeout = 5000;
-		UPDATE oidc_tokens SET created_at = created_at - 61, expires_at = expires_at - 61" > /dev/null
+	db_write "UPDATE oidc_tokens SET created_at = created_at - 61, expires_at = expires_at - 61" > /dev/null
 	[ "$(userinfo "$at")" = 401 ]
 	grep -qi '^www-authenticate: Bearer.*error="invalid_token"' "$T/headers"
 	jq -e '.error == "invalid_token" and (has("sub") | not)' "$T/userinfo.json"
@@ -549,8 +546,8 @@ SQL
 @test "keys rotate while acd serves: new tokens carry the new kid, the old key stays published" {
 	client_new RS256
 	old=$(curl -fsS "$AC_URL/oidc/jwks" | jq -r '.keys[] | select(.alg == "RS256") | .kid')
-	acd keys rotate --db "$T/ac.db" > /dev/null
-	acd keys list --db "$T/ac.db" > "$T/keys.ndjson"
+	acd keys rotate "${ACD_DB[@]}" > /dev/null
+	acd keys list "${ACD_DB[@]}" > "$T/keys.ndjson"
 	[ "$(jq -s 'map(select(.retired_at == null)) | length' "$T/keys.ndjson")" = 2 ]
 	[ "$(jq -s 'map(select(.retired_at != null)) | length' "$T/keys.ndjson")" = 2 ]
 	new=$(jq -rs 'map(select(.alg == "RS256" and .retired_at == null))[0].kid' "$T/keys.ndjson")
@@ -560,7 +557,7 @@ SQL
 	[ "$(jq -r .id_token_header.kid "$T/rp.json")" = "$new" ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'key_rotate'")" -ge 1 ]
 	# the private halves are sealed: no JWK private member in clear
-	! sqlite3 "$T/ac.db" "SELECT private_box FROM signing_keys" | grep -q '"d"' || false
+	! sql "SELECT private_box FROM signing_keys" | grep -q '"d"' || false
 }
 
 @test "the usager sees the use in her space, revokes the mandate there, and the next attempt is refused" {
@@ -601,7 +598,7 @@ SQL
 @test "the démarche argent carries the Banque de France notice" {
 	client_new RS256
 	# mandate 1 gains argent (written straight into the database)
-	sqlite3 "$T/ac.db" "PRAGMA busy_timeout = 5000; INSERT INTO autorisations (id, mandate_id, demarche)
+	db_write "INSERT INTO autorisations (id, mandate_id, demarche)
 		SELECT MAX(id) + 1, 1, 'argent' FROM autorisations" > /dev/null
 	[ "$(authz)" = 200 ]
 	[ "$(login_step)" = 200 ]
@@ -613,7 +610,7 @@ SQL
 @test "a mandate expired between token and userinfo: no identity, no use" {
 	client_new RS256
 	run rp --demarche logement --before-userinfo \
-		"sqlite3 $T/ac.db 'PRAGMA busy_timeout = 5000; UPDATE mandates SET expires_at = strftime(\"%s\") - 1' > /dev/null"
+		"$(db_write_cmd "UPDATE mandates SET expires_at = $(date +%s) - 1")"
 	[ "$status" = 1 ] || { cat "$T/rp.json" "$T/rp.err"; false; }
 	jq -e '.error == "invalid_token" and (has("userinfo") | not)' "$T/rp.json"
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 0 ]

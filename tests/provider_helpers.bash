@@ -38,7 +38,7 @@ client_new() {
 rp() {
 	node "$REPO/tests/oidc/rp.mjs" --issuer "$AC_URL" --client-id "$CLIENT_ID" \
 		--client-secret "$CLIENT_SECRET" --redirect-uri "$RP_REDIRECT" --email aidant@lyon.fr \
-		--code-cmd "$REPO/tests/fresh_code.sh $T/ac.db GADT00000001 $SEED_A" --usager DUBOIS \
+		--code-cmd "$REPO/tests/fresh_code.sh '${ACD_DB[1]}' GADT00000001 $SEED_A" --usager DUBOIS \
 		--shots "$T/shots-rp" --listen-unix "$T/rp.sock" "$@" > "$T/rp.json" 2> "$T/rp.err"
 }
 
@@ -55,7 +55,7 @@ second_aidant() {
 
 # rp2 [rp.mjs options]: rp as Paul.
 rp2() {
-	rp --email aidant2@lyon.fr --code-cmd "$REPO/tests/fresh_code.sh $T/ac.db GADT00000003 $SEED_C" "$@"
+	rp --email aidant2@lyon.fr --code-cmd "$REPO/tests/fresh_code.sh '${ACD_DB[1]}' GADT00000003 $SEED_C" "$@"
 }
 
 # --- by hand, with curl (a cookie jar stands for the browser) --------------

@@ -9,16 +9,23 @@ load mandate_helpers
 
 teardown() { mandate_teardown; }
 
-purge() { days_later "${PURGE_DAYS:-0}" acd purge --db "$T/ac.db" "$@"; }
+purge() { days_later "${PURGE_DAYS:-0}" acd purge "${ACD_DB[@]}" "$@"; }
 
-# The raw bytes acd keeps: the database file and its write-ahead log.
-on_disk() { cat "$T/ac.db" "$T/ac.db-wal" 2>/dev/null | grep -a -c "$1" || true; }
+# The raw bytes acd keeps: the database file and its write-ahead log.  On
+# PostgreSQL, the rows a dump holds: freed rows' bytes stay in its pages
+# until reused (acd(8), POSTGRESQL), which only the server can wipe.
+on_disk() {
+	if [ "$AC_DB" = pg ]; then
+		db_dump | grep -a -c "$1" || true
+	else
+		cat "$T/ac.db" "$T/ac.db-wal" 2>/dev/null | grep -a -c "$1" || true
+	fi
+}
 
 # Beside Angela's mandate (1, signed for real, then revoked): Pierre's (2),
 # ending in 3000 days, and Fatima, an usager with no mandate left.
 fixtures() {
-	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
-PRAGMA busy_timeout = 5000;
+	db_write <<'SQL'
 BEGIN;
 INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
   VALUES (2, randomblob(32), 'Pierre', 'MERCIER', '1969-03-17', strftime('%s'), strftime('%s')),
@@ -120,8 +127,7 @@ SQL
 	two_structures
 	ac-token-new --name court --scopes stats:read --expires-in 1 > /dev/null
 	ac-token-new --name long --scopes stats:read > /dev/null
-	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
-PRAGMA busy_timeout = 5000;
+	db_write <<'SQL'
 INSERT INTO structure_requests (id, status, applicant_email, siret, name, zipcode, departement,
     region, application, created_at, updated_at)
   VALUES (1, 'draft', 'jamais@confirme.fr', '12345678901237', 'Jamais', '69001', '69', '84', '{}',
@@ -146,26 +152,27 @@ SQL
 
 @test "acd purge: bad usage and a missing database are refused, nothing done" {
 	export T="$BATS_TEST_TMPDIR"
-	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > /dev/null
+	acd_newdb
+	acd init "${ACD_DB[@]}" --operator "$OP_EMAIL" > /dev/null
 	n=$(journal_count)
 	run acd purge
 	[ "$status" -eq 64 ]
 	assert_output --partial "--db PATH is required"
-	run acd purge --db "$T/ac.db" --mandate-years 0
+	run acd purge "${ACD_DB[@]}" --mandate-years 0
 	[ "$status" -eq 64 ]
 	assert_output --partial "mandate-years: expected a number from 1 to 100"
-	run acd purge --db "$T/ac.db" --draft-days x
+	run acd purge "${ACD_DB[@]}" --draft-days x
 	[ "$status" -eq 64 ]
-	run acd purge --db "$T/ac.db" --dry-run=yes
+	run acd purge "${ACD_DB[@]}" --dry-run=yes
 	[ "$status" -eq 64 ]
-	run acd purge --db "$T/ac.db" extra
+	run acd purge "${ACD_DB[@]}" extra
 	[ "$status" -eq 64 ]
 	run acd purge --db "$T/nothing.db"
 	[ "$status" -eq 78 ]
 	assert_output --partial "no such database"
 	[ "$(journal_count)" = "$n" ]
 	# a first run on a new database: the operator's app has no session to lose
-	run acd purge --db "$T/ac.db"
+	run acd purge "${ACD_DB[@]}"
 	assert_success
 	jq -e 'del(.dry_run) | all(.[]; . == 0)' <<<"$output"
 }

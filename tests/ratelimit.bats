@@ -155,7 +155,7 @@ routes_of() {
 	[ "$(hit -H 'X-Forwarded-For: not an address' "$AC_URL/stats")" = 429 ]
 	acd_stop
 	# no proxy trusted: the header is anyone's, and ignored
-	acd_serve_ready --db "$T/ac.db" --rate-limit 1 --rate-period 3600 --trusted-proxy none
+	acd_serve_ready "${ACD_DB[@]}" --rate-limit 1 --rate-period 3600 --trusted-proxy none
 	[ "$(hit -H 'X-Forwarded-For: 192.0.2.5' "$AC_URL/stats")" = 200 ]
 	[ "$(hit -H 'X-Forwarded-For: 192.0.2.6' "$AC_URL/stats")" = 429 ]
 }
@@ -167,7 +167,7 @@ routes_of() {
 	codes=$(curl -s -w '%{http_code}\n' "${args[@]}" | sort | uniq -c)
 	[ "$(awk '{ print $1, $2 }' <<<"$codes")" = "400 404" ]
 	acd_stop
-	acd_serve_ready --db "$T/ac.db"
+	acd_serve_ready "${ACD_DB[@]}"
 	args=()
 	for i in $(seq 300); do args+=(-o /dev/null "$AC_URL/v1/attestations/$i"); done
 	codes=$(curl -s -w '%{http_code}\n' "${args[@]}" | sort | uniq -c)
@@ -184,13 +184,14 @@ routes_of() {
 	run acd serve --db x --rate-period 0
 	assert_failure 64
 	export T="$BATS_TEST_TMPDIR"
-	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > /dev/null
-	run acd serve --db "$T/ac.db" --listen 127.0.0.1:0 --trusted-proxy proxy.example
+	acd_newdb
+	acd init "${ACD_DB[@]}" --operator "$OP_EMAIL" > /dev/null
+	run acd serve "${ACD_DB[@]}" --listen 127.0.0.1:0 --trusted-proxy proxy.example
 	assert_failure 78
 	assert_output --partial "--trusted-proxy proxy.example"
 	printf 'rate-limit = 5\nrate-period = 3600\ntrusted-proxy = none\n' > "$T/acd.conf"
 	: > "$T/acd.log"
-	acd_serve_ready --config "$T/acd.conf" --db "$T/ac.db"
+	acd_serve_ready --config "$T/acd.conf" "${ACD_DB[@]}"
 	for i in 1 2 3 4 5; do [ "$(hit "$AC_URL/stats")" = 200 ]; done
 	[ "$(hit "$AC_URL/stats")" = 429 ]
 }

@@ -14,8 +14,7 @@ teardown() { mandate_teardown; }
 # (3, over by then), one revoked (4), one renewed (5) by another (6), a
 # semester's (7, over by then).
 fixtures() {
-	sqlite3 "$T/ac.db" > /dev/null <<'SQL'
-PRAGMA busy_timeout = 5000;
+	db_write <<'SQL'
 BEGIN;
 INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
   VALUES (2, randomblob(32), 'Pierre', 'MERCIER', '1969-03-17', strftime('%s'), strftime('%s')),

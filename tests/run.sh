@@ -1,7 +1,10 @@
 #!/bin/sh
 # Runs the bats suite against the binaries of build folder $1 and ends with
 # the plain closing line "N passed, N failed".  AC_SUITES: the .bats files to
-# run (default: all, the slowest first).  AC_TEST_JOBS: how many files run at once (default 2,
+# run (default: all, the slowest first).  AC_DB=pg: the same suite on
+# PostgreSQL, one throwaway cluster for the pass (tests/pg_suite.sh), a fresh
+# database per test; the files about one engine's own machinery run in the
+# SQLite pass only (backup: SQLite's backup API; pg, multi: their own clusters).  AC_TEST_JOBS: how many files run at once (default 2,
 # with GNU parallel; the tests of one file always run in order).  Each test
 # has its own folder, database and ports, so files do not meet.
 set -u
@@ -10,6 +13,14 @@ cd "$(dirname "$0")/.." || exit 1
 PATH="$PWD/$B/bin:$PATH"
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export PATH LSAN_OPTIONS
+AC_DB=${AC_DB:-sqlite}
+export AC_DB
+if [ "$AC_DB" = pg ]; then
+	AC_PG_DIR=$(tests/pg_suite.sh start) || { echo "run.sh: the PostgreSQL cluster did not start" >&2; exit 1; }
+	export AC_PG_DIR
+	trap 'tests/pg_suite.sh stop "$AC_PG_DIR"' EXIT
+	trap 'exit 130' INT TERM
+fi
 out=$(mktemp)
 jobs=${AC_TEST_JOBS:-2}
 command -v parallel > /dev/null 2>&1 || jobs=1
@@ -21,7 +32,11 @@ if [ -z "$suites" ]; then
 		suites="$suites tests/$f.bats"
 	done
 	for f in tests/*.bats; do
-		case " $suites " in *" $f "*) ;; *) suites="$suites $f" ;; esac
+		case " $suites " in *" $f "*) continue ;; esac
+		if [ "$AC_DB" = pg ]; then
+			case $f in tests/backup.bats | tests/pg.bats | tests/multi.bats) continue ;; esac
+		fi
+		suites="$suites $f"
 	done
 fi
 # shellcheck disable=SC2086

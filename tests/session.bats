@@ -169,18 +169,18 @@ teardown() { acd_stop; }
 	run ac-whoami
 	assert_success
 	# two hours and a minute without a request (time moved by editing the row)
-	sqlite3 "$T/ac.db" "UPDATE sessions SET last_seen = last_seen - 7260"
+	db_write "UPDATE sessions SET last_seen = last_seen - 7260"
 	run ac-whoami
 	assert_failure 77
 	assert_output --partial "expired"
-	sqlite3 "$T/ac.db" "UPDATE sessions SET last_seen = strftime('%s','now'), expires_at = strftime('%s','now') - 1"
+	db_write "UPDATE sessions SET last_seen = strftime('%s','now'), expires_at = strftime('%s','now') - 1"
 	run ac-whoami
 	assert_failure 77
 }
 
 @test "a session is kept alive by use, to the minute, without a write per request" {
 	op_login
-	sqlite3 "$T/ac.db" "UPDATE sessions SET last_seen = last_seen - 600"
+	db_write "UPDATE sessions SET last_seen = last_seen - 600"
 	before=$(sql "SELECT last_seen FROM sessions")
 	ac-whoami >/dev/null
 	after=$(sql "SELECT last_seen FROM sessions")

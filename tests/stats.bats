@@ -11,8 +11,8 @@ load card_helpers
 setup() {
 	acd_start
 	acd_stop
-	"$REPO/bench/gen-stats.sh" "$T/ac.db" 24 40 60 300 > /dev/null
-	acd_serve_ready --db "$T/ac.db"
+	"$REPO/bench/gen-stats.sh" "${ACD_DB[1]}" 24 40 60 300 > /dev/null
+	acd_serve_ready "${ACD_DB[@]}"
 	op_login
 }
 teardown() { acd_stop; }
@@ -184,10 +184,10 @@ by_sql() { sql "$1" | sort; }
 
 @test "/stats: families of fewer than 5 usagers show \"< 5\"" {
 	acd_stop
-	rm -f "$T"/ac.db*
-	acd init --db "$T/ac.db" --operator "$OP_EMAIL" > "$T/init.json"
-	"$REPO/bench/gen-stats.sh" "$T/ac.db" 2 3 20 100 > /dev/null
-	acd_serve_ready --db "$T/ac.db"
+	acd_newdb
+	acd init "${ACD_DB[@]}" --operator "$OP_EMAIL" > "$T/init.json"
+	"$REPO/bench/gen-stats.sh" "${ACD_DB[1]}" 2 3 20 100 > /dev/null
+	acd_serve_ready "${ACD_DB[@]}"
 	page=$(curl -s "$AC_URL/stats")
 	grep -q '<dt>Usagers accompagnés</dt><dd>&lt; 5</dd>' <<<"$page"
 	grep -q '<dt>Démarches réalisées</dt><dd>&lt; 5</dd>' <<<"$page"

@@ -23,7 +23,7 @@ teardown() { mandate_teardown; }
 	run ac-whoami
 	assert_failure 77
 	[ "$(sql "SELECT active FROM accounts WHERE email = 'aidant@lyon.fr'")" = 0 ]
-	[ "$(sql "SELECT state || '|' || COALESCE(account_id, '') || '|' || COALESCE(structure_id, '') FROM cards WHERE serial = 'GADT00000001'")" = "stock||" ]
+	[ "$(sql "SELECT state || '|' || COALESCE(CAST(account_id AS TEXT), '') || '|' || COALESCE(CAST(structure_id AS TEXT), '') FROM cards WHERE serial = 'GADT00000001'")" = "stock||" ]
 	[ "$(sql "SELECT state || structure_id FROM cards WHERE serial = 'GADT00000002'")" = "$before_b" ]
 	# the mandate: revoked whole, with a revocation that has its attestation
 	[ "$(sql "SELECT revoked_at IS NOT NULL FROM mandates WHERE id = $mandate")" = 1 ]

@@ -301,7 +301,7 @@ PY
 	[ "$code" = 401 ]
 	# the public routes take the rate limit of the others
 	acd_stop
-	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL" --rate-limit 2 --rate-period 3600
+	acd_serve_ready "${ACD_DB[@]}" --smtp-url "$SMTP_URL" --rate-limit 2 --rate-period 3600
 	for i in 1 2; do curl -sS -o /dev/null "$AC_URL/habilitation"; done
 	code=$(curl -sS -o /dev/null -w '%{http_code}' "$AC_URL/habilitation")
 	[ "$code" = 429 ]
@@ -314,10 +314,10 @@ PY
 	id=$(apply_confirmed)
 	application '.applicant.email = "autre@exemple.fr"' | ac-structure-apply > /dev/null 2>&1
 	acd_stop
-	run days_later 6 acd purge --db "$T/ac.db"
+	run days_later 6 acd purge "${ACD_DB[@]}"
 	assert_success
 	jq -e '.applications == 0' <<<"$output"
-	run days_later 8 acd purge --db "$T/ac.db"
+	run days_later 8 acd purge "${ACD_DB[@]}"
 	assert_success
 	jq -e '.applications == 1' <<<"$output"
 	[ "$(sql "SELECT group_concat(id || status) FROM structure_requests")" = "${id}submitted" ]

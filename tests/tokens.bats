@@ -44,7 +44,7 @@ new_token() {
 	[ $(( exp - $(date +%s) - 365 * 86400 )) -le 5 ] && [ $(( exp - $(date +%s) - 365 * 86400 )) -ge -5 ]
 	# stored: its SHA-256 only, never the token
 	[ "$(sql "SELECT lower(hex(token_hash)) FROM api_tokens")" = "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" ]
-	! grep -qa "${token#act_}" "$T"/ac.db* "$T/acd.log"
+	! grep -qa "${token#act_}" $(db_files) "$T/acd.log"
 	run as ref-a ac-token-list
 	assert_success
 	jq -e 'has("token") | not' <<<"$output"
@@ -286,7 +286,7 @@ new_token() {
 	assert_failure 64
 	# a month and a day later
 	acd_stop
-	ACD_LATER_DAYS=31 acd_serve_ready --db "$T/ac.db"
+	ACD_LATER_DAYS=31 acd_serve_ready "${ACD_DB[@]}"
 	run env AC_TOKEN="$short" ac-aidant-list
 	assert_failure 77
 	assert_output --partial "API token 1 has expired"

@@ -182,7 +182,7 @@ nope() { # nope EXIT TEXT CMD...: fails with EXIT, saying TEXT
 	nope 1 "attendance is recorded once it has begun" ac-training-attend --training 1 --email lea@lyon.fr
 	acd_stop
 	export ACD_LATER_DAYS=4
-	acd_serve_ready --db "$T/ac.db" --smtp-url "$SMTP_URL"
+	acd_serve_ready "${ACD_DB[@]}" --smtp-url "$SMTP_URL"
 	op_login
 	as_ref ac-login --email ref@lyon.fr --code "$(totp_hex $REF_SEED 60 2)" > /dev/null
 	nope 77 "only an operator" as_ref ac-training-attend --training 1 --email lea@lyon.fr

@@ -53,7 +53,7 @@ get() {
 	[ "$(sql "SELECT actor || ' ' || subject || ' ' || COALESCE(structure_id, 0) FROM journal
 		WHERE action = 'usager_login'")" = "usager:1 usager:1 0" ]
 	grep -q "#HttpOnly_127.0.0.1	FALSE	/usager	FALSE	[0-9]*	ac_usager	[0-9a-f]\{64\}" "$T/jar"
-	! sqlite3 "$T/ac.db" .dump | grep -q "$(grep -o 'ac_usager	[0-9a-f]*' "$T/jar" | cut -f2)" || false
+	! db_dump | grep -q "$(grep -o 'ac_usager	[0-9a-f]*' "$T/jar" | cut -f2)" || false
 	# the paper, as the aidants print it
 	[ "$(get /usager/mandates/1/attestation)" = 200 ]
 	pdftotext "$T/page.html" - | grep -q "CCAS de Lyon"
@@ -64,8 +64,7 @@ get() {
 # A mandate of Angela (usager 1) written straight into the database:
 # add_mandate ID STRUCTURE DEMARCHES CREATED_DAYS_AGO EXPIRES_IN_DAYS
 add_mandate() {
-	sqlite3 "$T/ac.db" > /dev/null <<SQL
-PRAGMA busy_timeout = 5000;
+	db_write <<SQL
 BEGIN;
 INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
     expires_at, template, attestation_hash)
@@ -104,7 +103,7 @@ SQL
 @test "a use of a mandate is listed: when (Paris time), where, which démarche, the aidant's first name" {
 	sign_mandate papiers,logement long
 	# 14 July 2026, 10:30 UTC: 12 h 30 in Paris (summer time)
-	sqlite3 "$T/ac.db" "INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
+	db_write "INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
 		structure_id, usager_id, mandate_id, demarche, created_at, expires_at, used_at)
 		VALUES (1, randomblob(32), 1, 1, 2, 1, 1, 1, 'logement', 1784025000, 1784025060, 1784025000)"
 	space angela
@@ -148,7 +147,7 @@ SQL
 @test "the export: every datum about the usager, as an attachment" {
 	sign_mandate papiers,logement long
 	ac-mandate-revoke 1 --demarches logement > /dev/null
-	sqlite3 "$T/ac.db" "INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
+	db_write "INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
 		structure_id, usager_id, mandate_id, demarche, created_at, expires_at, used_at)
 		VALUES (1, randomblob(32), 1, 1, 2, 1, 1, 1, 'papiers', 1784025000, 1784025060, 1784025000)"
 	space angela
@@ -254,7 +253,7 @@ SQL
 	grep -q "Votre session a pris fin" "$T/page.html"
 	# a session past its 30 minutes
 	space angela
-	sqlite3 "$T/ac.db" "UPDATE usager_sessions SET expires_at = strftime('%s') - 1"
+	db_write "UPDATE usager_sessions SET expires_at = strftime('%s') - 1"
 	[ "$(get /usager)" = 200 ]
 	grep -q "Votre session a pris fin" "$T/page.html"
 	! grep -q "Mandat n°" "$T/page.html" || false
