@@ -22,7 +22,8 @@ struct listener {
 	char channel[64];
 	void (*cb)(void);
 	atomic_int running;
-	int down; /* the last connection attempt failed */
+	int down;    /* not listening since a loss or a failed start */
+	int failing; /* the last connection attempt failed (said once) */
 	pthread_t thread;
 };
 
@@ -40,13 +41,14 @@ static PGconn *listening(struct listener *l)
 	char err[256];
 	PGconn *pg = store_pg_connect(l->url, err, sizeof err);
 	if (!pg) {
-		if (!l->down) /* said once per outage, not at every try */
+		if (!l->failing) /* said once per outage, not at every try */
 			log_error("listen: cannot connect: %s", err);
-		l->down = 1;
+		l->failing = l->down = 1;
 		return NULL;
 	}
-	char sql[96];
-	snprintf(sql, sizeof sql, "LISTEN %s", l->channel);
+	/* named apart from the workers' connections ("acd") in pg_stat_activity */
+	char sql[128];
+	snprintf(sql, sizeof sql, "SET application_name = 'acd-listen'; LISTEN %s", l->channel);
 	PGresult *r = PQexec(pg, sql);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -74,16 +76,17 @@ static void *loop(void *arg)
 			if (l->down)
 				log_info("listen: listening again");
 			backoff = 1;
-			l->down = 0;
+			l->down = l->failing = 0;
 			l->cb(); /* what changed while nobody listened */
 		}
 		struct pollfd p = { .fd = PQsocket(pg), .events = POLLIN };
 		if (poll(&p, 1, 200) <= 0)
 			continue;
-		if (!PQconsumeInput(pg)) {
+		if (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK) {
 			log_error("listen: the connection was lost: %s", PQerrorMessage(pg));
 			PQfinish(pg);
 			pg = NULL;
+			l->down = 1;
 			continue;
 		}
 		int any = 0;

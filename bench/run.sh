@@ -516,6 +516,201 @@ bench_habilitations() {
 	row "(k) ac-habilitation-set --stdin, $N requests" "${t}s" "sqlite3, one transaction" "${b}s" "$(ratio "$t" "$b")"
 }
 
+# (l) acd on PostgreSQL: one throwaway cluster (initdb in a folder of its own
+# under /tmp: $W is 0700, where the postgres user cannot enter), a Unix socket
+# only, a database for acd and one for pgbench.  The server keeps its durable
+# defaults (fsync, synchronous_commit and full_page_writes on; no fsync=off as
+# the test suite has): every figure here pays for real commits.
+PGBIN=
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# the server exec'd as postgres (setpriv, not runuser): the PID is the postmaster's
+pg_exec() {
+	if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi
+}
+pq() { "$PGBIN/psql" -h "$PG_DIR/sock" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# pg_start: initdb and the postmaster, waited for until it accepts (10 s at most)
+pg_start() {
+	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	local t i
+	for t in initdb postgres pg_isready psql createdb pgbench; do
+		[ -n "$PGBIN" ] && [ -x "$PGBIN/$t" ] ||
+			{ fail "(l) PostgreSQL's $t is not installed (scripts/deps.sh)"; return 1; }
+	done
+	if [ "$(id -u)" = 0 ]; then need runuser setpriv || return 1; fi
+	PG_DIR=$(mktemp -d /tmp/ac-bench-pg.XXXXXX) || { fail "(l) mktemp failed"; return 1; }
+	chmod 755 "$PG_DIR"
+	mkdir "$PG_DIR/data" "$PG_DIR/sock"
+	[ "$(id -u)" = 0 ] && chown postgres "$PG_DIR/data" "$PG_DIR/sock"
+	as_pg "$PGBIN/initdb" -D "$PG_DIR/data" -A trust -U postgres > "$PG_DIR/initdb.log" 2>&1 ||
+		{ fail "(l) initdb failed: $(tail -n 3 "$PG_DIR/initdb.log")"; return 1; }
+	pg_exec "$PGBIN/postgres" -D "$PG_DIR/data" -k "$PG_DIR/sock" -c listen_addresses='' \
+		-c max_connections=100 > "$PG_DIR/pg.log" 2>&1 &
+	PG_STARTER=$!
+	for i in $(seq 200); do
+		"$PGBIN/pg_isready" -h "$PG_DIR/sock" -q && return 0
+		kill -0 "$PG_STARTER" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "(l) PostgreSQL did not start: $(tail -n 3 "$PG_DIR/pg.log")"
+	return 1
+}
+
+# pg_stop: a fast shutdown (SIGINT) of the postmaster by the PID it wrote in
+# postmaster.pid (the one started, if it wrote none), waited for until gone.
+pg_stop() {
+	[ -n "$PG_DIR" ] || return 0
+	local pid i
+	pid=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)
+	[ -n "$pid" ] || pid=$PG_STARTER
+	[ -n "$pid" ] || return 0
+	kill -INT "$pid" 2>/dev/null || return 0
+	for i in $(seq 400); do
+		kill -0 "$pid" 2>/dev/null || { PG_STARTER=; return 0; }
+		sleep 0.05
+	done
+	echo "bench: PostgreSQL (PID $pid) did not stop within 20 s" >&2
+}
+
+# pg_tps: pgbench's built-in simple-update (one UPDATE, one SELECT, one
+# INSERT, one commit a transaction), 8 clients for SECS on its own database
+pg_tps() {
+	"$PGBIN/pgbench" -h "$PG_DIR/sock" -U postgres -n -c 8 -j 8 -T "$SECS" --builtin=simple-update \
+		pgbench > "$L/pgbench.out" 2>&1 || { cat "$L/pgbench.out"; return 1; }
+	awk '/^tps = / { printf "%.1f\n", $3; ok = 1 } END { exit !ok }' "$L/pgbench.out"
+}
+
+# l_serve I: the Ith acd of (l) on the same database and key file; its PID in
+# L_ACDI_PID, its URL in lurlI.  No rate limit: see start_acd.
+l_serve() {
+	acd serve --db "$db" --key-file "$L/ac.key" --listen 127.0.0.1:0 --ready-file "$L/acd$1.ready" \
+		--rate-limit 0 2> "$L/acd$1.log" &
+	printf -v "L_ACD$1_PID" %s $!
+	local addr
+	addr=$(wait_ready "$L/acd$1.ready" $!) || { fail "(l) acd $1 did not start: $(tail -n 3 "$L/acd$1.log")"; return 1; }
+	printf -v "lurl$1" %s "http://$addr"
+}
+
+# (l) acd on PostgreSQL, each figure beside one of the same cluster:
+# - ac-card-import of N cards vs psql inserting the same rows (a 56-byte box
+#   and a 32-byte MAC each, as acd stores) into a scratch table of the cards'
+#   shape (LIKE ... INCLUDING ALL: its indexes too), one multi-row INSERT in
+#   one transaction;
+# - logins/s (bench/load.c, each login a distinct aidant with its own card)
+#   with one acd, 8 clients, and with two acd on the same database, 4 clients
+#   at each (two load.c at once, their logins added), vs pgbench's
+#   simple-update at 8 clients for as long, run just before and just after
+#   the logins (the faster of the two: see (c));
+# - ac-mandate-list of 100,000 mandates of one structure (bench/gen-stats.sh,
+#   written before acd starts, as (i) does) vs psql's COPY (SELECT ...) TO
+#   STDOUT of the same rows, with their usager and démarches, as JSON.
+bench_pg() {
+	need acd ac-login ac-aidant-add ac-card-import ac-card-link ac-mandate-list || return
+	local L=$W/l db lurl1 lurl2 ver M=100000
+	mkdir -p "$L"
+	pg_start || return
+	ver=$("$PGBIN/postgres" --version | awk '{ print $3 }')
+	"$PGBIN/createdb" -h "$PG_DIR/sock" -U postgres ac > "$L/createdb.log" 2>&1 &&
+		"$PGBIN/createdb" -h "$PG_DIR/sock" -U postgres pgbench >> "$L/createdb.log" 2>&1 &&
+		"$PGBIN/pgbench" -h "$PG_DIR/sock" -U postgres -i -q pgbench >> "$L/createdb.log" 2>&1 ||
+		{ fail "(l) cannot make the databases: $(tail -n 3 "$L/createdb.log")"; return; }
+	db="postgresql://postgres@/ac?host=$PG_DIR/sock"
+	# structure 1 and its M mandates; the bench's aidants join it below
+	acd init --db "$db" --key-file "$L/ac.key" --operator op@anct.gouv.fr > "$L/init.json" 2> "$L/init.log" ||
+		{ fail "(l) acd init failed: $(tail -n 3 "$L/init.log")"; return; }
+	bench/gen-stats.sh "$db" 1 $M $M 1000 > /dev/null 2> "$L/gen-stats.log" ||
+		{ fail "(l) gen-stats.sh failed: $(tail -n 3 "$L/gen-stats.log")"; return; }
+	l_serve 1 && l_serve 2 || return
+	echo "(l) acd on PostgreSQL $ver (one throwaway cluster, fsync on, Unix socket):"
+	# lac WHO CMD...: CMD against the first acd with WHO's own session
+	lac() { local who=$1; shift; AC_URL=$lurl1 XDG_STATE_HOME=$L/$who "$@"; }
+	lac op ac-login --email op@anct.gouv.fr \
+		--code "$(oathtool --totp -b "$(jq -r .totp_secret "$L/init.json")")" > /dev/null ||
+		{ fail "(l) the operator cannot log in"; return; }
+	gen_aidants 1 | lac op ac-aidant-add > "$L/aidants.out" || { fail "(l) ac-aidant-add exited $?"; return; }
+	[ "$(grep -c '"ok":true' "$L/aidants.out")" = $N ] || { fail "(l) ac-aidant-add: not every line was ok"; return; }
+
+	# the cards
+	local t t0 b
+	gen_cards "$L/cards.ndjson"
+	t=$(AC_URL=$lurl1 XDG_STATE_HOME=$L/op timed_bulk "(l)" ac-card-import "$L/cards.ndjson" "$L/import.out") || return
+	pq -d ac -c "CREATE SCHEMA bench_l; CREATE TABLE bench_l.cards (LIKE public.cards INCLUDING ALL)" ||
+		{ fail "(l) cannot make the baseline's table"; return; }
+	awk -v n=$N 'BEGIN { srand(13); q = "'"'"'"; print "BEGIN;";
+		print "INSERT INTO bench_l.cards (id, serial, kind, state, seed_box, seed_mac, digits, step, algorithm, created_at) VALUES";
+		for (i = 1; i <= n; i++) { x = ""; for (j = 0; j < 88; j++) x = x sprintf("%02x", int(rand() * 256));
+			printf "(%d, %sGADT%08d%s, %sphysical%s, %sstock%s, %s\\x%s%s, %s\\x%s%s, 6, 60, %ssha1%s, 1714521600)%s\n",
+				i + 100, q, i, q, q, q, q, q, q, substr(x, 1, 112), q, q, substr(x, 113), q, q, q, i < n ? "," : ";" }
+		print "COMMIT;" }' > "$L/import.sql"
+	t0=$(now)
+	pq -d ac -f "$L/import.sql" > /dev/null || { fail "(l) the psql baseline failed"; return; }
+	b=$(since "$t0")
+	[ "$(pq -d ac -A -t -c "SELECT count(*) FROM bench_l.cards")" = $N ] ||
+		{ fail "(l) the psql baseline did not insert $N rows"; return; }
+	pq -d ac -c "SET client_min_messages = warning" -c "DROP SCHEMA bench_l CASCADE" || { fail "(l) cannot drop the baseline's table"; return; }
+	row "(l) ac-card-import, $N cards" "${t}s" "psql, one multi-row INSERT" "${b}s" "$(ratio "$t" "$b")"
+
+	# the logins: accounts 1..N/2 on one acd, the rest halved between two
+	gen_links "$L/links.ndjson"
+	lac op ac-card-link < "$L/links.ndjson" > "$L/link.out" || { fail "(l) ac-card-link exited $?"; return; }
+	[ "$(grep -c '"ok":true' "$L/link.out")" = $N ] || { fail "(l) ac-card-link: not every line was ok"; return; }
+	gen_accounts "$L/cards.ndjson" "$L/accounts.txt"
+	head -n $((N / 2)) "$L/accounts.txt" > "$L/one.txt"
+	sed -n "$((N / 2 + 1)),$((N * 3 / 4))p" "$L/accounts.txt" > "$L/two-a.txt"
+	sed -n "$((N * 3 / 4 + 1)),\$p" "$L/accounts.txt" > "$L/two-b.txt"
+	local before after one two ra rb p l1 l2
+	before=$(pg_tps) || { fail "(l) pgbench failed: $before"; return; }
+	one=$("$BB/load" login "$lurl1" 8 "$SECS" "$L/one.txt") || { fail "(l) logins on one acd failed: $one"; return; }
+	"$BB/load" login "$lurl1" 4 "$SECS" "$L/two-a.txt" > "$L/two-a.json" &
+	L_LOAD_PID=$!
+	"$BB/load" login "$lurl2" 4 "$SECS" "$L/two-b.txt" > "$L/two-b.json"
+	rb=$?
+	wait "$L_LOAD_PID"
+	ra=$?
+	L_LOAD_PID=
+	[ $ra = 0 ] && [ $rb = 0 ] ||
+		{ fail "(l) logins on two acd failed: $(cat "$L/two-a.json" "$L/two-b.json")"; return; }
+	after=$(pg_tps) || { fail "(l) pgbench failed: $after"; return; }
+	two=$(jq -cs '{requests: (map(.requests) | add), seconds: (map(.seconds) | max)}
+		| .per_second = (.requests / .seconds * 10 | round / 10)' "$L/two-a.json" "$L/two-b.json")
+	l1=$(jq .per_second <<<"$one")
+	l2=$(jq .per_second <<<"$two")
+	p=$(awk -v a="$before" -v b="$after" 'BEGIN { print (a > b ? a : b) }')
+	[ "$(jq .requests <<<"$one")" -lt $((N / 2)) ] && [ "$(jq .requests <<<"$two")" -lt $((N / 2)) ] ||
+		echo "bench: (l) a login run used all its $((N / 2)) aidants before ${SECS}s" >&2
+	row "(l) logins/s, 1 acd, 8 clients ($(jq .requests <<<"$one") logins)" "$l1" "pgbench simple-update tps, 8 clients" "$p" "$(ratio "$l1" "$p")"
+	row "    logins/s, 2 acd, 4 + 4 clients ($(jq .requests <<<"$two"))" "$l2" "pgbench simple-update tps, 8 clients" "$p" "$(ratio "$l2" "$p")"
+	echo "    (pgbench: ${before}/s before the logins, ${after}/s after; two acd against one: $(ratio "$l2" "$l1"))"
+
+	# the mandates: aidant 1 logs in on the next step's code (the loads used this one's)
+	local seed
+	seed=$(jq -r 'select(.serial == "GADT00000001") | .seed' "$L/cards.ndjson")
+	lac aidant ac-login --email aidant1@bench.fr \
+		--code "$(oathtool --totp -s 60 "$seed" --now "@$(($(date +%s) + 60))")" > /dev/null ||
+		{ fail "(l) the aidant cannot log in"; return; }
+	t0=$(now)
+	lac aidant ac-mandate-list --structure 1 > "$L/mandates.ndjson" || { fail "(l) ac-mandate-list exited $?"; return; }
+	t=$(since "$t0")
+	[ "$(wc -l < "$L/mandates.ndjson")" = $M ] ||
+		{ fail "(l) ac-mandate-list gave $(wc -l < "$L/mandates.ndjson") lines"; return; }
+	t0=$(now)
+	pq -d ac -c "COPY (SELECT row_to_json(r) FROM (SELECT m.*, u.given_name, u.family_name, u.birthdate,
+		u.birthplace, u.birthcountry, u.gender, u.email, u.preferred_username,
+		(SELECT json_agg(a.demarche ORDER BY a.id) FROM autorisations a WHERE a.mandate_id = m.id) AS auts
+		FROM mandates m JOIN usagers u ON u.id = m.usager_id WHERE m.structure_id = 1 ORDER BY m.id) r) TO STDOUT" \
+		> "$L/mandates.pg.json" || { fail "(l) the psql baseline failed"; return; }
+	b=$(since "$t0")
+	[ "$(wc -l < "$L/mandates.pg.json")" = $M ] || { fail "(l) the psql baseline gave $(wc -l < "$L/mandates.pg.json") rows"; return; }
+	row "(l) ac-mandate-list, $M mandates" "${t}s" "psql COPY (SELECT json) TO STDOUT" "${b}s" "$(ratio "$t" "$b")"
+
+	kill "$L_ACD1_PID" "$L_ACD2_PID" 2>/dev/null
+	wait "$L_ACD1_PID" "$L_ACD2_PID" 2>/dev/null
+	L_ACD1_PID= L_ACD2_PID=
+	pg_stop
+	rm -rf "$PG_DIR"
+	PG_DIR=
+}
+
 need acd jq oathtool sqlite3 cc pkg-config || exit 1
 build_helpers || { echo "bench: cannot build bench/ helpers" >&2; exit 1; }
 echo "make bench: each figure beside its baseline from this same run (lower time / higher rate is better)"
@@ -534,6 +729,7 @@ want h && bench_oidc_flow
 want i && bench_stats
 want j && bench_mixed
 want k && bench_habilitations
+want l && bench_pg
 if [ $failed != 0 ]; then
 	echo "bench: some parts could not run (see above): no figure was made up for them" >&2
 	exit 1

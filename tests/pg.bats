@@ -175,6 +175,9 @@ import() {
 	assert_success
 	grep -q "PostgreSQL connection is lost" "$T/acd.log"
 	grep -q "PostgreSQL connection is back" "$T/acd.log"
+	# the listener's own connection came back too (1 s, 2 s... apart)
+	for _ in $(seq 100); do grep -q "listen: listening again" "$T/acd.log" && break; sleep 0.1; done
+	grep -q "listen: listening again" "$T/acd.log"
 }
 
 @test "pg: connections the server ended are reset before the next request, which succeeds" {
@@ -190,6 +193,17 @@ import() {
 		sleep 0.05
 	done
 	[ "$(psql_q "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'acd'")" = 0 ]
+	# the listener of other servers' changes (its own connection), ended
+	# too, listens again on a new one
+	listener="SELECT pid FROM pg_stat_activity WHERE application_name = 'acd-listen' AND query LIKE '%LISTEN ac_drafts'"
+	old=$(psql_q "$listener")
+	[ -n "$old" ]
+	psql_q "SELECT pg_terminate_backend($old)" > /dev/null
+	for _ in $(seq 200); do grep -q "listen: listening again" "$T/acd.log" && break; sleep 0.05; done
+	grep -q "listen: the connection was lost" "$T/acd.log"
+	grep -q "listen: listening again" "$T/acd.log"
+	new=$(psql_q "$listener")
+	[ -n "$new" ] && [ "$new" != "$old" ]
 	run ac-structure-list
 	assert_success
 	[ "${#lines[@]}" = 2 ]

@@ -84,6 +84,19 @@ teardown() { acd_stop; }
 	[ "$(sql "SELECT n FROM counters WHERE name = 'unknown_email_failures'")" = 6 ]
 }
 
+@test "an unknown email's failures outlive a restart, as a real account's do" {
+	for who in "$OP_EMAIL" nobody@example.org; do
+		for i in $(seq 10); do ac-login --email "$who" --code 000000 2>/dev/null || true; done
+	done
+	acd_stop
+	acd_serve_ready "${ACD_DB[@]}"
+	run ac-login --email nobody@example.org --code 000000
+	assert_failure 77
+	assert_output --partial "locked"
+	real=$(ac-login --email "$OP_EMAIL" --code 000000 2>&1 || true)
+	assert_equal "$output" "$real"
+}
+
 @test "refused attempts on a locked account are journaled, at most once a minute" {
 	for i in $(seq 10); do ac-login --email "$OP_EMAIL" --code 000000 2>/dev/null || true; done
 	for i in 1 2 3; do
