@@ -16,6 +16,7 @@ postgres://* | postgresql://*)
 	PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 	shell() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$db" > /dev/null; }
 	begin="BEGIN;
+SET LOCAL client_min_messages = warning;
 CREATE SCHEMA gen_stats;
 SET LOCAL search_path = gen_stats, public;
 CREATE FUNCTION gen_stats.randomblob(n integer) RETURNS bytea LANGUAGE sql VOLATILE

@@ -20,7 +20,11 @@ addr() { echo "${AC_URL#http://}"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$ACD_PID/status"; }
 open_fds() { ls "/proc/$ACD_PID/fd" | wc -l; }
 # acd's sockets only: a thread's first request opens database files too
-open_sockets() { ls -l "/proc/$ACD_PID/fd" | grep -c 'socket:'; }
+# acd's TCP sockets (its listener and clients; not its database's Unix sockets)
+open_sockets() {
+	ls -l "/proc/$ACD_PID/fd" | sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p' > "$T/fd-inodes"
+	awk 'NR > 1 { print $10 }' /proc/net/tcp /proc/net/tcp6 | grep -cxF -f "$T/fd-inodes" || true
+}
 # wait_file FILE: until the client says it is connected (60 s at most, while it lives).
 wait_file() {
 	local i

@@ -117,7 +117,7 @@ after_crash() {
 		# each mandate of the slice revoked once, its autorisations with it
 		[ "$(sql "SELECT COUNT(*) FROM revocations WHERE mandate_id IN
 			(SELECT id FROM mandates WHERE revoked_at IS NOT NULL)")" = $(( 500 + i * n )) ]
-		[ "$(sql "SELECT COUNT(*) FROM (SELECT mandate_id FROM revocations GROUP BY mandate_id HAVING COUNT(*) > 1)")" = 0 ]
+		[ "$(sql "SELECT COUNT(*) FROM (SELECT mandate_id FROM revocations GROUP BY mandate_id HAVING COUNT(*) > 1) AS twice")" = 0 ]
 		[ "$(sql "SELECT COUNT(*) FROM autorisations WHERE revoked_at IS NULL AND mandate_id IN
 			(SELECT id FROM mandates WHERE revoked_at IS NOT NULL)")" = 0 ]
 		[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'mandate_revoke'")" = $(( i * n )) ]

@@ -141,6 +141,36 @@ db_write() {
 	fi
 }
 
+# acd_purge DAYS [flags]: acd purge on the test's database, DAYS from now;
+# its report on stdout, what it says besides (PostgreSQL: that freed rows
+# are not zeroed) in $T/purge.err.
+acd_purge() {
+	local days=$1
+	shift
+	days_later "$days" acd purge "${ACD_DB[@]}" "$@" 2>> "$BATS_TEST_TMPDIR/purge.err"
+}
+
+# db_save NAME, db_restore NAME: a copy of the whole database (acd stopped),
+# and the database made that copy again (SQLite: the file; PostgreSQL: a
+# database made from it as a template).
+db_save() {
+	if [ "$AC_DB" = pg ]; then
+		"$PGBIN/createdb" -h "$PG_SOCK" -U postgres -T "$PG_DB" "${PG_DB}_$1"
+	else
+		sqlite3 "$BATS_TEST_TMPDIR/ac.db" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
+		cp "$BATS_TEST_TMPDIR/ac.db" "$BATS_TEST_TMPDIR/$1.db"
+	fi
+}
+db_restore() {
+	if [ "$AC_DB" = pg ]; then
+		"$PGBIN/dropdb" -h "$PG_SOCK" -U postgres "$PG_DB"
+		"$PGBIN/createdb" -h "$PG_SOCK" -U postgres -T "${PG_DB}_$1" "$PG_DB"
+	else
+		rm -f "$BATS_TEST_TMPDIR/ac.db-wal" "$BATS_TEST_TMPDIR/ac.db-shm"
+		cp "$BATS_TEST_TMPDIR/$1.db" "$BATS_TEST_TMPDIR/ac.db"
+	fi
+}
+
 # db_dump: the whole database as text (sqlite3's .dump, pg_dump): "this
 # secret is stored nowhere" checks.
 db_dump() {

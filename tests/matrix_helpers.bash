@@ -49,8 +49,7 @@ matrix_setup() {
 	now=$(date +%s)
 	soon=$(( now / 60 * 60 + 30 * 86400 )) past=$(( now / 60 * 60 - 86400 ))
 	# the mandates as a signature leaves them, and the usager's own session
-	sqlite3 "$T/ac.db" > /dev/null <<SQL
-PRAGMA busy_timeout = 5000;
+	db_write <<SQL
 BEGIN;
 INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
   VALUES (1, randomblob(32), 'Angela Claire', 'DUBOIS', '1962-08-24', $now, $now),
@@ -96,16 +95,14 @@ COMMIT;
 SQL
 	# the state every cell starts from when the one before it changed something
 	acd_stop
-	sqlite3 "$T/ac.db" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
-	cp "$T/ac.db" "$T/golden.db"
+	db_save golden
 	acd_serve_ready "${ACD_DB[@]}"
 }
 
 # matrix_restore: acd on a fresh copy of the golden database.
 matrix_restore() {
 	acd_stop
-	rm -f "$T/ac.db-wal" "$T/ac.db-shm"
-	cp "$T/golden.db" "$T/ac.db"
+	db_restore golden
 	acd_serve_ready "${ACD_DB[@]}"
 }
 

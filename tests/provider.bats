@@ -223,9 +223,9 @@ refused() {
 		--demarche logement
 	jq -e '[.steps[3].buttons[] | select(.[0] == "demarche") | .[1]] == ["logement"]
 		and .id_token_claims.rep_scope == "logement" and .id_token_claims.acr == "eidas1"' "$T/rp.json"
-	[ "$(sql "SELECT group_concat(COALESCE(rep_scope, '-'), ' ') FROM (SELECT rep_scope FROM oidc_requests ORDER BY id)")" \
+	[ "$(sql "SELECT group_concat(COALESCE(rep_scope, '-'), ' ') FROM (SELECT rep_scope FROM oidc_requests ORDER BY id) AS r")" \
 		= "- - papiers famille,logement" ]
-	[ "$(sql "SELECT group_concat(demarche, ' ') FROM (SELECT demarche FROM oidc_tokens ORDER BY id)")" \
+	[ "$(sql "SELECT group_concat(demarche, ' ') FROM (SELECT demarche FROM oidc_tokens ORDER BY id) AS t")" \
 		= "logement papiers papiers logement" ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'autorisation_use'")" = 4 ]
 }

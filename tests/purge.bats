@@ -9,7 +9,7 @@ load mandate_helpers
 
 teardown() { mandate_teardown; }
 
-purge() { days_later "${PURGE_DAYS:-0}" acd purge "${ACD_DB[@]}" "$@"; }
+purge() { acd_purge "${PURGE_DAYS:-0}" "$@"; }
 
 # The raw bytes acd keeps: the database file and its write-ahead log.  On
 # PostgreSQL, the rows a dump holds: freed rows' bytes stay in its pages
@@ -172,7 +172,7 @@ SQL
 	assert_output --partial "no such database"
 	[ "$(journal_count)" = "$n" ]
 	# a first run on a new database: the operator's app has no session to lose
-	run acd purge "${ACD_DB[@]}"
+	run acd_purge 0
 	assert_success
 	jq -e 'del(.dry_run) | all(.[]; . == 0)' <<<"$output"
 }

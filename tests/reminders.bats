@@ -25,7 +25,7 @@ INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, durati
          strftime('%s'), strftime('%s') + v.days * 86400, 'mandat-2', lower(hex(randomblob(32))),
          v.renewal_of, v.revoked
   FROM (SELECT 2 AS id, 2 AS s, 2 AS u, 'aidant@brest.fr' AS who, 'social' AS d, 'long' AS dur,
-               365 AS days, NULL AS renewal_of, NULL AS revoked
+               365 AS days, CAST(NULL AS BIGINT) AS renewal_of, CAST(NULL AS BIGINT) AS revoked
         UNION ALL SELECT 3, 1, 3, 'aidant@lyon.fr', 'papiers', 'month', 31, NULL, NULL
         UNION ALL SELECT 4, 1, 3, 'aidant@lyon.fr', 'travail', 'long', 365, NULL, strftime('%s')
         UNION ALL SELECT 5, 1, 2, 'aidant@lyon.fr', 'famille', 'long', 365, NULL, NULL

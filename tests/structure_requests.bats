@@ -129,9 +129,9 @@ apply_confirmed() {
 		"Mairie de Vaulx-en-Velin|69|84|mairie" ]
 	[ "$(sql "SELECT m.is_referent || m.is_aidant FROM memberships m JOIN accounts a ON a.id = m.account_id
 		WHERE a.email = 'paul.roux@mairie-vaulx.fr' AND m.structure_id = 1")" = 10 ]
-	[ "$(sql "SELECT group_concat(email || ':' || status, ' ') FROM (SELECT * FROM habilitation_requests ORDER BY id)")" = \
+	[ "$(sql "SELECT group_concat(email || ':' || status, ' ') FROM (SELECT * FROM habilitation_requests ORDER BY id) AS h")" = \
 		"paul.roux@mairie-vaulx.fr:eligible lea.blanc@mairie-vaulx.fr:eligible omar.said@mairie-vaulx.fr:eligible" ]
-	[ "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM journal WHERE seq > $journal ORDER BY seq)")" = \
+	[ "$(sql "SELECT group_concat(action, ' ') FROM (SELECT action FROM journal WHERE seq > $journal ORDER BY seq) AS j")" = \
 		"structure_create aidant_add habilitation_create habilitation_create habilitation_create structure_request_update" ]
 	wait_mails 3
 	mail_bodies | grep -q "^Subject: Aidants Connect : demande acceptée"
@@ -314,10 +314,10 @@ PY
 	id=$(apply_confirmed)
 	application '.applicant.email = "autre@exemple.fr"' | ac-structure-apply > /dev/null 2>&1
 	acd_stop
-	run days_later 6 acd purge "${ACD_DB[@]}"
+	run acd_purge 6
 	assert_success
 	jq -e '.applications == 0' <<<"$output"
-	run days_later 8 acd purge "${ACD_DB[@]}"
+	run acd_purge 8
 	assert_success
 	jq -e '.applications == 1' <<<"$output"
 	[ "$(sql "SELECT group_concat(id || status) FROM structure_requests")" = "${id}submitted" ]
