@@ -122,8 +122,9 @@ load: deps all
 bench: deps all
 	bench/run.sh $(B)
 
+# make demo DB=pg: the same day on a throwaway PostgreSQL cluster.
 demo: deps all
-	scripts/demo.sh $(B)
+	DB=$(or $(DB),sqlite) scripts/demo.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -10,11 +10,15 @@
 # a distance, its link and its attestation read from the usager's mailbox (an
 # SMTP sink); a departure, and the journal verified; last, a cron job's view:
 # a token, the statistics by région, reminders sent once, the /stats page.
+# DB=pg (make demo DB=pg): the same day on PostgreSQL, a throwaway cluster
+# in the demo's folder (initdb, a Unix socket), stopped by its PID.
 set -euo pipefail
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$ROOT/$B/bin:$PATH"
 DIR=$(mktemp -d /tmp/ac-demo.XXXXXX)
+DB=${DB:-sqlite}
+PG_DIR=
 ACD_PID=
 FC_PID=
 RELAY_PID=
@@ -24,6 +28,7 @@ stop() {
 	[ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null
 	[ -n "$ACD_PID" ] && kill "$ACD_PID" 2>/dev/null && wait "$ACD_PID" 2>/dev/null
 	[ -n "$FC_PID" ] && kill "$FC_PID" 2>/dev/null && wait "$FC_PID" 2>/dev/null
+	[ -n "$PG_DIR" ] && pg_cluster_stop
 	echo "(the demo's files are in $DIR)"
 }
 trap stop EXIT
@@ -40,9 +45,31 @@ as() {
 hexseed() { head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 card_code() { oathtool --totp -s 60 "$1"; }
 
+case $DB in
+sqlite)
+	DB_URL=$DIR/ac.db
+	DBARGS=(--db "$DB_URL")
+	;;
+pg)
+	# shellcheck source=tests/pg_helpers.bash
+	. "$ROOT/tests/pg_helpers.bash"
+	pg_cluster_start
+	say "PostgreSQL: a throwaway cluster (initdb in $PG_DIR, a Unix socket only) and an empty database (createdb)"
+	as_pg "$PGBIN/createdb" -h "$PG_SOCK" -U postgres aidants
+	DB_URL="postgresql://postgres@/aidants?host=$PG_SOCK"
+	DBARGS=(--db "$DB_URL" --key-file "$DIR/ac.key")
+	;;
+*)
+	echo "demo: DB=$DB: sqlite or pg" >&2
+	exit 64
+	;;
+esac
+
 say "acd init: a new database, its key file, the first operator (an authenticator app)"
-printf '\033[2m$ acd init --db %s/ac.db --operator operateur@anct.gouv.fr\033[0m\n' "$DIR"
-acd init --db "$DIR/ac.db" --operator operateur@anct.gouv.fr | tee "$DIR/init.json"
+printf '\033[2m$ acd init'
+printf ' %s' "${DBARGS[@]}"
+printf ' --operator operateur@anct.gouv.fr\033[0m\n'
+acd init "${DBARGS[@]}" --operator operateur@anct.gouv.fr | tee "$DIR/init.json"
 ls -l "$DIR"
 
 say "The FranceConnect stand-in (oidc-provider, on loopback), an SMTP sink (the usagers' mailboxes), and acd serve, connected to both"
@@ -68,7 +95,7 @@ mkdir -p "$DIR/mail/tmp" "$DIR/mail/new" "$DIR/mail/cur"
 SMTP_PID=$!
 smtp=$(wait_ready "$DIR/smtp.ready" "$SMTP_PID") || { cat "$DIR/smtp.log"; exit 1; }
 echo "SMTP sink: $smtp (maildir $DIR/mail)"
-acd serve --db "$DIR/ac.db" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
+acd serve "${DBARGS[@]}" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
 	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" --smtp-url "smtp://$smtp" \
 	2> "$DIR/acd.log" &
 ACD_PID=$!
@@ -165,7 +192,7 @@ curl -fsS "$AC_URL/v1/attestations/$hash"
 
 say "Later, the mandate is renewed with one more démarche (no FranceConnect step: a fresh code)"
 as karim ac-mandate-renew --usager 1 --demarches papiers,logement,social --duration long \
-	--code "$("$ROOT/tests/fresh_code.sh" "$DIR/ac.db" GADT00055092 "$(seed_of GADT00055092)")" \
+	--code "$("$ROOT/tests/fresh_code.sh" "$DB_URL" GADT00055092 "$(seed_of GADT00055092)")" \
 	--attestation "$DIR/renouvellement.pdf" | tee "$DIR/renewed.json" | jq -c '{id, renewal_of, demarches, status}'
 M=$(jq .id "$DIR/renewed.json")
 
@@ -194,7 +221,7 @@ rp() {
 	node "$ROOT/tests/oidc/rp.mjs" --client-id "$(jq -r .client_id "$DIR/client.json")" \
 		--client-secret "$(jq -r .client_secret "$DIR/client.json")" \
 		--redirect-uri "http://127.0.0.1:$rpport/callback" --email karim.benali@ccas-villeurbanne.fr \
-		--code-cmd "$ROOT/tests/fresh_code.sh $DIR/ac.db GADT00055092 $(seed_of GADT00055092)" \
+		--code-cmd "$ROOT/tests/fresh_code.sh '$DB_URL' GADT00055092 $(seed_of GADT00055092)" \
 		--usager DUBOIS --demarche logement --listen-unix "$DIR/rp.sock" "$@"
 }
 printf '\033[2m[site]$ node tests/oidc/rp.mjs --client-id ac_… --usager DUBOIS --demarche logement --shots oidc/\033[0m\n'
@@ -263,7 +290,7 @@ PY
 printf '\033[2m[karim]$ ac-mandate-new --demarches social --duration semester --send-link pierre.mercier@example.fr --no-credentials-kept --confirm-consent --code ******\033[0m\n'
 XDG_STATE_HOME="$DIR/karim" ac-mandate-new --demarches social --duration semester \
 	--send-link pierre.mercier@example.fr --no-credentials-kept --confirm-consent \
-	--code "$("$ROOT/tests/fresh_code.sh" "$DIR/ac.db" GADT00055092 "$(seed_of GADT00055092)")" \
+	--code "$("$ROOT/tests/fresh_code.sh" "$DB_URL" GADT00055092 "$(seed_of GADT00055092)")" \
 	> "$DIR/remote.json" 2> "$DIR/remote.err" &
 TOOL_PID=$!
 for _ in $(seq 100); do
@@ -361,7 +388,7 @@ kill "$ACD_PID" && wait "$ACD_PID" || true
 later=$(( $(date +%s) + 3 * 86400 ))
 rm -f "$DIR/acd.ready"
 env FAKETIME=+3d FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 \
-	acd serve --db "$DIR/ac.db" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
+	acd serve "${DBARGS[@]}" --listen 127.0.0.1:0 --ready-file "$DIR/acd.ready" --fc-issuer "$fc_issuer" \
 	--fc-client-id aidants-connect --fc-client-secret-file "$DIR/fc.secret" --smtp-url "smtp://$smtp" \
 	2>> "$DIR/acd.log" &
 ACD_PID=$!
