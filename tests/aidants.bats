@@ -15,7 +15,7 @@ teardown() { acd_stop; }
 	assert_success
 	jq -e '.email == "rita.ref@lyon.fr" and .structure == 1 and .referent == true and .aidant == false
 		and .changed == true' <<<"$output"
-	[ "$(sql "SELECT is_referent || is_aidant FROM memberships")" = 10 ]
+	[ "$(sql "SELECT is_referent || '' || is_aidant FROM memberships")" = 10 ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'aidant_add' AND structure_id = 1")" = 1 ]
 }
 

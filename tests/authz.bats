@@ -120,7 +120,7 @@ refused() {
 	run ac-aidant-unlock --email aidant.a@a.fr
 	assert_success
 	jq -e '.changed == true' <<<"$output"
-	[ "$(sql "SELECT locked || failures FROM accounts WHERE email = 'aidant.a@a.fr'")" = 00 ]
+	[ "$(sql "SELECT locked || '' || failures FROM accounts WHERE email = 'aidant.a@a.fr'")" = 00 ]
 	[ "$(sql "SELECT COUNT(*) FROM journal WHERE action = 'unlock'")" = 1 ]
 	# the référent reads its aidant's failures, lockout and unlock in the journal
 	run ac-audit --actor aidant.a@a.fr

@@ -131,10 +131,13 @@ sql() {
 }
 
 # db_write ["SQL"]: a change made behind acd's back (a clock moved back in a
-# row, a value tampered with), the SQL from the argument or stdin.
+# row, a value tampered with), the SQL from the argument or stdin.  On
+# PostgreSQL, SQLite's blob literals X'..' are written decode('..', 'hex'),
+# and foreign keys are checked (the sqlite3 shell leaves them off).
 db_write() {
 	local q=${1:-$(cat)}
 	if [ "$AC_DB" = pg ]; then
+		q=$(sed "s/X'\([0-9a-fA-F]*\)'/decode('\1', 'hex')/g" <<<"$q")
 		"$PGBIN/psql" -h "$PG_SOCK" -U postgres -d "$PG_DB" -X -q -v ON_ERROR_STOP=1 -c "$q" > /dev/null
 	else
 		sqlite3 -cmd ".timeout 5000" "$BATS_TEST_TMPDIR/ac.db" "$q" > /dev/null

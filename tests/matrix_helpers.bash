@@ -62,12 +62,12 @@ INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, durati
           $now, $now + 365 * 86400, NULL, 'mandat-2', 'bb$(printf '%062d' 2)'),
          (3, 2, 2, (SELECT id FROM accounts WHERE email = 'ref.b@brest.fr'), 'travail', 'long',
           $now - 86400, $now + 364 * 86400, $now, 'mandat-2', 'cc$(printf '%062d' 3)');
-INSERT INTO autorisations (id, mandate_id, demarche, revoked_at, revocation_id)
-  VALUES (1, 1, 'papiers', NULL, NULL), (2, 2, 'social', NULL, NULL), (3, 3, 'travail', $now, 1);
 INSERT INTO revocations (id, mandate_id, demarches, whole, revoked_at, account_id, template,
     attestation_hash)
   VALUES (1, 3, 'travail', 1, $now, (SELECT id FROM accounts WHERE email = 'ref.b@brest.fr'),
           'revocation-1', 'dd$(printf '%062d' 4)');
+INSERT INTO autorisations (id, mandate_id, demarche, revoked_at, revocation_id)
+  VALUES (1, 1, 'papiers', NULL, NULL), (2, 2, 'social', NULL, NULL), (3, 3, 'travail', $now, 1);
 INSERT INTO usager_sessions (token_hash, usager_id, created_at, expires_at)
   VALUES (X'$hash', 1, $now, $now + 1800);
 INSERT INTO structure_requests (id, status, applicant_email, siret, name, zipcode, departement,

@@ -38,10 +38,6 @@ CREATE FUNCTION group_concat_step(acc text, v anyelement) RETURNS text LANGUAGE 
 	AS $$ SELECT group_concat_step(acc, v, ',') $$;
 CREATE AGGREGATE group_concat(anyelement, text) (SFUNC = group_concat_step, STYPE = text);
 CREATE AGGREGATE group_concat(anyelement) (SFUNC = group_concat_step, STYPE = text);
--- SQLite's || joins any values as text; PostgreSQL has no || of two numbers
-CREATE FUNCTION concat_numbers(a bigint, b bigint) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-	AS $$ SELECT a::text || b::text $$;
-CREATE OPERATOR || (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = concat_numbers);
 CREATE FUNCTION randomblob(n integer) RETURNS bytea LANGUAGE sql VOLATILE
 	AS $$ SELECT decode(string_agg(lpad(to_hex(floor(random() * 256)::int), 2, '0'), ''), 'hex')
 	      FROM generate_series(1, n) $$;

@@ -132,10 +132,10 @@ userinfo() {
 
 # A digest of the provider's state and of the mandates: "nothing changed".
 oidc_digest() {
-	sqlite3 -readonly -cmd ".timeout 5000" "$T/ac.db" \
-		"SELECT id, step, account_id, structure_id, usager_id FROM oidc_requests;
-		 SELECT id, used_at FROM oidc_codes; SELECT id, revoked_at, used_at FROM oidc_tokens;
-		 SELECT * FROM mandates; SELECT * FROM autorisations; SELECT * FROM revocations;" | sha256sum
+	sql "SELECT id, step, account_id, structure_id, usager_id FROM oidc_requests ORDER BY id;
+		 SELECT id, used_at FROM oidc_codes ORDER BY id; SELECT id, revoked_at, used_at FROM oidc_tokens ORDER BY id;
+		 SELECT * FROM mandates ORDER BY id; SELECT * FROM autorisations ORDER BY id;
+		 SELECT * FROM revocations ORDER BY id;" | sha256sum
 }
 
 provider_teardown() {

@@ -127,7 +127,7 @@ apply_confirmed() {
 		and .habilitation_requests == 3 and (has("mail_error") | not)' <<<"$output"
 	[ "$(sql "SELECT name || '|' || departement || '|' || region || '|' || type FROM structures WHERE id = 1")" = \
 		"Mairie de Vaulx-en-Velin|69|84|mairie" ]
-	[ "$(sql "SELECT m.is_referent || m.is_aidant FROM memberships m JOIN accounts a ON a.id = m.account_id
+	[ "$(sql "SELECT m.is_referent || '' || m.is_aidant FROM memberships m JOIN accounts a ON a.id = m.account_id
 		WHERE a.email = 'paul.roux@mairie-vaulx.fr' AND m.structure_id = 1")" = 10 ]
 	[ "$(sql "SELECT group_concat(email || ':' || status, ' ') FROM (SELECT * FROM habilitation_requests ORDER BY id) AS h")" = \
 		"paul.roux@mairie-vaulx.fr:eligible lea.blanc@mairie-vaulx.fr:eligible omar.said@mairie-vaulx.fr:eligible" ]
@@ -171,7 +171,7 @@ apply_confirmed() {
 	jq -e '.structure == 1 and .habilitation_requests == 1' <<<"$output"
 	[ "$(sql "SELECT COUNT(*) FROM structures")" = 2 ]
 	# already an aidant there: stays one, becomes référent, needs no habilitation
-	[ "$(sql "SELECT m.is_referent || m.is_aidant FROM memberships m JOIN accounts a ON a.id = m.account_id
+	[ "$(sql "SELECT m.is_referent || '' || m.is_aidant FROM memberships m JOIN accounts a ON a.id = m.account_id
 		WHERE a.email = 'paul.roux@mairie-vaulx.fr' AND m.structure_id = 1")" = 11 ]
 	[ "$(sql "SELECT group_concat(email) FROM habilitation_requests")" = omar.said@mairie-vaulx.fr ]
 }

@@ -61,6 +61,25 @@ get() {
 	cmp <(pdftotext "$T/page.html" -) <(pdftotext "$T/aidant.pdf" -)
 }
 
+# a_use DEMARCHE: a use of mandate 1 by the Lyon aidant (account 2) on
+# 14 July 2026, 10:30 UTC, through a démarche site's code and token, as the
+# identity provider leaves them.
+a_use() {
+	db_write <<SQL
+BEGIN;
+INSERT INTO oidc_clients (id, client_id, name, redirect_uri, signing, secret_hash, created_at)
+  VALUES (1, 'site', 'Démarches', 'https://rp.example/cb', 'RS256', randomblob(32), 1784025000);
+INSERT INTO oidc_codes (id, code_hash, client_id, redirect_uri, nonce, scope, account_id,
+    structure_id, usager_id, mandate_id, demarche, auth_time, created_at, expires_at, used_at)
+  VALUES (1, randomblob(32), 1, 'https://rp.example/cb', 'n', 'openid', 2, 1, 1, 1, '$1',
+    1784025000, 1784025000, 1784025060, 1784025000);
+INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
+    structure_id, usager_id, mandate_id, demarche, created_at, expires_at, used_at)
+  VALUES (1, randomblob(32), 1, 1, 2, 1, 1, 1, '$1', 1784025000, 1784025060, 1784025000);
+COMMIT;
+SQL
+}
+
 # A mandate of Angela (usager 1) written straight into the database:
 # add_mandate ID STRUCTURE DEMARCHES CREATED_DAYS_AGO EXPIRES_IN_DAYS
 add_mandate() {
@@ -103,9 +122,7 @@ SQL
 @test "a use of a mandate is listed: when (Paris time), where, which démarche, the aidant's first name" {
 	sign_mandate papiers,logement long
 	# 14 July 2026, 10:30 UTC: 12 h 30 in Paris (summer time)
-	db_write "INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
-		structure_id, usager_id, mandate_id, demarche, created_at, expires_at, used_at)
-		VALUES (1, randomblob(32), 1, 1, 2, 1, 1, 1, 'logement', 1784025000, 1784025060, 1784025000)"
+	a_use logement
 	space angela
 	# one row of the table: tab-separated cells, the time's spaces non-breaking
 	grep -A1 "^Date" "$T/space.txt" | tail -1 | sed 's/\xc2\xa0/ /g' > "$T/use.txt"
@@ -147,9 +164,7 @@ SQL
 @test "the export: every datum about the usager, as an attachment" {
 	sign_mandate papiers,logement long
 	ac-mandate-revoke 1 --demarches logement > /dev/null
-	db_write "INSERT INTO oidc_tokens (id, token_hash, code_id, client_id, account_id,
-		structure_id, usager_id, mandate_id, demarche, created_at, expires_at, used_at)
-		VALUES (1, randomblob(32), 1, 1, 2, 1, 1, 1, 'papiers', 1784025000, 1784025060, 1784025000)"
+	a_use papiers
 	space angela
 	curl -fsS -b "$T/jar" -D "$T/headers" -o "$T/export.json" "$AC_URL/usager/export"
 	grep -qi '^content-disposition: attachment; filename="aidants-connect-mes-donnees.json"' "$T/headers"
