@@ -2,7 +2,9 @@
 # Two acd on one PostgreSQL database behind haproxy, the tools talking to the
 # balancer (issue 11 §2): a code replayed on both servers at once makes one
 # session; 200 card links sent twice, split across both, link each card
-# once; the journal both wrote verifies as one chain without a gap; a
+# once; the last training seat goes to one of eight; a démarche site's
+# single-use code gives one token; an unknown email is locked across both;
+# the journal both wrote verifies as one chain without a gap; a
 # signature started on one server is finished through the other (the
 # usager's identification there wakes the aidant's long poll here: LISTEN/
 # NOTIFY); one acd killed with SIGKILL mid-run, the other goes on and nothing
@@ -289,4 +291,71 @@ journal_one_chain() {
 	diff "$T/real" "$T/unknown"
 	[ "$(grep -c locked "$T/unknown")" -ge 2 ]
 	[ "$(psql_q "SELECT COUNT(*) FROM accounts WHERE email = 'nobody@example.org'")" = 0 ]
+}
+
+@test "multi: the last training seat, eight registrations at once on both servers: exactly one seated" {
+	two_nodes
+	op_login
+	two_structures
+	start=$(TZ=Europe/Paris date -d '+3 days' +%Y-%m-%dT09:30)
+	ac-training-new --start "$start" --hours 7 --place Lyon --capacity 1 > /dev/null
+	for i in 1 2 3 4 5 6 7 8; do
+		ac-habilitation-new --structure 1 --email "p$i@lyon.fr" --first-name "P$i" --last-name Test \
+			--profession Médiatrice | jq -r .id | xargs -I{} ac-habilitation-set {} --status eligible > /dev/null
+	done
+	pids=()
+	for i in 1 2 3 4 5 6 7 8; do
+		if [ $(( i % 2 )) = 0 ]; then url=$URL_a; else url=$URL_b; fi
+		AC_URL=$url ac-training-register --training 1 --request "$i" > "$T/r$i.out" 2> "$T/r$i.err" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || true; done
+	[ "$(cat "$T"/r*.out | jq -s 'map(select(.registered and .changed)) | length')" = 1 ]
+	[ "$(grep -l 'is full' "$T"/r*.err | wc -l)" = 7 ]
+	[ "$(psql_q "SELECT registered FROM trainings WHERE id = 1")" = 1 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM training_registrations")" = 1 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM journal WHERE action = 'training_register'")" = 1 ]
+	journal_one_chain
+}
+
+@test "multi: a démarche site's code exchanged on both servers at once gives one token; the replay revokes it" {
+	two_nodes
+	op_login
+	two_structures
+	ac-aidant-add --structure 1 --email aidant@lyon.fr --first-name Marie --last-name Martin > /dev/null
+	ac-client-new --name "Site" --redirect-uri https://rp.example/cb --signing RS256 > "$T/client.json"
+	client=$(jq -r .client_id "$T/client.json") secret=$(jq -r .client_secret "$T/client.json")
+	# a code as acd's authorization endpoint leaves it: Angela's mandate, used by Marie
+	code=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+	hash=$(printf %s "$code" | sha256sum | cut -c1-64)
+	now=$(date +%s)
+	psql_q "BEGIN;
+		INSERT INTO usagers (id, sub_hash, given_name, family_name, birthdate, created_at, updated_at)
+		  VALUES (1, decode(md5('a') || md5('b'), 'hex'), 'Angela', 'DUBOIS', '1962-08-24', $now, $now);
+		INSERT INTO mandates (id, structure_id, usager_id, account_id, demarches, duration, created_at,
+		    expires_at, template, attestation_hash)
+		  VALUES (1, 1, 1, (SELECT id FROM accounts WHERE email = 'aidant@lyon.fr'), 'papiers', 'long',
+		    $now, $now + 86400, 'mandat-2', md5('m') || md5('n'));
+		INSERT INTO autorisations (id, mandate_id, demarche) VALUES (1, 1, 'papiers');
+		INSERT INTO oidc_codes (id, code_hash, client_id, redirect_uri, nonce, scope, account_id,
+		    structure_id, usager_id, mandate_id, demarche, auth_time, created_at, expires_at)
+		  VALUES (1, decode('$hash', 'hex'), 1, 'https://rp.example/cb', 'n', 'openid profile', 
+		    (SELECT id FROM accounts WHERE email = 'aidant@lyon.fr'), 1, 1, 1, 'papiers', $now, $now, $now + 60);
+		COMMIT;" > /dev/null
+	pids=()
+	for i in 1 2 3 4; do
+		if [ $(( i % 2 )) = 0 ]; then url=$URL_a; else url=$URL_b; fi
+		curl -sS -o "$T/token$i.json" -w '%{http_code}\n' -u "$client:$secret" \
+			--data-urlencode grant_type=authorization_code --data-urlencode "code=$code" \
+			--data-urlencode redirect_uri=https://rp.example/cb "$url/oidc/token" > "$T/status$i" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p"; done
+	[ "$(cat "$T"/status* | sort | uniq -c | awk '{ print $1 " " $2 }' | tr '\n' ' ')" = "1 200 3 400 " ]
+	[ "$(cat "$T"/token*.json | jq -s 'map(select(.error == "invalid_grant")) | length')" = 3 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM oidc_tokens")" = 1 ]
+	# a code used again is an attack on it: the token it gave is revoked
+	[ "$(psql_q "SELECT COUNT(*) FROM oidc_tokens WHERE revoked_at IS NOT NULL")" = 1 ]
+	[ "$(psql_q "SELECT COUNT(*) FROM journal WHERE action = 'token_issue'")" = 1 ]
+	journal_one_chain
 }
