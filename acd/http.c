@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <strings.h>
 #include <unistd.h>
 
 static atomic_int in_flight;
@@ -86,13 +87,25 @@ static void refuse_rate(struct req *r, int wait)
 	reply_page_error(r, 429, "Trop de demandes", what);
 }
 
+/* Keeps the last X-Forwarded-For line: a proxy that appends a line of its
+ * own (haproxy's option forwardfor) writes it after any the client sent. */
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	(void)kind;
+	if (key && value && !strcasecmp(key, "X-Forwarded-For"))
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
 /* 0, or the seconds this request's client must wait (ratelimit.h). */
 static int rate_wait(struct MHD_Connection *mc)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	return ratelimit_take(ci ? ci->client_addr : NULL,
-			      MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For"));
+	const char *xff = NULL;
+	MHD_get_connection_values(mc, MHD_HEADER_KIND, last_forwarded, &xff);
+	return ratelimit_take(ci ? ci->client_addr : NULL, xff);
 }
 
 /* A refusal made of the failed reads of an outage (no session, not found)
@@ -411,8 +424,12 @@ int http_serve(void)
 	log_info("signal %d: finishing requests in flight", sig);
 	store_listen_stop(srv.db);
 	waiters_stop(); /* long polls answer now */
-	/* stop accepting; let what is running end (bounded), then stop */
-	MHD_quiesce_daemon(d);
+	/* stop accepting, and close the socket at once: a balancer's next
+	 * connection is refused (and tried on another acd) rather than left in
+	 * the backlog to be reset at exit; let what is running end (bounded) */
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
 	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++)
 		usleep(10000);
 	txn_groups_stop(); /* nothing parked left to resume once MHD stops */

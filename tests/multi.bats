@@ -359,3 +359,40 @@ journal_one_chain() {
 	[ "$(psql_q "SELECT COUNT(*) FROM journal WHERE action = 'token_issue'")" = 1 ]
 	journal_one_chain
 }
+
+@test "multi: a rolling restart: acd a stopped (SIGTERM) while it finishes a request; every request through the balancer meanwhile is served" {
+	two_nodes
+	op_login
+	two_structures
+	# a request that stays in flight on a: its body never ends (a keeps it up to 3 s)
+	/usr/bin/python3 - "${URL_a#http://}" > "$T/slow.out" 2>&1 <<-'PY' &
+	import socket, sys, time
+	host, port = sys.argv[1].rsplit(":", 1)
+	s = socket.create_connection((host, int(port)))
+	s.sendall(b"POST /v1/structures HTTP/1.1\r\nHost: acd\r\nContent-Type: application/json\r\n"
+	          b"Content-Length: 1000\r\n\r\n{\"name\":")
+	time.sleep(8)
+	PY
+	slow=$!
+	for _ in $(seq 100); do
+		ss -tn state established "( dport = :${URL_a##*:} )" | grep -q . && break
+		sleep 0.05
+	done
+	kill -TERM "$(cat "$T/acd-a.pid")"
+	# meanwhile, and after a is gone, every request through the balancer is answered
+	during=0 n=0
+	while [ "$n" -lt 40 ]; do
+		kill -0 "$(cat "$T/acd-a.pid")" 2>/dev/null && during=$((during + 1))
+		ac-structure-list > /dev/null
+		n=$((n + 1))
+	done
+	[ "$during" -ge 1 ]
+	stop_pidfile "$T/acd-a.pid"
+	kill "$slow" 2>/dev/null || true
+	wait "$slow" 2>/dev/null || true
+	grep -q "signal 15: finishing requests in flight" "$T/acd-a.log"
+	# a started again (the new version) on the same database takes its share
+	node_start a
+	for _ in 1 2 3 4; do ac-structure-list > /dev/null; done
+	journal_one_chain
+}

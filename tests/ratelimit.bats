@@ -147,6 +147,8 @@ routes_of() {
 	# the proxy appends what it saw: the last address counts, not what the client wrote
 	[ "$(hit -H 'X-Forwarded-For: 192.0.2.99, 192.0.2.1' "$AC_URL/stats")" = 429 ]
 	[ "$(hit -H 'X-Forwarded-For: 192.0.2.1, 192.0.2.2' "$AC_URL/stats")" = 200 ]
+	# a line the proxy adds comes after the client's own lines (haproxy's option forwardfor)
+	[ "$(hit -H 'X-Forwarded-For: 192.0.2.77' -H 'X-Forwarded-For: 192.0.2.1' "$AC_URL/stats")" = 429 ]
 	[ "$(hit -H 'X-Forwarded-For: 2001:db8:1:2::1' "$AC_URL/stats")" = 200 ]
 	[ "$(hit -H 'X-Forwarded-For: 2001:db8:1:2:ffff::9' "$AC_URL/stats")" = 429 ]
 	[ "$(hit -H 'X-Forwarded-For: 2001:db8:1:3::1' "$AC_URL/stats")" = 200 ]
